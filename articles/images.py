@@ -1,0 +1,297 @@
+"""Lead-image uploads for news stories: validation, metadata stripping and srcset renditions.
+
+An upload is trusted only after Pillow has decoded it: the file name and the browser's
+content type are ignored. Accepted images are re-encoded from their pixels, which drops
+EXIF (including GPS positions of sources and reporters), XMP, comments and anything
+smuggled after the image data. Renditions are made once, at upload, and described in a
+JSON-serialisable list so templates can build ``srcset`` without touching storage.
+
+Everything Pillow can throw at a hostile or broken file is turned into a
+``ValidationError`` with a message an editor can act on, so a bad upload is a form
+error and never a server error.
+"""
+
+import contextlib
+import io
+import logging
+import re
+import uuid
+from pathlib import PurePosixPath
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
+from PIL import Image, ImageOps
+
+logger = logging.getLogger(__name__)
+
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ALLOWED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF"}
+RENDITION_WIDTHS = (480, 960, 1600)
+
+_MEGABYTE = 1024 * 1024
+_MEGAPIXEL = 1_000_000
+
+# Handing Image.open only these formats means Pillow never runs its parsers for
+# anything else (TIFF, EPS via Ghostscript, PSD...) on untrusted bytes.
+_OPEN_FORMATS = tuple(sorted(ALLOWED_FORMATS))
+
+# A lead image is a still, so an animated GIF becomes a PNG of its first frame.
+_OUTPUT = {
+    "JPEG": ("JPEG", "jpg"),
+    "PNG": ("PNG", "png"),
+    "WEBP": ("WEBP", "webp"),
+    "GIF": ("PNG", "png"),
+}
+
+_PNG_MODES = {"1", "L", "LA", "P", "RGB", "RGBA"}
+_PNG_TRANSPARENCY_MODES = {"1", "L", "P", "RGB"}
+_SIXTEEN_BIT_GREY_MODES = {"I", "I;16", "I;16B", "I;16L", "I;16N"}
+
+_NOT_AN_IMAGE = "This file is not an image we can use: upload a JPEG, PNG, WebP or GIF."
+_BROKEN_IMAGE = (
+    "This image is damaged or incomplete, so we can't use it: try exporting or saving it again."
+)
+
+# Pillow refuses very large images itself before we ever see their size; its message is
+# the only place the pixel count survives.
+_PILLOW_PIXEL_COUNT = re.compile(r"Image size \((\d+) pixels\)")
+
+
+def clean_upload(upload: File) -> ContentFile:
+    """Validate an uploaded lead image and return a metadata-free re-encoding of it.
+
+    JPEG, PNG and WebP keep their format; a GIF becomes a PNG of its first frame. The
+    result has a fresh random name, because uploaded names can carry path tricks and
+    reporters' file names can reveal more than the story should.
+
+    Raises ValidationError (codes ``empty_file``, ``file_too_large``, ``not_an_image``,
+    ``too_many_pixels``, ``broken_image``) for anything unusable.
+    """
+    # upload.size is what Django counted while receiving the body, so an oversized file
+    # is refused before any of it is parsed.
+    if upload.size is not None and upload.size > MAX_BYTES:
+        raise _file_too_large(upload.size)
+    upload.open()
+    # The cap guards against File objects whose reported size is wrong.
+    data = upload.read(MAX_BYTES + 1)
+    upload.seek(0)
+    if not data:
+        raise ValidationError("This file is empty.", code="empty_file")
+    if len(data) > MAX_BYTES:
+        raise _file_too_large(len(data))
+
+    try:
+        content, extension = _reencode(data)
+    except ValidationError:
+        raise
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        # The warning only arrives as an exception when warnings are turned into errors.
+        match = _PILLOW_PIXEL_COUNT.search(str(exc))
+        raise _too_many_pixels(int(match.group(1)) if match else None) from exc
+    except Exception as exc:
+        # Decoders fail in many ways on hostile input (OSError, SyntaxError, ValueError,
+        # MemoryError...); none of them should become a 500.
+        logger.info("Refused a lead image that could not be decoded", exc_info=True)
+        raise ValidationError(_BROKEN_IMAGE, code="broken_image") from exc
+    return ContentFile(content, name=f"{uuid.uuid4().hex}.{extension}")
+
+
+def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
+    """Write WebP and JPEG renditions of the cleaned image ``name`` for ``srcset``.
+
+    Widths are those of RENDITION_WIDTHS that fit inside the original, plus the original
+    width when it is narrower than the widest rendition, so there is always at least one
+    rendition and nothing is ever upscaled. Returns, narrowest first, dicts of
+    ``width``, ``height``, ``webp`` and ``jpeg`` (storage names), ready for a JSONField.
+    """
+    with storage.open(name, "rb") as handle, Image.open(handle, formats=_OPEN_FORMATS) as image:
+        image.load()
+        profile = image.info.get("icc_profile")
+        base = image.convert("RGBA" if image.has_transparency_data else "RGB")
+
+    stem = PurePosixPath(name).stem
+    icc_profile = _matching_profile(profile, base.mode)
+    renditions: list[dict[str, Any]] = []
+    saved: list[str] = []
+    try:
+        for width in _rendition_widths(base.width):
+            height = max(1, round(base.height * width / base.width))
+            resized = base
+            if width != base.width:
+                # reducing_gap shrinks in cheap integer steps first; at 3.0 the result
+                # is indistinguishable from a full LANCZOS pass and much faster.
+                resized = base.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)
+            webp = _save_rendition(
+                storage,
+                f"renditions/{stem}-{width}.webp",
+                resized,
+                "WEBP",
+                quality=80,
+                icc_profile=icc_profile,
+            )
+            saved.append(webp)
+            jpeg = _save_rendition(
+                storage,
+                f"renditions/{stem}-{width}.jpg",
+                _flatten_to_rgb(resized),
+                "JPEG",
+                quality=82,
+                optimize=True,
+                progressive=True,
+                icc_profile=icc_profile,
+            )
+            saved.append(jpeg)
+            renditions.append({"width": width, "height": height, "webp": webp, "jpeg": jpeg})
+    except BaseException:
+        # Half a set of renditions would be orphaned: nothing refers to them yet.
+        for saved_name in saved:
+            _delete_quietly(saved_name, storage)
+        raise
+    return renditions
+
+
+def delete_renditions(renditions: list[dict[str, Any]], storage: Storage) -> None:
+    """Delete the files described by ``make_renditions`` output; missing ones are fine."""
+    for rendition in renditions:
+        for key in ("webp", "jpeg"):
+            if name := rendition.get(key):
+                _delete_quietly(name, storage)
+
+
+def _reencode(data: bytes) -> tuple[bytes, str]:
+    try:
+        image = Image.open(io.BytesIO(data), formats=_OPEN_FORMATS)
+    except Image.UnidentifiedImageError as exc:
+        raise ValidationError(_NOT_AN_IMAGE, code="not_an_image") from exc
+
+    with image:
+        # Phone JPEGs carrying extra pictures (depth maps, previews) open as MPO.
+        source_format = "JPEG" if image.format == "MPO" else image.format
+        if source_format not in ALLOWED_FORMATS:
+            raise ValidationError(_NOT_AN_IMAGE, code="not_an_image")
+        # The size comes from the header; checking it before load() means a
+        # decompression bomb is refused without its pixels ever being inflated. Pillow's
+        # own limit is process-wide and far higher than ours, so it is not relied on.
+        width, height = image.size
+        if width * height > MAX_PIXELS:
+            raise _too_many_pixels(width * height)
+
+        image.load()
+        # The orientation tag goes with the rest of EXIF, so it is applied to the pixels.
+        ImageOps.exif_transpose(image, in_place=True)
+        profile = image.info.get("icc_profile")
+        output_format, extension = _OUTPUT[source_format]
+        pixels = _pixels_for(image, output_format)
+
+        # Keep only what is needed to show the pixels correctly; EXIF, XMP, comments,
+        # PNG text chunks and the like would otherwise be carried over by the encoders.
+        kept: dict[str, Any] = {}
+        if (
+            output_format == "PNG"
+            and pixels.mode in _PNG_TRANSPARENCY_MODES
+            and "transparency" in pixels.info
+        ):
+            kept["transparency"] = pixels.info["transparency"]
+        pixels.info = kept
+
+        options: dict[str, Any] = {"icc_profile": _matching_profile(profile, pixels.mode)}
+        if output_format == "JPEG":
+            options.update(quality=85, optimize=True, progressive=True)
+        elif output_format == "WEBP":
+            options.update(quality=85)
+        buffer = io.BytesIO()
+        pixels.save(buffer, output_format, **options)
+    return buffer.getvalue(), extension
+
+
+def _pixels_for(image: Image.Image, output_format: str) -> Image.Image:
+    if image.mode in _SIXTEEN_BIT_GREY_MODES:
+        # Pillow clips rather than scales 16-bit values when converting to 8 bits, which
+        # would turn nearly the whole picture white.
+        image = image.convert("I").point(lambda value: value * (1 / 256)).convert("L")
+    if output_format == "JPEG":
+        return _flatten_to_rgb(image)
+    allowed = _PNG_MODES if output_format == "PNG" else {"RGB", "RGBA"}
+    if image.mode in allowed:
+        return image
+    return image.convert("RGBA" if image.has_transparency_data else "RGB")
+
+
+def _flatten_to_rgb(image: Image.Image) -> Image.Image:
+    if not image.has_transparency_data:
+        return image if image.mode == "RGB" else image.convert("RGB")
+    # Dropping alpha outright would show whatever colour transparent pixels happen to
+    # hold (often black); a white page background is what readers expect.
+    rgba = image.convert("RGBA")
+    flattened = Image.new("RGB", rgba.size, "white")
+    flattened.paste(rgba, mask=rgba.getchannel("A"))
+    return flattened
+
+
+def _matching_profile(profile: bytes | None, mode: str) -> bytes | None:
+    # A profile describes one colour space (bytes 16-20 of its header); a CMYK or grey
+    # profile attached to converted RGB pixels would make browsers shift the colours.
+    if mode in {"RGB", "RGBA", "P"}:
+        wanted = b"RGB "
+    elif mode in {"1", "L", "LA"}:
+        wanted = b"GRAY"
+    else:
+        return None
+    if profile and profile[16:20] == wanted:
+        return profile
+    return None
+
+
+def _rendition_widths(original_width: int) -> list[int]:
+    widths = {width for width in RENDITION_WIDTHS if width <= original_width}
+    if original_width < max(RENDITION_WIDTHS):
+        widths.add(original_width)
+    return sorted(widths)
+
+
+def _save_rendition(
+    storage: Storage, name: str, image: Image.Image, image_format: str, **options: Any
+) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, image_format, **options)
+    # The storage may pick a different name if this one is taken; that is the one to keep.
+    return storage.save(name, ContentFile(buffer.getvalue()))
+
+
+def _delete_quietly(name: str, storage: Storage) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        storage.delete(name)
+
+
+def _file_too_large(size: int) -> ValidationError:
+    return ValidationError(
+        "This file is %(size)s MB; the limit is %(limit)s MB.",
+        code="file_too_large",
+        params={"size": _round_up(size, _MEGABYTE), "limit": _round_up(MAX_BYTES, _MEGABYTE)},
+    )
+
+
+def _too_many_pixels(pixels: int | None) -> ValidationError:
+    limit = _round_up(MAX_PIXELS, _MEGAPIXEL)
+    if pixels is None:
+        return ValidationError(
+            "This image has far too many pixels; the limit is %(limit)s megapixels.",
+            code="too_many_pixels",
+            params={"limit": limit},
+        )
+    return ValidationError(
+        "This image is %(pixels)s megapixels; the limit is %(limit)s.",
+        code="too_many_pixels",
+        params={"pixels": _round_up(pixels, _MEGAPIXEL), "limit": limit},
+    )
+
+
+def _round_up(amount: int, unit: int) -> str:
+    # Rounding up keeps a file just over the limit from being reported as exactly the
+    # limit ("15 MB; the limit is 15 MB"); integer arithmetic avoids float surprises.
+    whole, tenths = divmod(-(-amount * 10 // unit), 10)
+    return f"{whole}.{tenths}" if tenths else str(whole)

@@ -1,0 +1,130 @@
+"""Write the demo outlet: sections, authors, stories with images, and three staff sign-ins."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import secrets
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from articles import demo, images
+from articles.models import Article, ArticleAuthor, Author, Correction, Section
+from newsroom.roles import EDITORS, MODERATORS, WRITERS
+
+DEMO_USERS = [
+    ("editor", "Maren", "Okafor", EDITORS),
+    ("writer", "Ines", "Varga", WRITERS),
+    ("moderator", "Sol", "Penhallow", MODERATORS),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the fictional demo outlet. Safe to run again: nothing is duplicated."
+
+    def handle(self, *args: object, **options: object) -> None:
+        password, generated = self._password()
+        with transaction.atomic():
+            users = self._users(password)
+            sections = self._sections()
+            authors = self._authors(users)
+            created = self._stories(sections, authors, users["editor"])
+        self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new stories)."))
+        self.stdout.write("Sign in at /admin/ as editor, writer or moderator")
+        if generated:
+            self.stdout.write(f"  password: {password}  (generated; saved in var/demo-password)")
+        else:
+            self.stdout.write("  password: the value of NEWSROOM_DEMO_PASSWORD")
+
+    def _password(self) -> tuple[str, bool]:
+        if password := os.environ.get("NEWSROOM_DEMO_PASSWORD"):
+            return password, False
+        # Generated once and kept, so a second `make run` prints the same working password.
+        saved = Path(settings.BASE_DIR) / "var" / "demo-password"
+        if saved.exists():
+            return saved.read_text().strip(), True
+        saved.parent.mkdir(parents=True, exist_ok=True)
+        password = secrets.token_urlsafe(12)
+        saved.write_text(password + "\n")
+        saved.chmod(0o600)
+        return password, True
+
+    def _users(self, password: str) -> dict:
+        User = get_user_model()
+        users = {}
+        for username, first, last, group in DEMO_USERS:
+            user, _ = User.objects.get_or_create(
+                username=username,
+                defaults={
+                    "first_name": first,
+                    "last_name": last,
+                    "email": f"{username}@harbour-gazette.example",
+                    "is_staff": True,
+                },
+            )
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            user.groups.add(Group.objects.get(name=group))
+            users[username] = user
+        return users
+
+    def _sections(self) -> dict[str, Section]:
+        return {
+            slug: Section.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": text, "position": position}
+            )[0]
+            for position, (name, slug, text) in enumerate(demo.SECTIONS)
+        }
+
+    def _authors(self, users: dict) -> dict[str, Author]:
+        authors = {}
+        for name, slug, bio, username in demo.AUTHORS:
+            author, _ = Author.objects.get_or_create(
+                slug=slug,
+                defaults={"name": name, "bio": bio, "user": users.get(username)},
+            )
+            authors[slug] = author
+        return authors
+
+    def _stories(self, sections: dict, authors: dict, editor: object) -> int:
+        now = timezone.now()
+        created = 0
+        for story in demo.STORIES:
+            if Article.objects.filter(slug=story.slug).exists():
+                continue
+            article = Article(
+                headline=story.headline,
+                slug=story.slug,
+                standfirst=story.standfirst,
+                body=demo.story_body(story),
+                section=sections[story.section],
+                lead_image_alt=story.image_alt or story.headline,
+                lead_image_caption=story.image_caption,
+                lead_image_credit=story.image_credit or "Illustration: Harbour Gazette",
+                created_by=editor,
+            )
+            article.lead_image = images.clean_upload(demo.draw_image(story.slug, story.palette))
+            article.save()
+            article.lead_image_renditions = images.make_renditions(
+                article.lead_image.name, article.lead_image.storage
+            )
+            article.save(update_fields=["lead_image_renditions"])
+            for position, slug in enumerate(story.authors):
+                ArticleAuthor.objects.create(article=article, author=authors[slug], position=position)
+            article.tags.set(story.tags)
+            if story.status == "published":
+                article.publish(by=editor, at=demo.published_at(story, now))
+            if story.correction:
+                Correction.objects.create(
+                    article=article,
+                    text=story.correction,
+                    created_at=article.published_at + dt.timedelta(hours=6),
+                )
+            created += 1
+        return created

@@ -1,0 +1,457 @@
+"""The editorial model: sections, authors, stories, corrections and old story addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.text import slugify
+from django_prose_editor.fields import ProseEditorField
+from simple_history.models import HistoricalRecords
+from taggit.managers import TaggableManager
+
+from articles.sanitize import clean_body
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+
+class Section(models.Model):
+    name = models.CharField(
+        max_length=80, unique=True, help_text="Shown in navigation and on stories."
+    )
+    slug = models.SlugField(
+        max_length=80, unique=True, help_text="The section's address: /section/<slug>/."
+    )
+    description = models.TextField(
+        blank=True, help_text="A sentence or two shown at the top of the section page."
+    )
+    position = models.PositiveSmallIntegerField(
+        default=0, help_text="Order in the navigation and on the front page; lower comes first."
+    )
+
+    class Meta:
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
+
+class Author(models.Model):
+    """A byline. Not every byline is a staff account (agency writers, contributors)."""
+
+    name = models.CharField(max_length=120, help_text="As it appears in the byline.")
+    slug = models.SlugField(
+        max_length=120, unique=True, help_text="The author's page: /author/<slug>/."
+    )
+    bio = models.TextField(blank=True, help_text="Plain text shown on the author's page.")
+    photo = models.ImageField(
+        upload_to="authors/",
+        blank=True,
+        help_text="A square portrait, shown on the author's page.",
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="author",
+        help_text="The staff account behind this byline, if any. Writers can edit stories "
+        "they are credited on.",
+    )
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def get_absolute_url(self) -> str:
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def published(self, at: dt.datetime | None = None) -> ArticleQuerySet:
+        """What a reader may see: published, and the publication time has come.
+
+        The only definition of "live" in the project; views, feeds, sitemaps and search call it.
+        """
+        return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
+
+    def scheduled(self, at: dt.datetime | None = None) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published_at", "-pk")
+
+    def with_bylines(self) -> ArticleQuerySet:
+        """Everything a story listing shows, in a fixed number of queries."""
+        return self.select_related("section").prefetch_related(
+            models.Prefetch(
+                "byline_set",
+                queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
+            ),
+            "tags",
+        )
+
+    def for_staff(self, user: AbstractBaseUser) -> ArticleQuerySet:
+        """Stories a staff member may open in the admin or preview.
+
+        Writers (who may add stories but not publish) see only their own unpublished ones;
+        editors see all, and so do read-only roles such as moderators.
+        """
+        if user.has_perm("articles.publish_article") or not user.has_perm("articles.add_article"):
+            return self
+        own = Q(created_by=user) | Q(byline_set__author__user=user)
+        return self.filter(pk__in=self.filter(own).values("pk")).exclude(
+            status=Article.Status.PUBLISHED
+        )
+
+
+class Article(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        REVIEW = "review", "In review"
+        PUBLISHED = "published", "Published"
+
+    class CommentMode(models.TextChoices):
+        OPEN = "open", "Open"
+        PREMODERATED = "premoderated", "Pre-moderated (every comment held)"
+        CLOSED = "closed", "Closed"
+
+    headline = models.CharField(max_length=200, help_text="The story's title on every page.")
+    slug = models.SlugField(
+        max_length=200,
+        allow_unicode=False,
+        help_text="The last part of the address /<year>/<month>/<slug>/. Changing it on a live "
+        "story keeps the old address working.",
+    )
+    standfirst = models.TextField(
+        blank=True,
+        max_length=600,
+        help_text="One or two sentences under the headline; also the summary in feeds, search "
+        "results and link previews.",
+    )
+    body = ProseEditorField(
+        blank=True,
+        config={"extensions": settings.PROSE_EDITOR_EXTENSIONS},
+        sanitize=clean_body,
+        help_text="Subheadings, lists, quotes and links only; anything pasted is cleaned on save.",
+    )
+    lead_image = models.ImageField(
+        upload_to="lead/%Y/%m/",
+        blank=True,
+        width_field="lead_image_width",
+        height_field="lead_image_height",
+        help_text="JPEG, PNG, WebP or GIF up to 15 MB and 40 megapixels. Location data is "
+        "removed and smaller copies are made for phones.",
+    )
+    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
+    lead_image_alt = models.CharField(
+        "alt text",
+        max_length=300,
+        blank=True,
+        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+    )
+    lead_image_caption = models.CharField(
+        "caption", max_length=300, blank=True, help_text="Shown under the image."
+    )
+    lead_image_credit = models.CharField(
+        "credit",
+        max_length=200,
+        blank=True,
+        help_text="Photographer or agency, e.g. 'Photo: A. Name'.",
+    )
+    section = models.ForeignKey(
+        Section,
+        on_delete=models.PROTECT,
+        related_name="articles",
+        help_text="Where the story lives on the site.",
+    )
+    authors = models.ManyToManyField(
+        Author,
+        through="ArticleAuthor",
+        related_name="articles",
+        blank=True,
+        help_text="Bylines, in order.",
+    )
+    tags = TaggableManager(blank=True, help_text="Topics, comma-separated. Each gets its own page.")
+    status = models.CharField(
+        max_length=12,
+        choices=Status,
+        default=Status.DRAFT,
+        editable=False,
+        help_text="Changed with the Submit, Publish and Return to draft buttons.",
+    )
+    published_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the story goes live. A time in the future schedules it; leave empty to "
+        "publish now.",
+    )
+    publication_month = models.DateField(null=True, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    updated_at = models.DateTimeField(
+        auto_now=True, help_text="Shown to readers as 'Updated' when after publication."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    comment_mode = models.CharField(
+        max_length=12,
+        choices=CommentMode,
+        default=CommentMode.OPEN,
+        help_text="Open: comments go through the moderation rules. Pre-moderated: every comment "
+        "waits for a moderator. Closed: no new comments.",
+    )
+    comments_close_at = models.DateTimeField(
+        null=True, blank=True, help_text="Optional: stop taking comments after this time."
+    )
+    word_count = models.PositiveIntegerField(default=0, editable=False)
+    reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
+    # Bumped on every save; the edit form carries it so a second editor's stale save is refused.
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    history = HistoricalRecords(
+        excluded_fields=["lead_image_renditions", "version", "publication_month"],
+        history_change_reason_field=models.TextField(null=True),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-pk"]
+        permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="published") | Q(published_at__isnull=False),
+                name="published_story_has_published_at",
+                violation_error_message="A published story needs a publication time.",
+            ),
+            models.UniqueConstraint(
+                fields=["publication_month", "slug"],
+                name="slug_unique_within_month",
+                violation_error_message="Another story published that month already uses this "
+                "slug; choose a different one.",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["status", "published_at"], name="article_live_idx"),
+            models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # Derived columns (reading time, the month that scopes the slug) are computed here so
+        # no request ever computes them; they are not workflow.
+        self._derive()
+        self.body = clean_body(self.body)
+        if self.pk:
+            self.version += 1
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "version",
+                "publication_month",
+                "updated_at",
+            }
+        with transaction.atomic():
+            super().save(*args, **kwargs)
+            self._keep_old_address()
+
+    def get_absolute_url(self) -> str:
+        if self.is_public_address():
+            return self.public_path()
+        return reverse("articles:preview", kwargs={"pk": self.pk})
+
+    @classmethod
+    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+        instance = super().from_db(db, field_names, values)
+        # Remembered so a save that moves a live story can leave a redirect at the old address.
+        address_fields = {"status", "published_at", "slug"}
+        if address_fields & instance.get_deferred_fields():
+            instance._loaded_path = None
+        else:
+            instance._loaded_path = instance.public_path() if instance.is_public_address() else None
+        return instance
+
+    # --- Derived values ---------------------------------------------------------------------
+
+    def is_public_address(self) -> bool:
+        return self.status == self.Status.PUBLISHED and self.published_at is not None
+
+    def public_path(self) -> str:
+        local = timezone.localtime(self.published_at)
+        return reverse(
+            "articles:story",
+            kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
+        )
+
+    def is_live(self, at: dt.datetime | None = None) -> bool:
+        return self.is_public_address() and self.published_at <= (at or timezone.now())
+
+    def is_scheduled(self, at: dt.datetime | None = None) -> bool:
+        return self.is_public_address() and self.published_at > (at or timezone.now())
+
+    def comments_open(self, at: dt.datetime | None = None) -> bool:
+        if self.comment_mode == self.CommentMode.CLOSED:
+            return False
+        return self.comments_close_at is None or self.comments_close_at > (at or timezone.now())
+
+    @property
+    def bylines(self) -> list[Author]:
+        """Authors in byline order; uses the prefetch from `with_bylines()` when present."""
+        return [link.author for link in self.byline_set.all()]
+
+    def was_updated(self) -> bool:
+        return bool(self.published_at) and self.updated_at - self.published_at > dt.timedelta(
+            minutes=5
+        )
+
+    def _derive(self) -> None:
+        text = strip_tags(self.body or "")
+        self.word_count = len(re.findall(r"\w+", text)) + len(re.findall(r"\w+", self.standfirst))
+        self.reading_minutes = max(
+            1, math.ceil(self.word_count / settings.NEWSROOM_WORDS_PER_MINUTE)
+        )
+        if self.published_at:
+            local = timezone.localtime(self.published_at)
+            self.publication_month = local.date().replace(day=1)
+        else:
+            self.publication_month = None
+        if not self.slug:
+            self.slug = slugify(self.headline)[:200] or "story"
+
+    def clean(self) -> None:
+        if self.lead_image and not self.lead_image_alt.strip():
+            raise ValidationError(
+                {"lead_image_alt": "Describe the image for readers who cannot see it."}
+            )
+        self._derive()
+
+    def _keep_old_address(self) -> None:
+        old = getattr(self, "_loaded_path", None)
+        new = self.public_path() if self.is_public_address() else None
+        if new:
+            # The story took this address back, so it must not redirect to itself.
+            ArticleRedirect.objects.filter(old_path=new).delete()
+        if old and old != new:
+            ArticleRedirect.objects.update_or_create(old_path=old, defaults={"article": self})
+        self._loaded_path = new
+
+    # --- State changes ----------------------------------------------------------------------
+
+    def _log(self, by: AbstractBaseUser | None, reason: str) -> None:
+        self._history_user = by
+        self._change_reason = reason
+
+    def submit_for_review(self, *, by: AbstractBaseUser | None) -> None:
+        if self.status != self.Status.DRAFT:
+            raise ValidationError("Only a draft can be submitted for review.")
+        self.status = self.Status.REVIEW
+        self._log(by, "Submitted for review")
+        self.save(update_fields=["status"])
+
+    def publish(self, *, by: AbstractBaseUser | None, at: dt.datetime | None = None) -> None:
+        """Make the story live at `at` (or its own `published_at`, or now).
+
+        A future time schedules it: it is "published" but `published()` hides it until then.
+        """
+        now = timezone.now()
+        self.published_at = at or self.published_at or now
+        self.status = self.Status.PUBLISHED
+        self._derive()
+        self.validate_constraints()
+        when = "Scheduled" if self.published_at > now else "Published"
+        self._log(by, when)
+        self.save(update_fields=["status", "published_at"])
+
+    def return_to_draft(self, *, by: AbstractBaseUser | None) -> None:
+        """Take a story off the site (or out of review); its address stops working."""
+        self.status = self.Status.DRAFT
+        self._log(by, "Returned to draft")
+        self.save(update_fields=["status"])
+
+
+class ArticleAuthor(models.Model):
+    """A byline on a story, in order."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="byline_set")
+    author = models.ForeignKey(Author, on_delete=models.PROTECT, related_name="byline_set")
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author")
+        ]
+        verbose_name = "byline"
+
+    def __str__(self) -> str:
+        return self.author.name
+
+
+class Correction(models.Model):
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Correction"
+        CLARIFICATION = "clarification", "Clarification"
+        UPDATE = "update", "Update"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField(
+        max_length=16,
+        choices=Kind,
+        default=Kind.CORRECTION,
+        help_text="Correction: we got something wrong. Clarification: it was unclear. Update: "
+        "new facts since publication.",
+    )
+    text = models.TextField(
+        help_text="Shown in a box on the story and in the public corrections log. Say what was "
+        "wrong and what is right."
+    )
+    created_at = models.DateTimeField(
+        default=timezone.now, help_text="When the correction was made; shown with it."
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["-created_at"], name="correction_recent_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} to {self.article}"
+
+
+class ArticleRedirect(models.Model):
+    """An address a live story used to have; requests for it get a 301 to the story."""
+
+    old_path = models.CharField(max_length=300, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="redirects")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.old_path} → {self.article}"

@@ -1,0 +1,77 @@
+"""Shared fixtures: isolated media and cache, and one signed-in client per role."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from newsroom.roles import EDITORS, MODERATORS, WRITERS
+from tests.factories import AuthorFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": str(tmp_path),
+        }
+    }
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture
+def writer(db):  # type: ignore[no-untyped-def]
+    user = UserFactory(username="wendy-writer", groups=[WRITERS])
+    AuthorFactory(name="Wendy Writer", slug="wendy-writer", user=user)
+    return user
+
+
+@pytest.fixture
+def editor(db):  # type: ignore[no-untyped-def]
+    return UserFactory(
+        username="eddie-editor", first_name="Eddie", last_name="Editor", groups=[EDITORS]
+    )
+
+
+@pytest.fixture
+def moderator(db):  # type: ignore[no-untyped-def]
+    return UserFactory(username="mo-moderator", groups=[MODERATORS])
+
+
+@pytest.fixture
+def nobody(db):  # type: ignore[no-untyped-def]
+    """A staff account in no group: it may sign in but do nothing."""
+    return UserFactory(username="no-group")
+
+
+def _client_for(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def writer_client(writer) -> Client:  # type: ignore[no-untyped-def]
+    return _client_for(writer)
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:  # type: ignore[no-untyped-def]
+    return _client_for(editor)
+
+
+@pytest.fixture
+def moderator_client(moderator) -> Client:  # type: ignore[no-untyped-def]
+    return _client_for(moderator)
+
+
+@pytest.fixture
+def nobody_client(nobody) -> Client:  # type: ignore[no-untyped-def]
+    return _client_for(nobody)

@@ -1,0 +1,84 @@
+"""Test data builders. Text is invented; the outlet is fictional."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+from django.utils import timezone
+
+from articles.models import Article, ArticleAuthor, Author, Correction, Section
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ["username"]
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    email = factory.LazyAttribute(lambda u: f"{u.username}@example.test")
+    first_name = "Alex"
+    last_name = factory.Sequence(lambda n: f"Tester{n}")
+    is_staff = True
+    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
+
+    @factory.post_generation
+    def groups(self, create: bool, extracted: list[str] | None, **kwargs: object) -> None:
+        if create and extracted:
+            self.groups.add(*Group.objects.filter(name__in=extracted))
+        if create:
+            self.save()
+
+
+class SectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Section
+        django_get_or_create = ["slug"]
+
+    name = factory.Sequence(lambda n: f"Section {n}")
+    slug = factory.Sequence(lambda n: f"section-{n}")
+
+
+class AuthorFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Author
+
+    name = factory.Sequence(lambda n: f"Reporter {n}")
+    slug = factory.Sequence(lambda n: f"reporter-{n}")
+    bio = "Writes about the harbour."
+
+
+class ArticleFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Article
+        skip_postgeneration_save = True
+
+    headline = factory.Sequence(lambda n: f"Harbour story number {n}")
+    slug = factory.Sequence(lambda n: f"harbour-story-{n}")
+    standfirst = "A short summary of what happened at the harbour."
+    body = "<p>The tide came in at the usual time and the boats went out.</p>"
+    section = factory.SubFactory(SectionFactory)
+
+    @factory.post_generation
+    def authors(self, create: bool, extracted: list[Author] | None, **kwargs: object) -> None:
+        if create and extracted:
+            for position, author in enumerate(extracted):
+                ArticleAuthor.objects.create(article=self, author=author, position=position)
+
+
+def published_article(at: dt.datetime | None = None, **kwargs: object) -> Article:
+    """A story that went live at `at` (default: an hour ago)."""
+    article = ArticleFactory(**kwargs)
+    article.publish(by=None, at=at or timezone.now() - dt.timedelta(hours=1))
+    return article
+
+
+class CorrectionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Correction
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "An earlier version misspelled the harbour master's name."
