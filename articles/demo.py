@@ -21,7 +21,12 @@ SECTIONS = [
 ]
 
 AUTHORS = [
-    ("Maren Okafor", "maren-okafor", "Covers the council and the courts. Joined in 2019.", "editor"),
+    (
+        "Maren Okafor",
+        "maren-okafor",
+        "Covers the council and the courts. Joined in 2019.",
+        "editor",
+    ),
     ("Tobiah Quill", "tobiah-quill", "Environment reporter; walks the estuary most mornings.", ""),
     ("Ines Varga", "ines-varga", "Business and harbour correspondent.", "writer"),
     ("Dev Castellan", "dev-castellan", "Data reporter who checks the numbers.", ""),
@@ -311,7 +316,9 @@ def published_at(story: DemoStory, now: dt.datetime) -> dt.datetime:
     return (now - dt.timedelta(days=story.days_ago)).replace(second=0, microsecond=0)
 
 
-def draw_image(slug: str, palette: tuple[str, str], size: tuple[int, int] = (1600, 900)) -> ContentFile:
+def draw_image(
+    slug: str, palette: tuple[str, str], size: tuple[int, int] = (1600, 900)
+) -> ContentFile:
     """A simple generated picture: a sky gradient, a sea and a few hills, seeded by the slug."""
     rng = random.Random(slug)
     top, bottom = (Image.new("RGB", (1, 1), colour).getpixel((0, 0)) for colour in palette)

@@ -116,7 +116,9 @@ class Command(BaseCommand):
             )
             article.save(update_fields=["lead_image_renditions"])
             for position, slug in enumerate(story.authors):
-                ArticleAuthor.objects.create(article=article, author=authors[slug], position=position)
+                ArticleAuthor.objects.create(
+                    article=article, author=authors[slug], position=position
+                )
             article.tags.set(story.tags)
             if story.status == "published":
                 article.publish(by=editor, at=demo.published_at(story, now))
