@@ -70,6 +70,13 @@ class ArticleAdminForm(forms.ModelForm):
     # The version the editor loaded; a save against a newer version is refused instead of
     # silently overwriting a colleague's work.
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # A plain file field: Django's ImageField would let Pillow try every format it knows on
+    # the upload before our own checks run (and answer a bomb with a vague message).
+    lead_image = forms.FileField(
+        required=False,
+        widget=admin.widgets.AdminFileWidget,
+        help_text=Article._meta.get_field("lead_image").help_text,
+    )
 
     class Meta:
         model = Article

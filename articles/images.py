@@ -109,6 +109,15 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
     ``width``, ``height``, ``webp`` and ``jpeg`` (storage names), ready for a JSONField.
     """
     with storage.open(name, "rb") as handle, Image.open(handle, formats=_OPEN_FORMATS) as image:
+        original_width, original_height = image.size
+        sizes = [
+            (width, max(1, round(original_height * width / original_width)))
+            for width in _rendition_widths(original_width)
+        ]
+        # For JPEGs this lets libjpeg decode at 1/2, 1/4 or 1/8 scale, never below the
+        # largest rendition, which is several times faster than decoding every pixel of a
+        # large photo; other formats ignore it.
+        image.draft("RGB", sizes[-1])
         image.load()
         profile = image.info.get("icc_profile")
         base = image.convert("RGBA" if image.has_transparency_data else "RGB")
@@ -118,10 +127,9 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
     renditions: list[dict[str, Any]] = []
     saved: list[str] = []
     try:
-        for width in _rendition_widths(base.width):
-            height = max(1, round(base.height * width / base.width))
+        for width, height in sizes:
             resized = base
-            if width != base.width:
+            if (width, height) != base.size:
                 # reducing_gap shrinks in cheap integer steps first; at 3.0 the result
                 # is indistinguishable from a full LANCZOS pass and much faster.
                 resized = base.resize((width, height), Image.Resampling.LANCZOS, reducing_gap=3.0)

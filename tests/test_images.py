@@ -18,7 +18,7 @@ from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage
 from django.core.files.uploadedfile import SimpleUploadedFile
-from PIL import ExifTags, Image, ImageCms, PngImagePlugin
+from PIL import ExifTags, Image, ImageCms, JpegImagePlugin, PngImagePlugin
 
 from articles.images import (
     ALLOWED_FORMATS,
@@ -226,6 +226,23 @@ def test_it_turns_a_broken_image_into_a_form_error_and_nothing_else(build) -> No
 
     assert error.code in {"not_an_image", "broken_image"}
     assert error.messages[0].startswith("This ")
+
+
+@pytest.mark.parametrize("failure", [MemoryError, ValueError, SyntaxError, OSError])
+def test_it_turns_any_decoder_failure_into_a_form_error(
+    monkeypatch: pytest.MonkeyPatch, failure: type[Exception]
+) -> None:
+    def explode(self: Image.Image) -> None:
+        raise failure("decoder gave up")
+
+    monkeypatch.setattr(JpegImagePlugin.JpegImageFile, "load", explode)
+
+    error = refusal(encode("JPEG"))
+
+    assert error.code == "broken_image"
+    assert error.messages == [
+        "This image is damaged or incomplete, so we can't use it: try exporting or saving it again."
+    ]
 
 
 # --- File size --------------------------------------------------------------------------------
@@ -540,6 +557,20 @@ def test_it_makes_480_960_and_1600_renditions_of_a_wide_image(storage: FileSyste
         assert (jpeg.format, jpeg.mode, jpeg.size) == ("JPEG", "RGB", (width, rendition["height"]))
 
 
+def test_it_makes_exact_size_renditions_from_a_large_jpeg_decoded_at_reduced_scale(
+    storage: FileSystemStorage,
+) -> None:
+    name = stored(storage, encode("JPEG", size=(5000, 2501)), "lead_images/wide.jpg")
+
+    renditions = make_renditions(name, storage)
+
+    assert [(r["width"], r["height"]) for r in renditions] == [(480, 240), (960, 480), (1600, 800)]
+    for rendition in renditions:
+        size = (rendition["width"], rendition["height"])
+        assert opened(storage, rendition["jpeg"]).size == size
+        assert opened(storage, rendition["webp"]).size == size
+
+
 @pytest.mark.parametrize(
     ("width", "expected"),
     [
@@ -601,7 +632,8 @@ def test_it_keeps_the_name_the_storage_chose_when_a_rendition_name_is_taken(
     taken = renditions[0]["webp"]
     assert taken != "renditions/story-480.webp"
     assert opened(storage, taken).format == "WEBP"
-    assert storage.open("renditions/story-480.webp").read() == b"someone else's file"
+    with storage.open("renditions/story-480.webp") as theirs:
+        assert theirs.read() == b"someone else's file"
 
 
 def test_delete_renditions_removes_the_files_and_ignores_missing_ones(

@@ -1,0 +1,99 @@
+"""Configuration: production passes Django's deployment checks, misconfiguration stops start-up."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION = {
+    "NEWSROOM_DEBUG": "0",
+    "NEWSROOM_SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
+    "NEWSROOM_ALLOWED_HOSTS": "news.example.org",
+}
+
+
+def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
+    return subprocess.run(
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_production_settings_pass_the_deployment_checks():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_missing_secret_outside_debug_stops_start_up_naming_the_variable():
+    env = {k: v for k, v in PRODUCTION.items() if k != "NEWSROOM_SECRET_KEY"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "NEWSROOM_SECRET_KEY is not set" in result.stderr
+
+
+def test_missing_hosts_outside_debug_stop_start_up():
+    env = {k: v for k, v in PRODUCTION.items() if k != "NEWSROOM_ALLOWED_HOSTS"}
+    result = manage("check", env=env)
+    assert result.returncode != 0
+    assert "NEWSROOM_ALLOWED_HOSTS" in result.stderr
+
+
+def test_a_typo_in_a_boolean_stops_start_up_naming_the_variable():
+    result = manage("check", env={**PRODUCTION, "NEWSROOM_DEBUG": "ture"})
+    assert result.returncode != 0
+    assert "NEWSROOM_DEBUG must be one of" in result.stderr
+
+
+def test_a_database_url_with_an_unknown_scheme_is_refused():
+    result = manage("check", env={**PRODUCTION, "DATABASE_URL": "mysql://db/newsroom"})
+    assert result.returncode != 0
+    assert "DATABASE_URL must start with" in result.stderr
+
+
+@pytest.mark.django_db
+def test_database_connections_are_configured_for_concurrent_use():
+    from django.conf import settings
+    from django.db import connection
+
+    config = settings.DATABASES["default"]
+    assert config["CONN_HEALTH_CHECKS"] is True
+    assert config["CONN_MAX_AGE"] > 0
+    if connection.vendor == "sqlite":
+        assert config["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA synchronous")
+            assert cursor.fetchone()[0] == 1  # NORMAL
+            cursor.execute("PRAGMA busy_timeout")
+            assert cursor.fetchone()[0] == 20000
+    else:
+        assert connection.vendor == "postgresql"
+
+
+def test_the_file_database_uses_write_ahead_logging(tmp_path):
+    db = tmp_path / "wal.sqlite3"
+    result = manage(
+        "shell",
+        "-c",
+        "from django.db import connection; c = connection.cursor(); "
+        "c.execute('PRAGMA journal_mode'); print(c.fetchone()[0])",
+        env={**PRODUCTION, "DATABASE_URL": f"sqlite:///{db}"},
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "wal"
+
+
+@pytest.mark.django_db
+def test_the_health_check_reports_the_database(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "database": "ok"}
