@@ -30,7 +30,7 @@ class Section(models.Model):
         max_length=80, unique=True, help_text="Shown in navigation and on stories."
     )
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="The section's address: /section/<slug>/."
+        max_length=80, unique=True, help_text="The section's address: /section/slug/."
     )
     description = models.TextField(
         blank=True, help_text="A sentence or two shown at the top of the section page."
@@ -54,7 +54,7 @@ class Author(models.Model):
 
     name = models.CharField(max_length=120, help_text="As it appears in the byline.")
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="The author's page: /author/<slug>/."
+        max_length=120, unique=True, help_text="The author's page: /author/slug/."
     )
     bio = models.TextField(blank=True, help_text="Plain text shown on the author's page.")
     photo = models.ImageField(
@@ -135,7 +135,7 @@ class Article(models.Model):
     slug = models.SlugField(
         max_length=200,
         allow_unicode=False,
-        help_text="The last part of the address /<year>/<month>/<slug>/. Changing it on a live "
+        help_text="The last part of the address /year/month/slug/. Changing it on a live "
         "story keeps the old address working.",
     )
     standfirst = models.TextField(
@@ -239,6 +239,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
+        verbose_name = "story"
+        verbose_name_plural = "stories"
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
         constraints = [
