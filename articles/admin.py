@@ -6,14 +6,16 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.defaultfilters import date as date_filter
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.forms import TagWidget
+from taggit.models import Tag
 
 from articles import images
 from articles.models import (
@@ -66,6 +68,23 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "text", "created_at"]
 
 
+class SuggestingTagWidget(TagWidget):
+    """The comma-separated tag box, with existing tags suggested as the editor types."""
+
+    def __init__(self, suggest_url: str = "", attrs: dict | None = None) -> None:
+        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
+        self.suggest_url = suggest_url
+
+    class Media:
+        js = ["js/tag-suggest.js"]
+
+    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+        list_id = f"{(attrs or {}).get('id', 'id_' + name)}-suggestions"
+        attrs = {**(attrs or {}), "list": list_id, "data-suggest-url": self.suggest_url}
+        html = super().render(name, value, attrs, renderer)
+        return format_html('{}<datalist id="{}"></datalist>', html, list_id)
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The version the editor loaded; a save against a newer version is refused instead of
     # silently overwriting a colleague's work.
@@ -98,6 +117,10 @@ class ArticleAdminForm(forms.ModelForm):
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
+        if "tags" in self.fields:
+            self.fields["tags"].widget = SuggestingTagWidget(
+                suggest_url=reverse("admin:articles_article_tag_suggestions")
+            )
         if self.instance.pk and "loaded_version" in self.fields:
             self.fields["loaded_version"].initial = self.instance.version
 
@@ -197,6 +220,31 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
 
     # --- Lists ----------------------------------------------------------------------------
+
+    def get_urls(self) -> list:
+        suggestions = path(
+            "tag-suggestions/",
+            self.admin_site.admin_view(self.tag_suggestions),
+            name="articles_article_tag_suggestions",
+        )
+        return [suggestions, *super().get_urls()]
+
+    def tag_suggestions(self, request: HttpRequest) -> HttpResponse:
+        """Existing tags matching what the editor typed, most used first."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        term = request.GET.get("q", "").strip()[:100]
+        names = []
+        if term:
+            names = list(
+                Tag.objects.filter(name__icontains=term)
+                .annotate(uses=models.Count("taggit_taggeditem_items"))
+                .order_by("-uses", "name")
+                .values_list("name", flat=True)[:10]
+            )
+        response = JsonResponse({"tags": names})
+        response["Cache-Control"] = "private, no-store"
+        return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request).for_staff(request.user)

@@ -168,3 +168,20 @@ def test_the_story_list_runs_a_constant_number_of_queries(editor_client):
     assert Article.objects.count() == 1000
     many = count_queries()
     assert many == few, f"{few} queries for 1 story, {many} for 1,000"
+
+
+def test_tag_suggestions_offer_existing_tags_to_staff(editor_client, client):
+    ArticleFactory().tags.add("harbour", "harvest festival", "ferries")
+    url = reverse("admin:articles_article_tag_suggestions")
+
+    response = editor_client.get(url, {"q": "har"})
+    assert response.json() == {"tags": ["harbour", "harvest festival"]}
+    assert editor_client.get(url, {"q": ""}).json() == {"tags": []}
+    assert client.get(url, {"q": "har"}).status_code == 302  # anonymous: sign in first
+
+
+def test_the_tag_box_is_wired_to_the_suggestions(editor_client):
+    page = editor_client.get(ADD_URL).content.decode()
+    assert 'data-suggest-url="/admin/articles/article/tag-suggestions/"' in page
+    assert '<datalist id="id_tags-suggestions">' in page
+    assert "js/tag-suggest.js" in page

@@ -1,0 +1,81 @@
+"""An editor signs in, writes a story with an image in the real editor, and publishes it."""
+
+import os
+
+import pytest
+from PIL import Image
+
+from articles.models import Article
+from newsroom.roles import EDITORS
+from tests.factories import SectionFactory, UserFactory
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls are safe here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM_ARGS = [
+    "--headless=new",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture
+def editor_page(live_server, tmp_path):  # type: ignore[no-untyped-def]
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
+        )
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.set_default_timeout(15_000)
+        yield page
+        browser.close()
+
+
+def test_an_editor_writes_and_publishes_a_story_with_an_image(editor_page, live_server, tmp_path):
+    UserFactory(username="desk-editor", groups=[EDITORS])
+    SectionFactory(name="Local", slug="local")
+    photo = tmp_path / "quay.jpg"
+    Image.new("RGB", (1400, 900), "#2a6f97").save(photo, "JPEG")
+    page = editor_page
+
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "desk-editor")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+    page.goto(f"{live_server.url}/admin/articles/article/add/")
+
+    page.fill("#id_headline", "Quay lights switched on for winter")
+    page.fill("#id_standfirst", "The harbour's new lamps use a third of the old power.")
+    editor = page.locator(".ProseMirror >> visible=true").first
+    editor.click()
+    editor.type("The lamps along the east quay came on at dusk on Friday.")
+    # The section box is the admin's autocomplete: type, then pick the match.
+    page.click("#id_section + .select2")
+    page.keyboard.type("Loc")
+    page.click(".select2-results__option:has-text('Local')")
+    page.fill("#id_tags", "harbour, lighting")
+    page.set_input_files("#id_lead_image", str(photo))
+    page.fill("#id_lead_image_alt", "Lamps glowing along a stone quay at dusk.")
+    page.fill("#id_lead_image_caption", "The east quay at dusk.")
+    page.click("input[name=_publish]")
+
+    page.wait_for_selector(".messagelist")
+    assert "is live" in page.locator(".messagelist").inner_text()
+    article = Article.objects.get(headline="Quay lights switched on for winter")
+    assert article.is_live()
+    assert "came on at dusk" in article.body
+    assert article.lead_image_renditions
+
+    page.goto(f"{live_server.url}{article.get_absolute_url()}")
+    assert page.locator("h1").inner_text() == "Quay lights switched on for winter"
+    assert "The east quay at dusk." in page.locator("figcaption").inner_text()
+    assert page.locator("img[alt='Lamps glowing along a stone quay at dusk.']").count() == 1
