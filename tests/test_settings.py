@@ -17,7 +17,13 @@ PRODUCTION = {
 
 
 def manage(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("NEWSROOM_")}
+    # Only what a production host would have: no test-only variables (the browser tests set
+    # DJANGO_ALLOW_ASYNC_UNSAFE, which --deploy rightly reports).
+    clean = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("NEWSROOM_") and k not in {"DJANGO_ALLOW_ASYNC_UNSAFE", "DATABASE_URL"}
+    }
     return subprocess.run(
         [sys.executable, "manage.py", *args],
         cwd=ROOT,

@@ -1,7 +1,5 @@
 """An editor signs in, writes a story with an image in the real editor, and publishes it."""
 
-import os
-
 import pytest
 from PIL import Image
 
@@ -10,9 +8,6 @@ from newsroom.roles import EDITORS
 from tests.factories import SectionFactory, UserFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls are safe here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM_ARGS = [
     "--headless=new",
@@ -27,8 +22,11 @@ CHROMIUM_ARGS = [
 
 
 @pytest.fixture
-def editor_page(live_server, tmp_path):  # type: ignore[no-untyped-def]
+def editor_page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
     from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API runs an event loop in this thread; the ORM calls here are safe.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
