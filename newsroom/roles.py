@@ -25,6 +25,28 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_articleauthor",
             "view_section",
             "view_author",
+            # Provenance (issue 3): writers record the figures, quotes and sources of their own
+            # stories, and may remove a row from their own story, but the shared registries
+            # (sources, people) are only deleted by editors, and metrics are editors' to define.
+            "add_source",
+            "change_source",
+            "view_source",
+            "add_articlesource",
+            "change_articlesource",
+            "delete_articlesource",
+            "view_articlesource",
+            "add_figure",
+            "change_figure",
+            "delete_figure",
+            "view_figure",
+            "add_person",
+            "change_person",
+            "view_person",
+            "add_quote",
+            "change_quote",
+            "delete_quote",
+            "view_quote",
+            "view_metric",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -35,11 +57,27 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                 "author",
                 "correction",
                 "articleredirect",
+                "source",
+                "articlesource",
+                "figure",
+                "metric",
+                "person",
+                "quote",
             )
             for action in ("add", "change", "delete", "view")
         ]
         + ["publish_article", "view_historicalarticle"],
-        MODERATORS: ["view_article", "view_section", "view_author"],
+        MODERATORS: [
+            "view_article",
+            "view_section",
+            "view_author",
+            "view_source",
+            "view_articlesource",
+            "view_figure",
+            "view_metric",
+            "view_person",
+            "view_quote",
+        ],
     },
     "taggit": {
         WRITERS: ["view_tag"],
