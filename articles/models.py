@@ -418,14 +418,12 @@ class Article(models.Model):
         problems the story stays where it is unless someone allowed to publish gives a written
         `override_reason`, which is stored with who and when and written to the history.
         """
-        from articles.sourcing import sourcing_problems
+        from articles.sourcing import UnsourcedStory, sourcing_problems
 
         reason = override_reason.strip()
         problems = sourcing_problems(self)
         if problems and not reason:
-            raise ValidationError(
-                [f"Sourcing check: {problem}" for problem in problems], code="unsourced"
-            )
+            raise UnsourcedStory(problems)
         if problems and not (by is not None and by.has_perm("articles.publish_article")):
             raise PermissionDenied("Only an editor can publish despite the sourcing check.")
         now = timezone.now()

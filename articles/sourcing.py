@@ -12,6 +12,8 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import ValidationError
+
 from articles.figures import FoundFigure, find_figures_in_html, text_from_html
 from articles.sources import links_in
 
@@ -40,6 +42,14 @@ class Problem:
 
     def __str__(self) -> str:
         return self.message
+
+
+class UnsourcedStory(ValidationError):
+    """Raised by `Article.publish()`: the check found problems and no reason was given."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__([f"Sourcing check: {problem}" for problem in problems], code="unsourced")
 
 
 def sourcing_problems(article: Article) -> list[Problem]:
