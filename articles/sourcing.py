@@ -120,13 +120,18 @@ def link_placeholders(body: str) -> list[str]:
         href = (link.href or "").strip()
         if not href or href == "#" or PLACEHOLDER_TEXT.match(link.text):
             found.append(link.text or "(empty link)")
-    linked = {link.text for link in links_in(body)}
+    # "(<a>LINK</a>)" is one placeholder, not a linked one and a typed one.
+    linked = {_bare(link.text) for link in links_in(body)}
     found.extend(
         match.group()
         for match in PLACEHOLDER_IN_TEXT.finditer(text_from_html(body))
-        if match.group() not in linked
+        if _bare(match.group()) not in linked
     )
     return found
+
+
+def _bare(text: str) -> str:
+    return re.sub(r"[\[\]()\s]", "", text).lower()
 
 
 def _squash(text: str) -> str:
