@@ -179,7 +179,7 @@ def test_text_from_html_keeps_paragraphs_apart_and_decodes_entities() -> None:
     assert text_from_html(html) == "Costs rose to £3m.\nThen 42 boats"
 
 
-# --- manage.py find_figures -------------------------------------------------------------
+# --- manage.py find_figures -----------------------------------------------------------------------
 
 
 def test_the_command_prints_json_with_decimal_strings(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]

@@ -74,7 +74,7 @@ def add_rows(data: dict, prefix: str, rows: list[dict]) -> dict:
     return data
 
 
-# --- Roles ----------------------------------------------------------------------------------
+# --- Roles ----------------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("group", [WRITERS, EDITORS, MODERATORS])
@@ -87,7 +87,7 @@ def test_each_role_has_exactly_the_article_permissions_in_the_table(group: str) 
     assert granted == set(ROLE_PERMISSIONS["articles"][group])
 
 
-# --- Inlines -------------------------------------------------------------------------------
+# --- Inlines --------------------------------------------------------------------------------------
 
 
 def test_the_story_page_offers_sources_figures_and_quotes_inline(editor_client) -> None:  # type: ignore[no-untyped-def]
@@ -173,7 +173,7 @@ def test_writers_cannot_edit_figures_from_the_figure_list(writer_client) -> None
     assert figure.text == "42"
 
 
-# --- Autocomplete ------------------------------------------------------------------------------
+# --- Autocomplete ---------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,7 @@ from articles.models import ArticleSource, Source
 from articles.sources import external_links, links_in, normalize_url, sync_sources
 from tests.factories import ArticleFactory, SourceFactory
 
-# --- normalize_url ------------------------------------------------------------------------
+# --- normalize_url --------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize(
@@ -83,7 +83,7 @@ def test_external_links_skip_mail_relative_and_own_site_links(settings) -> None:
     assert links["https://council.example/minutes"].text == "minutes"
 
 
-# --- The registry ----------------------------------------------------------------------------
+# --- The registry ---------------------------------------------------------------------------------
 
 pytestmark = pytest.mark.django_db
 
@@ -111,7 +111,7 @@ def test_changing_a_sources_address_updates_its_match_key() -> None:
     assert source.normalized_url == "https://council.example/new"
 
 
-# --- sync_sources -------------------------------------------------------------------------------
+# --- sync_sources ---------------------------------------------------------------------------------
 
 
 def _body(*urls: str) -> str:

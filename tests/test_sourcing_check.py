@@ -23,7 +23,7 @@ def kinds(article: Article) -> list[str]:
     return [problem.kind for problem in sourcing_problems(article)]
 
 
-# --- What the check finds -----------------------------------------------------------------------
+# --- What the check finds -------------------------------------------------------------------------
 
 
 def test_a_story_without_numbers_quotes_or_placeholders_passes() -> None:
@@ -91,7 +91,7 @@ def test_a_link_placeholder_survives_cleaning_and_blocks_publication() -> None:
     assert kinds(article) == [ProblemKind.LINK_PLACEHOLDER]
 
 
-# --- publish() --------------------------------------------------------------------------------------
+# --- publish() ------------------------------------------------------------------------------------
 
 
 def test_publishing_a_story_with_problems_is_refused_and_it_stays_a_draft(editor) -> None:  # type: ignore[no-untyped-def]
@@ -159,7 +159,7 @@ def test_a_sourced_story_publishes_and_clears_an_old_override(editor) -> None:  
     assert article.history.filter(sourcing_override_reason="Papers not online yet.").exists()
 
 
-# --- Through the admin ---------------------------------------------------------------------------
+# --- Through the admin ----------------------------------------------------------------------------
 
 
 def test_save_and_publish_with_problems_keeps_the_edits_but_not_live(editor_client) -> None:  # type: ignore[no-untyped-def]
