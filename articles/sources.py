@@ -179,3 +179,15 @@ def sync_sources(article: Article) -> SyncResult:
         ]
         ArticleSource.objects.filter(pk__in=[link.pk for link in stale]).delete()
     return SyncResult(added=added, removed=[link.source for link in stale], created=created)
+
+
+def sources_cited(article: Article) -> list[Source]:
+    """Every source the story relies on: its linked and hand-added sources, then those of its
+    figures and quotes, each once. Uses the prefetch from `provenance_prefetches()`."""
+    cited: dict[int, Source] = {}
+    for link in article.source_links.all():
+        cited.setdefault(link.source_id, link.source)
+    for item in [*article.figures.all(), *article.quotes.all()]:
+        if item.source_id is not None:
+            cited.setdefault(item.source_id, item.source)
+    return list(cited.values())
