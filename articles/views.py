@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from articles.charts import Datum, line_chart
 from articles.models import (
@@ -107,6 +108,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 # so a source or a person in an embargoed draft cannot leak through these pages.
 
 
+@require_safe
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     the_person = get_object_or_404(Person, slug=slug)
     quotes = list(
@@ -119,6 +121,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
     return render(request, "articles/person.html", {"person": the_person, "quotes": quotes})
 
 
+@require_safe
 def source(request: HttpRequest, pk: int) -> HttpResponse:
     the_source = get_object_or_404(Source, pk=pk)
     published = Article.objects.published()
@@ -142,6 +145,7 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_safe
 def metric(request: HttpRequest, slug: str) -> HttpResponse:
     the_metric = get_object_or_404(Metric, slug=slug)
     figures = sorted(
