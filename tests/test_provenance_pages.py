@@ -49,7 +49,7 @@ def sourced_story(figures: int, quotes: int, hand_sources: int = 1, **kwargs: ob
     return article
 
 
-# --- The story's "Sources and figures" section --------------------------------------------------
+# --- The story's "Sources and figures" section ----------------------------------------------------
 
 
 def test_the_story_shows_sources_figures_and_quotes() -> None:
@@ -117,7 +117,7 @@ def test_news_article_json_ld_is_a_dict_others_can_extend() -> None:
     assert '"datePublished"' in json_ld_script(data)
 
 
-# --- /people/<slug>/ -----------------------------------------------------------------------------
+# --- /people/<slug>/ ------------------------------------------------------------------------------
 
 
 def test_a_person_page_lists_quotes_newest_first_with_their_stories() -> None:
@@ -266,7 +266,7 @@ def test_the_pages_refuse_other_methods(url_of) -> None:  # type: ignore[no-unty
     assert response.status_code == 405
 
 
-# --- The chart arithmetic ----------------------------------------------------------------------------
+# --- The chart arithmetic -------------------------------------------------------------------------
 
 
 def test_the_chart_places_points_left_to_right_and_low_to_high() -> None:
