@@ -608,18 +608,22 @@ def _extend_after(text: str, c: _Candidate, *, has_currency: bool) -> None:
 
 
 def _counted_noun(rest: str) -> str:
-    """'42 attacks' -> 'attacks', '212 grey seals' -> 'grey seals', '17 to 4' -> ''."""
-    m = re.match(r"\s+([a-z][a-z'’-]*)(?:\s+([a-z][a-z'’-]*))?", rest)
-    if not m:
+    """'42 attacks' -> 'attacks', '212 grey seals' -> 'grey seals', '17 to 4' -> ''.
+
+    Up to three words, ending at the first plural ("two coastal research vessels"); with no
+    plural, the first word alone ("one year", "210 children" is caught as irregular).
+    """
+    words = re.match(r"(?:\s+[a-z][a-z'’-]*){1,3}", rest)
+    if not words:
         return ""
-    first, second = m.group(1), m.group(2)
-    if first in NOT_NOUNS or first.endswith(("'", "’")):
-        return ""
-    if _is_plural(first):
-        return first
-    if second and second not in NOT_NOUNS and _is_plural(second):
-        return f"{first} {second}"
-    return first
+    taken: list[str] = []
+    for word in words.group().split():
+        if word in NOT_NOUNS or word.endswith(("'", "’")):
+            break
+        taken.append(word)
+        if _is_plural(word):
+            return " ".join(taken)
+    return taken[0] if taken else ""
 
 
 def _is_year(text: str, c: _Candidate, number: str, currency: str | None, tail: str) -> bool:
