@@ -79,6 +79,9 @@ FOUND: list[tuple[str, list[F]]] = [
     ("In 2019 the trust recorded 1500 seals.", [("1500", "1500", "seals")]),
     ("The ferry runs three return crossings a day.", [("three", "3", "return crossings")]),
     ("Rents rose 8% in 2023, to £950 a month.", [("8%", "8", "percent"), ("£950", "950", "GBP")]),
+    ("He scored 3 goals in the 2-1 win over Skerrin.", [("3", "3", "goals")]),
+    ("The harbour authority borrowed £12m in 2022.", [("£12m", "12000000", "GBP")]),
+    ("The trawler landed 2.3 tonnes of hake.", [("2.3 tonnes", "2.3", "tonnes")]),
 ]
 
 # Sentences whose numbers are dates, years, times, ordinals or parts of names: nothing to find.
@@ -111,6 +114,8 @@ NOT_FOUND: list[str] = [
     "Call the office on 01632 960 123 for details.",
     "Watch it on Channel 4 tonight.",
     "The ship was launched on Tuesday 14 June.",
+    "The club won 3-1 at Skerrin and then drew at home.",
+    "The 1st Battalion marched through town on 11 November.",
 ]
 
 

@@ -46,9 +46,13 @@ def _field_data(prefix: str, form: forms.BaseForm) -> dict:
     return data
 
 
-def change_form_data(client: Client, article: Article, **overrides: object) -> dict:
-    """What the browser would post back for `article`'s change page, with `overrides`."""
-    response = client.get(change_url(article))
+def change_form_data(
+    client: Client, article: Article, params: dict | None = None, **overrides: object
+) -> dict:
+    """What the browser would post back for `article`'s change page, with `overrides`.
+
+    Extra rows the server pre-filled (record this figure) are posted as a browser would."""
+    response = client.get(change_url(article), params or {})
     assert response.status_code == 200
     form = response.context["adminform"].form
     data = _field_data("", form)
@@ -57,8 +61,9 @@ def change_form_data(client: Client, article: Article, **overrides: object) -> d
         formset = inline.formset
         data.update(_field_data("", formset.management_form))
         # The blank extra rows are left out, as a browser user would leave them empty.
-        data[f"{formset.prefix}-TOTAL_FORMS"] = str(formset.initial_form_count())
-        for subform in formset.initial_forms:
+        forms_sent = [*formset.initial_forms, *(f for f in formset.extra_forms if f.initial)]
+        data[f"{formset.prefix}-TOTAL_FORMS"] = str(len(forms_sent))
+        for subform in forms_sent:
             data.update(_field_data(formset.prefix, subform))
     for key, value in overrides.items():
         data[key] = value
@@ -232,9 +237,16 @@ def test_following_record_this_figure_prefills_a_new_figure_row(editor_client) -
 def test_a_prefilled_figure_saves_once_the_editor_adds_a_source(editor_client) -> None:  # type: ignore[no-untyped-def]
     article = ArticleFactory(body="<p>The harbour has 42 boats.</p>")
     source = SourceFactory()
-    data = change_form_data(editor_client, article)
-    add_rows(data, "figures", [{"text": "42", "value": "42", "unit": "boats", "source": source.pk}])
+    data = change_form_data(
+        editor_client,
+        article,
+        params={"record_figure": "16-18"},
+        **{"figures-0-source": str(source.pk), "figures-0-counts": "Boats in the harbour"},
+    )
+    assert (data["figures-0-text"], data["figures-0-unit"]) == ("42", "boats")
     editor_client.post(change_url(article), data)
+    figure = Figure.objects.get(article=article)
+    assert (figure.text, figure.value, figure.unit, figure.source) == ("42", 42, "boats", source)
     html = editor_client.get(change_url(article)).content.decode()
     assert "Record this figure" not in html
     assert "None: every figure and quote has a source" in html
