@@ -129,6 +129,8 @@ def external_links(html: str) -> dict[str, Link]:
             continue  # mailto:, relative and fragment links are not sources.
         if urlsplit(key).hostname in own:
             continue  # A link to our own story is not a source.
+        if len(key) > 1000 or len(link.href) > 1000:
+            continue  # Longer than the registry keeps; such an address is not a citation.
         found.setdefault(key, link)
     return found
 
@@ -159,13 +161,19 @@ def sync_sources(article: Article) -> SyncResult:
         for key, link in links.items():
             source = existing.get(key)
             if source is None:
-                source = Source.objects.create(
-                    title=(link.text or urlsplit(key).hostname or key)[:300],
-                    publisher=urlsplit(key).hostname or "",
-                    url=link.href[:1000],
-                    accessed_on=timezone.localdate(),
+                # get_or_create: two editors saving stories with the same new link at once
+                # meet the unique address constraint, and the second one reuses the row.
+                source, made = Source.objects.get_or_create(
+                    normalized_url=key,
+                    defaults={
+                        "title": (link.text or urlsplit(key).hostname or key)[:300],
+                        "publisher": urlsplit(key).hostname or "",
+                        "url": link.href[:1000],
+                        "accessed_on": timezone.localdate(),
+                    },
                 )
-                created.append(source)
+                if made:
+                    created.append(source)
             wanted_ids.add(source.pk)
             if source.pk not in current:
                 ArticleSource.objects.create(
