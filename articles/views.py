@@ -111,14 +111,19 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def person(request: HttpRequest, slug: str) -> HttpResponse:
     the_person = get_object_or_404(Person, slug=slug)
-    quotes = list(
+    quotes = (
         Quote.objects.filter(person=the_person, article__in=Article.objects.published())
         .select_related("article", "source")
         .order_by("-article__published_at", "-article__pk", "pk")
     )
-    if not quotes:
+    page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
+    if not page.object_list:
         raise Http404("No published quotes from this person.")
-    return render(request, "articles/person.html", {"person": the_person, "quotes": quotes})
+    return render(
+        request,
+        "articles/person.html",
+        {"person": the_person, "page": page, "quotes": page.object_list},
+    )
 
 
 @require_safe
@@ -130,18 +135,16 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
         | Q(figures__source=the_source)
         | Q(quotes__source=the_source)
     ).values("pk")
-    articles = list(published.filter(pk__in=citing).with_bylines().newest_first())
-    if not articles:
+    articles = published.filter(pk__in=citing)
+    if not articles.exists():
         raise Http404("No published story cites this source.")
     figures = list(
         Figure.objects.filter(source=the_source, article__in=published)
         .select_related("article", "metric")
         .order_by("-article__published_at", "pk")
     )
-    return render(
-        request,
-        "articles/source.html",
-        {"source": the_source, "articles": articles, "figures": figures},
+    return _listing(
+        request, articles, "articles/source.html", {"source": the_source, "figures": figures}
     )
 
 

@@ -146,6 +146,17 @@ def test_a_person_page_never_lists_unpublished_or_scheduled_stories() -> None:
     assert "Scheduled story" not in html
 
 
+def test_a_long_person_page_is_split_into_pages() -> None:
+    person = PersonFactory()
+    for n in range(23):
+        QuoteFactory(article=published_article(), person=person, text=f"Remark number {n}.")
+    first = Client().get(person.get_absolute_url()).content.decode()
+    second = Client().get(person.get_absolute_url(), {"page": 2}).content.decode()
+    assert first.count("<blockquote>") == 20
+    assert second.count("<blockquote>") == 3
+    assert "Remark number 0." in second  # the oldest quote comes last
+
+
 def test_someone_quoted_only_in_drafts_has_no_page() -> None:
     quote = QuoteFactory(article=ArticleFactory())
     assert Client().get(quote.person.get_absolute_url()).status_code == 404
