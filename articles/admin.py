@@ -1,4 +1,5 @@
-"""The editors' CMS: stories with their bylines and corrections, sections and authors."""
+"""The editors' CMS: stories with their bylines, corrections, sources, figures and quotes;
+sections, authors and the provenance registries (sources, metrics, people)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
 from django.utils import timezone
@@ -18,14 +19,23 @@ from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from articles import images
+from articles.figures import format_decimal
 from articles.models import (
     Article,
     ArticleAuthor,
     ArticleRedirect,
+    ArticleSource,
     Author,
     Correction,
+    Figure,
+    Metric,
+    Person,
+    Quote,
     Section,
+    Source,
 )
+from articles.sources import sync_sources
+from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
 
 
 @admin.register(Section)
@@ -85,6 +95,40 @@ class SuggestingTagWidget(TagWidget):
         return format_html('{}<datalist id="{}"></datalist>', html, list_id)
 
 
+class SourceLinkInline(admin.TabularInline):
+    model = ArticleSource
+    extra = 0
+    autocomplete_fields = ["source"]
+    fields = ["source", "origin"]
+    readonly_fields = ["origin"]
+    verbose_name = "source"
+    verbose_name_plural = "sources (links in the body are added on save; add others by hand)"
+
+
+class FigureInline(admin.TabularInline):
+    model = Figure
+    extra = 0
+    autocomplete_fields = ["source", "metric"]
+    fields = ["text", "value", "unit", "counts", "as_of", "source", "metric"]
+    verbose_name_plural = "figures quoted in the story"
+
+    def get_extra(self, request: HttpRequest, obj: Article | None = None, **kwargs) -> int:  # type: ignore[no-untyped-def]
+        # One blank row per "record this figure" link followed (see ArticleAdmin).
+        return len(request.GET.getlist(RECORD_FIGURE)) if request.method == "GET" else 0
+
+
+class QuoteInline(admin.StackedInline):
+    model = Quote
+    extra = 0
+    autocomplete_fields = ["person", "source"]
+    fields = ["person", "role", "text", "source"]
+    verbose_name_plural = "quotes"
+
+
+# The query parameter of a "record this figure" link: the figure's span in the body text.
+RECORD_FIGURE = "record_figure"
+
+
 class ArticleAdminForm(forms.ModelForm):
     # The version the editor loaded; a save against a newer version is refused instead of
     # silently overwriting a colleague's work.
@@ -95,6 +139,15 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         widget=admin.widgets.AdminFileWidget,
         help_text=Article._meta.get_field("lead_image").help_text,
+    )
+    # Read only by the "Save and publish" button, and only from editors (Article.publish()).
+    publish_anyway_reason = forms.CharField(
+        label="Publish anyway because",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Only if the sourcing check above lists problems and the story must go live "
+        "now: say why. The reason, your name and the time are kept in the story's history. "
+        "Used only with “Save and publish”.",
     )
 
     class Meta:
@@ -196,11 +249,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["section"]
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [BylineInline, CorrectionInline]
+    inlines = [BylineInline, SourceLinkInline, FigureInline, QuoteInline, CorrectionInline]
     actions = ["publish_now", "submit_for_review", "return_to_draft"]
-    readonly_fields = ["state", "preview_link"]
+    readonly_fields = ["state", "preview_link", "sourcing_report", "sourcing_override"]
     list_per_page = 50
-    history_list_display = ["status"]
+    history_list_display = ["status", "sourcing_override_reason"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
         ("Placement", {"fields": ["section", "tags"]}),
@@ -217,7 +270,19 @@ class ArticleAdmin(SimpleHistoryAdmin):
         ),
         ("Publication", {"fields": ["state", "published_at", "preview_link"]}),
         ("Comments", {"fields": ["comment_mode", "comments_close_at"]}),
+        (
+            "Sourcing check",
+            {
+                "fields": ["sourcing_report", "publish_anyway_reason", "sourcing_override"],
+                "description": "What the check before publishing finds in the saved story: "
+                "figures and quotes without a source, numbers not recorded as figures, links "
+                "without an address.",
+            },
+        ),
     ]
+
+    class Media:
+        js = ["js/record-figure.js"]
 
     # --- Lists ----------------------------------------------------------------------------
 
@@ -272,6 +337,53 @@ class ArticleAdmin(SimpleHistoryAdmin):
             reverse("articles:preview", kwargs={"pk": obj.pk}),
         )
 
+    @admin.display(description="Problems")
+    def sourcing_report(self, obj: Article) -> str:
+        if not obj.pk:
+            return "Save the story first."
+        problems = sourcing_problems(obj)
+        recordable = unrecorded_figures(obj.body, list(obj.figures.all()))
+        if not problems:
+            return "None: every figure and quote has a source and every number is recorded."
+        lines = format_html_join(
+            "", "<li>{}</li>", ((str(p),) for p in problems if p.kind != "unrecorded_figure")
+        )
+        record = format_html_join(
+            "",
+            '<li>“{}” — <q>{}</q> <a class="record-figure button" href="?{}={}-{}#figures-group"'
+            ' data-text="{}" data-value="{}" data-unit="{}">Record this figure</a></li>',
+            (
+                (
+                    found.text,
+                    found.sentence,
+                    RECORD_FIGURE,
+                    found.start,
+                    found.end,
+                    found.text,
+                    format_decimal(found.value),
+                    found.unit,
+                )
+                for found in recordable
+            ),
+        )
+        heading = format_html(
+            "<p>Numbers in the body not yet recorded as figures:</p><ul>{}</ul>", record
+        )
+        return format_html(
+            '<ul class="sourcing-problems">{}</ul>{}', lines, heading if recordable else ""
+        )
+
+    @admin.display(description="Last override")
+    def sourcing_override(self, obj: Article) -> str:
+        if not obj.sourcing_override_reason:
+            return "None."
+        who = obj.sourcing_override_by
+        name = (who.get_full_name() or who.get_username()) if who else "someone"
+        when = date_filter(timezone.localtime(obj.sourcing_override_at), "j M Y, H:i")
+        return f"Published despite the sourcing check by {name} at {when}: " + (
+            obj.sourcing_override_reason
+        )
+
     # --- Permissions ----------------------------------------------------------------------
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
@@ -296,13 +408,33 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> list:
         fieldsets = super().get_fieldsets(request, obj)
+        hidden = set()
         if obj is None:
-            # A new story has no version to compare against.
+            hidden.add("loaded_version")  # A new story has no version to compare against.
+        if not self.has_publish_permission(request):
+            hidden.add("publish_anyway_reason")  # Only editors may publish despite the check.
+        if hidden:
             fieldsets = [
-                (name, {**opts, "fields": [f for f in opts["fields"] if f != "loaded_version"]})
+                (name, {**opts, "fields": [f for f in opts["fields"] if f not in hidden]})
                 for name, opts in fieldsets
             ]
         return fieldsets
+
+    def get_formset_kwargs(self, request: HttpRequest, obj: Article, inline, prefix: str) -> dict:  # type: ignore[no-untyped-def]
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        wanted = request.GET.getlist(RECORD_FIGURE)
+        if isinstance(inline, FigureInline) and request.method == "GET" and wanted and obj:
+            # The no-JavaScript "record this figure": blank figure rows filled from the finder.
+            found = {
+                f"{f.start}-{f.end}": f
+                for f in unrecorded_figures(obj.body, list(obj.figures.all()))
+            }
+            kwargs["initial"] = [
+                {"text": f.text, "value": f.value, "unit": f.unit}
+                for f in (found.get(key) for key in wanted)
+                if f is not None
+            ]
+        return kwargs
 
     # --- Saving and the workflow buttons ---------------------------------------------------
 
@@ -331,14 +463,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if not change and author and not article.byline_set.exists():
             # A writer's own story carries their byline unless they credited someone else.
             ArticleAuthor.objects.create(article=article, author=author)
+        # The inlines are saved, so the sources added by hand are in place to be kept.
+        sync_sources(article)
         self._apply_workflow_button(request, article)
 
     def _apply_workflow_button(self, request: HttpRequest, article: Article) -> None:
         if "_publish" in request.POST:
             if not self.has_publish_permission(request):
                 raise PermissionDenied("Only editors can publish stories.")
-            article.publish(by=request.user)
-            self._report_publication(request, article)
+            reason = request.POST.get("publish_anyway_reason", "")
+            try:
+                article.publish(by=request.user, override_reason=reason)
+            except UnsourcedStory as refusal:
+                # The edits are kept; only going live waits for sources or a reason.
+                request._sourcing_refused = True
+                self._report_refusal(request, article, refusal)
+            else:
+                self._report_publication(request, article)
         elif "_submit_review" in request.POST and article.status == Article.Status.DRAFT:
             article.submit_for_review(by=request.user)
             self.message_user(request, "Submitted for review: an editor will publish it.")
@@ -347,6 +488,35 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied("Only editors can unpublish stories.")
             article.return_to_draft(by=request.user)
             self.message_user(request, "Returned to draft: the story is no longer on the site.")
+
+    def _report_refusal(
+        self, request: HttpRequest, article: Article, refusal: UnsourcedStory
+    ) -> None:
+        self.message_user(
+            request,
+            format_html(
+                "Not published: the sourcing check found {} problem{}. Your changes were saved."
+                "<ul>{}</ul>Source or record them, or give a reason under “Sourcing check” and "
+                "press “Save and publish” again.",
+                len(refusal.problems),
+                "" if len(refusal.problems) == 1 else "s",
+                format_html_join("", "<li>{}</li>", ((str(p),) for p in refusal.problems)),
+            ),
+            messages.ERROR,
+        )
+
+    def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
+        if getattr(request, "_sourcing_refused", False):
+            # Back to the story, where the problems and the reason field are.
+            return HttpResponseRedirect(request.path)
+        return super().response_change(request, obj)
+
+    def response_add(
+        self, request: HttpRequest, obj: Article, post_url_continue: str | None = None
+    ) -> HttpResponse:
+        if getattr(request, "_sourcing_refused", False):
+            return HttpResponseRedirect(reverse("admin:articles_article_change", args=[obj.pk]))
+        return super().response_add(request, obj, post_url_continue)
 
     def _report_publication(self, request: HttpRequest, article: Article) -> None:
         if article.is_scheduled():
@@ -378,7 +548,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 with transaction.atomic():
                     article.publish(by=request.user, at=timezone.now())
             except ValidationError as error:
-                refused.append(f"“{article}”: {' '.join(error.messages)}")
+                refused.append(
+                    format_html(
+                        '<a href="{}">“{}”</a>: {}',
+                        reverse("admin:articles_article_change", args=[article.pk]),
+                        article,
+                        " ".join(error.messages),
+                    )
+                )
             else:
                 done += 1
         if done:
@@ -387,7 +564,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.message_user(
                 request,
                 format_html(
-                    "Not published: {}",
+                    "Not published (open a story to fix it or to publish it anyway with a "
+                    "reason): {}",
                     format_html_join("; ", "{}", ((line,) for line in refused)),
                 ),
                 messages.ERROR,
@@ -406,3 +584,110 @@ class ArticleAdmin(SimpleHistoryAdmin):
         for article in stories:
             article.return_to_draft(by=request.user)
         self.message_user(request, f"Returned {len(stories)} to draft.")
+
+
+# --- Provenance registries --------------------------------------------------------------------
+
+
+class EditorsOnlyMixin:
+    """Lists anyone with view permission may read, but only editors change from here.
+
+    Writers edit figures and quotes inline on their own stories; from these lists they could
+    reach other people's published stories.
+    """
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_add_permission(request, *args) and _is_editor(request)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_change_permission(request, obj) and _is_editor(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and _is_editor(request)
+
+
+def _is_editor(request: HttpRequest) -> bool:
+    return request.user.has_perm("articles.publish_article")
+
+
+class CitedByInline(admin.TabularInline):
+    model = ArticleSource
+    extra = 0
+    fields = ["article", "origin"]
+    readonly_fields = ["article", "origin"]
+    can_delete = False
+    verbose_name_plural = "cited by"
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "kind", "url", "accessed_on"]
+    list_filter = ["kind", "publisher"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "accessed_on"
+    inlines = [CitedByInline]
+    fields = [
+        "title",
+        "publisher",
+        "kind",
+        "url",
+        "archive_url",
+        "published_on",
+        "accessed_on",
+        "notes",
+    ]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # Cited sources are protected by the database too; this keeps the button honest.
+        return super().has_delete_permission(request, obj) and _is_editor(request)
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and _is_editor(request)
+
+
+class SourcedFilter(admin.SimpleListFilter):
+    title = "sourced"
+    parameter_name = "sourced"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("no", "Unsourced"), ("yes", "Sourced")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(source__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Figure)
+class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+    list_display = ["text", "unit", "counts", "as_of", "article", "source", "metric"]
+    list_select_related = ["article", "source", "metric"]
+    list_filter = [SourcedFilter, "metric"]
+    search_fields = ["text", "counts", "article__headline"]
+    autocomplete_fields = ["article", "source", "metric"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "role", "article", "source"]
+    list_select_related = ["person", "article", "source"]
+    list_filter = [SourcedFilter]
+    search_fields = ["text", "person__name", "article__headline"]
+    autocomplete_fields = ["article", "person", "source"]

@@ -33,6 +33,172 @@ AUTHORS = [
 ]
 
 
+@dataclass(frozen=True)
+class DemoSource:
+    title: str
+    publisher: str
+    kind: str
+    url: str = ""
+    days_ago: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoFigure:
+    counts: str
+    source: str | None  # a key of SOURCES; None leaves it unsourced (drafts only)
+    metric: str = ""  # a key of METRICS
+    # How long before publication the number describes; None means the story's own date.
+    as_of_days_before: int | None = None
+
+
+@dataclass(frozen=True)
+class DemoQuote:
+    person: str  # a key of PEOPLE
+    text: str
+    role: str
+    source: str
+
+
+COUNCIL = "https://port-ellery-council.example"
+SOURCES: dict[str, DemoSource] = {
+    "council-minutes": DemoSource(
+        "Minutes of the full council meeting: harbour wall repair",
+        "Port Ellery Town Council",
+        "document",
+        f"{COUNCIL}/meetings/full-council/harbour-wall-minutes",
+        3,
+    ),
+    "works-survey": DemoSource(
+        "Harbour wall condition survey",
+        "Port Ellery Council Works Department",
+        "document",
+        f"{COUNCIL}/reports/harbour-wall-condition-survey",
+        40,
+    ),
+    "holloway-interview": DemoSource(
+        "Interview with Cllr Priya Holloway", "The Harbour Gazette", "interview"
+    ),
+    "seal-survey": DemoSource(
+        "Autumn grey seal survey",
+        "Ellery Estuary Trust",
+        "data",
+        "https://ellery-estuary-trust.example/surveys/grey-seals-autumn",
+        8,
+    ),
+    "council-wildlife-report": DemoSource(
+        "Estuary wildlife monitoring report",
+        "Port Ellery Town Council",
+        "document",
+        f"{COUNCIL}/reports/estuary-wildlife-monitoring",
+        4,
+    ),
+    "brightwater-interview": DemoSource(
+        "Interview with Hana Brightwater", "The Harbour Gazette", "interview"
+    ),
+    "anselm-interview": DemoSource(
+        "Interview with Ruth Anselm", "The Harbour Gazette", "interview"
+    ),
+    "ferry-statement": DemoSource(
+        "Winter timetable announcement",
+        "Skerrin Sound Ferries",
+        "statement",
+        "https://skerrin-sound-ferries.example/news/winter-timetable",
+        10,
+    ),
+    "school-statement": DemoSource(
+        "Brackenford Primary opens its doors",
+        "Ellery Valley County Council",
+        "statement",
+        "https://ellery-valley-county.example/news/brackenford-primary-opens",
+        17,
+    ),
+    "fish-auction": DemoSource(
+        "Monthly auction figures",
+        "Port Ellery Fish Market",
+        "data",
+        "https://port-ellery-fish-market.example/prices/monthly",
+        23,
+    ),
+    "redfern-interview": DemoSource(
+        "Interview with Colm Redfern", "The Harbour Gazette", "interview"
+    ),
+    "rangers-notice": DemoSource(
+        "Gull Point to Saltern Cove path reopens",
+        "Ellery Coast Rangers",
+        "statement",
+        "https://ellery-coast-rangers.example/notices/saltern-cove-path",
+        31,
+    ),
+    "shipyard-release": DemoSource(
+        "Corran & Daughters wins research vessel order",
+        "Corran & Daughters",
+        "statement",
+        "https://corran-daughters.example/press/research-vessels",
+        39,
+    ),
+    "library-decision": DemoSource(
+        "Sunday opening at the town library",
+        "Port Ellery Town Council",
+        "statement",
+        f"{COUNCIL}/news/library-sunday-opening",
+        48,
+    ),
+    "barrier-report": DemoSource(
+        "Ellery tidal barrier: first full closure test",
+        "Ellery Valley Flood Authority",
+        "document",
+        "https://ellery-flood-authority.example/barrier/test-results",
+        56,
+    ),
+    "traders-letter": DemoSource(
+        "Letter to the council on market hall rents",
+        "Market Hall Traders' Association",
+        "document",
+    ),
+    "rowing-results": DemoSource(
+        "Centenary race results",
+        "Port Ellery Rowing Club",
+        "data",
+        "https://port-ellery-rowing.example/results/centenary-race",
+        72,
+    ),
+    "wind-notice": DemoSource(
+        "Notice of seabed survey west of Skerrin",
+        "Skerrin Offshore Wind",
+        "statement",
+        "https://skerrin-offshore-wind.example/notices/seabed-survey",
+        90,
+    ),
+    "festival-release": DemoSource(
+        "The harbour festival returns",
+        "Port Ellery Harbour Festival",
+        "statement",
+        "https://port-ellery-harbour-festival.example/news/festival-returns",
+        4,
+    ),
+}
+
+PEOPLE = {
+    "priya-holloway": ("Priya Holloway", "Councillor; chairs Port Ellery's harbour committee."),
+    "hana-brightwater": ("Hana Brightwater", "Survey lead at the Ellery Estuary Trust."),
+    "colm-redfern": ("Colm Redfern", "Auctioneer at the Port Ellery fish market."),
+    "ruth-anselm": ("Ruth Anselm", "Ecologist for Port Ellery Town Council."),
+}
+
+METRICS = {
+    "grey-seals-ellery-estuary": (
+        "Grey seals counted in the Ellery estuary",
+        "seals",
+        "The autumn count of grey seals hauled out on the estuary sandbanks.",
+    ),
+    "crab-price-port-ellery": (
+        "Average crab price at the Port Ellery auction",
+        "GBP per kilo",
+        "The month's average price paid for crab at the fish auction.",
+    ),
+}
+
+
 @dataclass
 class DemoStory:
     slug: str
@@ -50,6 +216,11 @@ class DemoStory:
     image_alt: str = ""
     palette: tuple[str, str] = ("#16425b", "#81c3d7")
     subheads: dict[int, str] = field(default_factory=dict)
+    # The ledger: every number in the body (keyed by its text as the finder reads it, lower
+    # case), the quotes, and sources without a link in the body.
+    figures: dict[str, DemoFigure] = field(default_factory=dict)
+    quotes: list[DemoQuote] = field(default_factory=list)
+    hand_sources: list[str] = field(default_factory=list)
 
 
 STORIES = [
@@ -63,10 +234,15 @@ STORIES = [
         tags=["harbour", "council"],
         days_ago=2,
         paragraphs=[
-            "Port Ellery's council voted 17 to 4 on Tuesday night to spend £4.2 million repairing "
+            "Port Ellery's council "
+            # A tracking parameter and a trailing slash: the link still resolves to the minutes.
+            f'<a href="{COUNCIL}/meetings/full-council/harbour-wall-minutes/?utm_source=news">'
+            "voted 17 to 4</a> on Tuesday night to spend £4.2 million repairing "
             "the old harbour wall, ending two years of argument about whether the structure "
             "should be patched or replaced.",
-            "Engineers from the council's own works department told members that 38 metres of "
+            "Engineers from the council's own works department "
+            f'<a href="{COUNCIL}/reports/harbour-wall-condition-survey">told members</a> that 38 '
+            "metres of "
             "the wall had lost mortar below the waterline and that two sections had moved by "
             "up to 6 centimetres since the winter storms.",
             "The east quay will close for about eleven weeks while divers and masons work from "
@@ -75,6 +251,31 @@ STORIES = [
             "“buy the town another fifty years” at a third of the cost of a new wall.",
         ],
         subheads={2: "Eleven weeks without the east quay"},
+        figures={
+            "17": DemoFigure("Councillors voting for the repair", "council-minutes"),
+            "4": DemoFigure("Councillors voting against the repair", "council-minutes"),
+            "£4.2 million": DemoFigure("Cost of repairing the old harbour wall", "council-minutes"),
+            "two years": DemoFigure("How long the council argued over the wall", "council-minutes"),
+            "38 metres": DemoFigure(
+                "Wall that has lost mortar below the waterline", "works-survey"
+            ),
+            "two": DemoFigure("Wall sections that moved after the winter storms", "works-survey"),
+            "6 centimetres": DemoFigure("Largest movement of a wall section", "works-survey"),
+            "eleven weeks": DemoFigure("Expected closure of the east quay", "council-minutes"),
+            "fifty years": DemoFigure(
+                "Extra life the repair gives the wall, according to Cllr Holloway",
+                "council-minutes",
+            ),
+        },
+        quotes=[
+            DemoQuote(
+                "priya-holloway",
+                "buy the town another fifty years",
+                "chair of the harbour committee",
+                "council-minutes",
+            )
+        ],
+        hand_sources=["holloway-interview"],
         image_caption="The east quay at low tide, where the wall has lost mortar.",
         image_credit="Photo: Harbour Gazette",
         image_alt="A stone harbour wall at low tide with small boats resting on the mud.",
@@ -89,7 +290,8 @@ STORIES = [
         days_ago=5,
         paragraphs=[
             "Volunteers from the Ellery Estuary Trust counted 212 grey seals on the sandbanks "
-            "during this autumn's survey, up from 187 last year and 151 the year before.",
+            'during <a href="https://ellery-estuary-trust.example/surveys/grey-seals-autumn">'
+            "this autumn's survey</a>, up from 187 last year and 151 the year before.",
             "The trust's survey lead, Hana Brightwater, said the rise probably reflected calmer "
             "water since the dredging of the main channel stopped, but warned that one year's "
             "count could be thrown off by the weather on the day.",
@@ -101,6 +303,80 @@ STORIES = [
         image_credit="Photo: Ellery Estuary Trust",
         image_alt="Grey seals resting on a sandbank with the estuary water behind them.",
         correction="An earlier version of this story gave last year's count as 178. It was 187.",
+        figures={
+            "212": DemoFigure(
+                "Grey seals counted in the autumn survey",
+                "seal-survey",
+                "grey-seals-ellery-estuary",
+                7,
+            ),
+            "187": DemoFigure(
+                "Grey seals counted in last year's autumn survey",
+                "seal-survey",
+                "grey-seals-ellery-estuary",
+                7 + 364,
+            ),
+            "151": DemoFigure(
+                "Grey seals counted in the autumn survey two years ago",
+                "seal-survey",
+                "grey-seals-ellery-estuary",
+                7 + 728,
+            ),
+            "50 metres": DemoFigure("Distance walkers should keep from the seals", "seal-survey"),
+        },
+        quotes=[
+            DemoQuote(
+                "hana-brightwater",
+                "the rise probably reflected calmer water since the dredging of the main channel "
+                "stopped",
+                "survey lead, Ellery Estuary Trust",
+                "brightwater-interview",
+            )
+        ],
+        hand_sources=["brightwater-interview"],
+    ),
+    DemoStory(
+        slug="council-report-seal-count",
+        headline="Council report puts the autumn seal count lower than the trust’s",
+        standfirst="Counting from the air and from the shore gave different answers.",
+        section="environment",
+        authors=["dev-castellan"],
+        tags=["estuary", "wildlife"],
+        days_ago=3,
+        paragraphs=[
+            f'A <a href="{COUNCIL}/reports/estuary-wildlife-monitoring">council monitoring '
+            "report</a> puts this autumn's grey seal count in the Ellery estuary at 209 animals, "
+            "against the 212 reported by the Ellery Estuary Trust for the same survey day.",
+            "Ruth Anselm, the council's ecologist, said the council had counted seals on aerial "
+            "photographs while the trust's volunteers counted from the shore.",
+            "“Photographs miss seals that slip into the water as the plane passes,” she said. "
+            "“Both counts show the colony is growing.”",
+        ],
+        palette=("#2d6a4f", "#d8f3dc"),
+        figures={
+            "209": DemoFigure(
+                "Grey seals counted in the autumn survey (council count)",
+                "council-wildlife-report",
+                "grey-seals-ellery-estuary",
+                9,
+            ),
+            "212": DemoFigure(
+                "Grey seals counted in the autumn survey (trust count)",
+                "seal-survey",
+                "grey-seals-ellery-estuary",
+                9,
+            ),
+        },
+        quotes=[
+            DemoQuote(
+                "ruth-anselm",
+                "Photographs miss seals that slip into the water as the plane passes. Both counts "
+                "show the colony is growing.",
+                "ecologist, Port Ellery Town Council",
+                "anselm-interview",
+            )
+        ],
+        hand_sources=["anselm-interview"],
     ),
     DemoStory(
         slug="ferry-timetable-cut-winter",
@@ -113,12 +389,19 @@ STORIES = [
         paragraphs=[
             "The ferry between Port Ellery and Skerrin Island will run three return crossings a "
             "day from December until the end of February, down from five.",
-            "Skerrin Sound Ferries said it had been unable to recruit two deck officers needed "
+            "Skerrin Sound Ferries "
+            '<a href="https://skerrin-sound-ferries.example/news/winter-timetable">said</a> it '
+            "had been unable to recruit two deck officers needed "
             "for a second crew, despite advertising since the summer.",
             "Islanders who commute to the mainland for work said the earliest crossing, now at "
             "08:15, would make them late for jobs that start at eight.",
         ],
         palette=("#023e8a", "#90e0ef"),
+        figures={
+            "three": DemoFigure("Daily return crossings this winter", "ferry-statement"),
+            "five": DemoFigure("Daily return crossings the rest of the year", "ferry-statement"),
+            "two": DemoFigure("Deck officers the operator could not recruit", "ferry-statement"),
+        },
     ),
     DemoStory(
         slug="new-primary-school-opens",
@@ -129,7 +412,9 @@ STORIES = [
         tags=["schools", "council"],
         days_ago=16,
         paragraphs=[
-            "Brackenford Primary opened on Monday with 96 pupils, the first new primary school "
+            "Brackenford Primary "
+            '<a href="https://ellery-valley-county.example/news/brackenford-primary-opens">'
+            "opened on Monday</a> with 96 pupils, the first new primary school "
             "in the Ellery valley since 1994.",
             "The school has room for 210 children and will fill year by year as the new houses "
             "on the former brickworks site are finished.",
@@ -137,6 +422,10 @@ STORIES = [
             "about the lack of a crossing on Mill Lane.",
         ],
         palette=("#9d4edd", "#e0aaff"),
+        figures={
+            "96": DemoFigure("Pupils in the school's first term", "school-statement"),
+            "210": DemoFigure("Places at the school when full", "school-statement"),
+        },
     ),
     DemoStory(
         slug="fish-market-prices",
@@ -148,12 +437,38 @@ STORIES = [
         days_ago=22,
         paragraphs=[
             "Prices at the Port Ellery fish auction held steady in October even though boats "
-            "lost eight fishing days to storms, according to the market's monthly figures.",
+            "lost eight fishing days to storms, according to "
+            '<a href="https://port-ellery-fish-market.example/prices/monthly">the market\'s '
+            "monthly figures</a>.",
             "Crab fetched an average of £5.10 a kilo, against £5.05 in September. Mackerel "
             "dipped slightly, to £1.80 a kilo.",
             "Auctioneer Colm Redfern said buyers from inland restaurants had kept demand up.",
         ],
         palette=("#bc6c25", "#fefae0"),
+        figures={
+            "eight": DemoFigure("Fishing days lost to storms in October", "fish-auction"),
+            "£5.10": DemoFigure(
+                "Average price of crab per kilo in October",
+                "fish-auction",
+                "crab-price-port-ellery",
+            ),
+            "£5.05": DemoFigure(
+                "Average price of crab per kilo in September",
+                "fish-auction",
+                "crab-price-port-ellery",
+                30,
+            ),
+            "£1.80": DemoFigure("Average price of mackerel per kilo in October", "fish-auction"),
+        },
+        quotes=[
+            DemoQuote(
+                "colm-redfern",
+                "buyers from inland restaurants had kept demand up",
+                "auctioneer",
+                "redfern-interview",
+            )
+        ],
+        hand_sources=["redfern-interview"],
     ),
     DemoStory(
         slug="footpath-reopens-after-landslip",
@@ -164,7 +479,9 @@ STORIES = [
         tags=["coast", "walking"],
         days_ago=30,
         paragraphs=[
-            "The coast path between Gull Point and Saltern Cove has reopened, a year after a "
+            "The coast path between Gull Point and Saltern Cove "
+            '<a href="https://ellery-coast-rangers.example/notices/saltern-cove-path">has '
+            "reopened</a>, a year after a "
             "landslip carried part of it into the sea.",
             "Rangers have built a new section about 20 metres inland, with steps down to the "
             "cove that avoid the unstable ground.",
@@ -172,6 +489,7 @@ STORIES = [
             "rain.",
         ],
         palette=("#6a994e", "#f2e8cf"),
+        figures={"20 metres": DemoFigure("How far inland the new path runs", "rangers-notice")},
     ),
     DemoStory(
         slug="shipyard-wins-contract",
@@ -182,13 +500,21 @@ STORIES = [
         tags=["harbour", "jobs"],
         days_ago=38,
         paragraphs=[
-            "Corran & Daughters, the shipyard on the north bank, has won a contract to build two "
+            "Corran &amp; Daughters, the shipyard on the north bank, "
+            '<a href="https://corran-daughters.example/press/research-vessels">has won a '
+            "contract</a> to build two "
             "coastal research vessels for a university consortium.",
             "The yard said the order would secure about 120 jobs for three years and allow it "
             "to take on twelve apprentices.",
             "It did not disclose the value of the contract.",
         ],
         palette=("#264653", "#e9c46a"),
+        figures={
+            "two": DemoFigure("Research vessels ordered", "shipyard-release"),
+            "120": DemoFigure("Jobs the order secures", "shipyard-release"),
+            "three years": DemoFigure("How long the jobs are secured", "shipyard-release"),
+            "twelve": DemoFigure("Apprentices the yard will take on", "shipyard-release"),
+        },
     ),
     DemoStory(
         slug="library-extends-opening-hours",
@@ -200,11 +526,16 @@ STORIES = [
         days_ago=47,
         paragraphs=[
             "Port Ellery library will open from 1pm to 5pm on Sundays from next month, after "
-            "a petition signed by more than 1,400 residents.",
+            f'a petition signed by more than 1,400 residents, <a href="{COUNCIL}/news/'
+            'library-sunday-opening">the council said</a>.',
             "The council said the extra hours would be staffed by moving two part-time posts "
             "rather than by hiring.",
         ],
         palette=("#780000", "#fdf0d5"),
+        figures={
+            "1,400": DemoFigure("Residents who signed the petition", "library-decision"),
+            "two": DemoFigure("Part-time posts moved to cover Sundays", "library-decision"),
+        },
     ),
     DemoStory(
         slug="flood-barrier-test",
@@ -216,12 +547,20 @@ STORIES = [
         days_ago=55,
         paragraphs=[
             "The new tidal flood barrier at the mouth of the Ellery closed all six of its gates "
-            "in 37 minutes during its first full test on Saturday.",
+            "in 37 minutes during "
+            '<a href="https://ellery-flood-authority.example/barrier/test-results">its first '
+            "full test</a> on Saturday.",
             "The design target was 45 minutes. Engineers will repeat the test at night in "
             "December.",
             "About 640 homes in the lower town lie inside the area the barrier protects.",
         ],
         palette=("#003049", "#669bbc"),
+        figures={
+            "six": DemoFigure("Gates in the tidal barrier", "barrier-report"),
+            "37 minutes": DemoFigure("Time to close all six gates in the test", "barrier-report"),
+            "45 minutes": DemoFigure("Design target for closing the gates", "barrier-report"),
+            "640": DemoFigure("Homes inside the area the barrier protects", "barrier-report"),
+        },
     ),
     DemoStory(
         slug="market-hall-traders",
@@ -238,6 +577,12 @@ STORIES = [
             "request at its January meeting.",
         ],
         palette=("#588157", "#dad7cd"),
+        figures={
+            "two years": DemoFigure("Length of the rent freeze traders ask for", "traders-letter"),
+            "28": DemoFigure("Stalls in the market hall", "traders-letter"),
+            "5": DemoFigure("Empty stalls in the market hall", "traders-letter"),
+        },
+        hand_sources=["traders-letter"],
     ),
     DemoStory(
         slug="rowing-club-centenary",
@@ -248,12 +593,20 @@ STORIES = [
         tags=["sport", "harbour"],
         days_ago=72,
         paragraphs=[
-            "Forty crews took part in Port Ellery Rowing Club's centenary race to Skerrin "
+            "Forty crews took part in Port Ellery Rowing Club's "
+            '<a href="https://port-ellery-rowing.example/results/centenary-race">centenary '
+            "race</a> to Skerrin "
             "Island on Sunday, rowing eight kilometres in unusually calm seas.",
             "The fastest boat, crewed by four members of the club's veterans' squad, finished "
             "in 41 minutes.",
         ],
         palette=("#1d3557", "#a8dadc"),
+        figures={
+            "forty": DemoFigure("Crews in the centenary race", "rowing-results"),
+            "eight kilometres": DemoFigure("Length of the course to Skerrin", "rowing-results"),
+            "four": DemoFigure("Rowers in the fastest boat", "rowing-results"),
+            "41 minutes": DemoFigure("Winning time", "rowing-results"),
+        },
     ),
     DemoStory(
         slug="wind-survey-offshore",
@@ -264,12 +617,18 @@ STORIES = [
         tags=["energy", "coast"],
         days_ago=84,
         paragraphs=[
-            "A survey ship has spent three weeks mapping the seabed west of Skerrin Island, "
+            '<a href="https://skerrin-offshore-wind.example/notices/seabed-survey">A survey '
+            "ship</a> has spent three weeks mapping the seabed west of Skerrin Island, "
             "where a developer hopes to build a small offshore wind farm.",
             "Fishing crews have asked to see the survey results before any planning application "
             "is made.",
         ],
         palette=("#335c67", "#e09f3e"),
+        figures={
+            "three weeks": DemoFigure(
+                "Time the survey ship spent mapping the seabed", "wind-notice"
+            )
+        },
     ),
     DemoStory(
         slug="harbour-festival-returns",
@@ -280,11 +639,14 @@ STORIES = [
         tags=["harbour", "events"],
         days_ago=-3,
         paragraphs=[
-            "The Port Ellery harbour festival will return next summer after a three-year gap, "
+            "The Port Ellery harbour festival "
+            '<a href="https://port-ellery-harbour-festival.example/news/festival-returns">will '
+            "return next summer</a> after a three-year gap, "
             "with a night market on the west quay.",
             "Organisers are looking for volunteers and stallholders.",
         ],
         palette=("#ff006e", "#ffbe0b"),
+        figures={"three-year": DemoFigure("Years since the last festival", "festival-release")},
     ),
     DemoStory(
         slug="bus-route-review",
@@ -295,6 +657,8 @@ STORIES = [
         tags=["transport"],
         days_ago=0,
         status="draft",
+        # A draft still waiting for its source: the admin's sourcing check shows the gap.
+        figures={"three": DemoFigure("Bus routes serving the Ellery valley", None)},
         paragraphs=[
             "The county is reviewing the three bus routes that serve the Ellery valley.",
             "Figures on passenger numbers are expected from the operator next week.",

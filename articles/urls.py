@@ -14,4 +14,7 @@ urlpatterns = [
     path("section/<slug:slug>/", views.section, name="section"),
     path("author/<slug:slug>/", views.author, name="author"),
     path("tag/<slug:slug>/", views.tag, name="tag"),
+    path("people/<slug:slug>/", views.person, name="person"),
+    path("sources/<int:pk>/", views.source, name="source"),
+    path("metrics/<slug:slug>/", views.metric, name="metric"),
 ]

@@ -25,6 +25,28 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_articleauthor",
             "view_section",
             "view_author",
+            # Provenance (issue 3): writers record the figures, quotes and sources of their own
+            # stories, and may remove a row from their own story, but the shared registries
+            # (sources, people) are only deleted by editors, and metrics are editors' to define.
+            "add_source",
+            "change_source",
+            "view_source",
+            "add_articlesource",
+            "change_articlesource",
+            "delete_articlesource",
+            "view_articlesource",
+            "add_figure",
+            "change_figure",
+            "delete_figure",
+            "view_figure",
+            "add_person",
+            "change_person",
+            "view_person",
+            "add_quote",
+            "change_quote",
+            "delete_quote",
+            "view_quote",
+            "view_metric",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -35,11 +57,27 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                 "author",
                 "correction",
                 "articleredirect",
+                "source",
+                "articlesource",
+                "figure",
+                "metric",
+                "person",
+                "quote",
             )
             for action in ("add", "change", "delete", "view")
         ]
         + ["publish_article", "view_historicalarticle"],
-        MODERATORS: ["view_article", "view_section", "view_author"],
+        MODERATORS: [
+            "view_article",
+            "view_section",
+            "view_author",
+            "view_source",
+            "view_articlesource",
+            "view_figure",
+            "view_metric",
+            "view_person",
+            "view_quote",
+        ],
     },
     "taggit": {
         WRITERS: ["view_tag"],
@@ -49,21 +87,42 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 
 
 def grant(apps: Any, app_label: str, table: dict[str, list[str]]) -> None:
-    """Create the groups if needed and give each the listed permissions of `app_label`."""
+    """Create the groups if needed and give each the listed permissions of `app_label`.
+
+    Only models that exist at this point of the migration history are granted: migrations run
+    in an order the graph allows, not the order they were written, so the role migration that
+    follows each model's migration grants it. A codename of an existing model that has no
+    permission row is a typo and stops the migration.
+    """
     from django.contrib.auth.management import create_permissions
 
     # Permissions are normally created after all migrations; a role migration needs them now.
     app_config = apps.get_app_config(app_label)
-    app_config.models_module = True
-    create_permissions(app_config, verbosity=0, apps=apps)
-    app_config.models_module = None
+    # Historical app configs (in migrations) have no models module; the live one does.
+    models_module = getattr(app_config, "models_module", None)
+    app_config.models_module = models_module or True
+    try:
+        create_permissions(app_config, verbosity=0, apps=apps)
+    finally:
+        app_config.models_module = models_module
 
+    known_models = {model._meta.model_name for model in app_config.get_models()}
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codenames in table.items():
         group, _ = Group.objects.get_or_create(name=group_name)
-        perms = Permission.objects.filter(content_type__app_label=app_label, codename__in=codenames)
-        missing = set(codenames) - set(perms.values_list("codename", flat=True))
+        wanted = {c for c in codenames if _model_of(c, known_models) is not None}
+        perms = Permission.objects.filter(content_type__app_label=app_label, codename__in=wanted)
+        missing = wanted - set(perms.values_list("codename", flat=True))
         if missing:
             raise RuntimeError(f"Unknown permissions for {app_label}: {sorted(missing)}")
         group.permissions.add(*perms)
+
+
+def _model_of(codename: str, known_models: set[str]) -> str | None:
+    """The model a codename is about: `add_figure` → `figure`; custom ones by suffix."""
+    action, _, model = codename.partition("_")
+    if action in {"add", "change", "delete", "view"}:
+        return model if model in known_models else None
+    # Custom permissions (publish_article, moderate_comment) end with their model's name.
+    return next((m for m in known_models if codename.endswith(f"_{m}")), None)

@@ -25,6 +25,12 @@ def story_post_data(section: Section, article: Article | None = None, **override
         "byline_set-INITIAL_FORMS": "0",
         "corrections-TOTAL_FORMS": "0",
         "corrections-INITIAL_FORMS": "0",
+        "source_links-TOTAL_FORMS": "0",
+        "source_links-INITIAL_FORMS": "0",
+        "figures-TOTAL_FORMS": "0",
+        "figures-INITIAL_FORMS": "0",
+        "quotes-TOTAL_FORMS": "0",
+        "quotes-INITIAL_FORMS": "0",
     }
     if article is not None:
         data.update(

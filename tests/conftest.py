@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from newsroom.roles import EDITORS, MODERATORS, WRITERS
+from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS, grant
 from tests.factories import AuthorFactory, UserFactory
 
 
@@ -24,6 +24,19 @@ def _isolated_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
     }
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+
+
+@pytest.fixture(autouse=True)
+def _roles_survive_flushes(request):  # type: ignore[no-untyped-def]
+    """Transactional tests (the browser ones) empty every table afterwards, including the
+    groups a data migration made; put the roles back for the next one."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from django.apps import apps
+
+        for app_label, table in ROLE_PERMISSIONS.items():
+            grant(apps, app_label, table)
 
 
 @pytest.fixture

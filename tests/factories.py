@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.utils import timezone
 
-from articles.models import Article, ArticleAuthor, Author, Correction, Section
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    Figure,
+    Metric,
+    Person,
+    Quote,
+    Section,
+    Source,
+)
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -82,3 +94,54 @@ class CorrectionFactory(factory.django.DjangoModelFactory):
 
     article = factory.SubFactory(ArticleFactory)
     text = "An earlier version misspelled the harbour master's name."
+
+
+class SourceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Source
+
+    title = factory.Sequence(lambda n: f"Harbour board report {n}")
+    publisher = "Port Ellery Harbour Board"
+    url = factory.Sequence(lambda n: f"https://harbour-board.example/reports/{n}")
+    kind = Source.Kind.DOCUMENT
+
+
+class MetricFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Metric
+
+    name = factory.Sequence(lambda n: f"Boats registered {n}")
+    slug = factory.Sequence(lambda n: f"boats-registered-{n}")
+    unit = "boats"
+
+
+class FigureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Figure
+
+    article = factory.SubFactory(ArticleFactory)
+    text = "42"
+    value = Decimal("42")
+    unit = "boats"
+    counts = "Boats in the harbour"
+    source = factory.SubFactory(SourceFactory)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"Harbour Master {n}")
+    slug = factory.Sequence(lambda n: f"harbour-master-{n}")
+    description = "Keeps the harbour running."
+
+
+class QuoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Quote
+
+    article = factory.SubFactory(ArticleFactory)
+    person = factory.SubFactory(PersonFactory)
+    text = "The tide waits for nobody, and neither do the boats."
+    role = "harbour master"
+    source = factory.SubFactory(SourceFactory, kind=Source.Kind.INTERVIEW, url="")

@@ -1,21 +1,37 @@
-"""Write the demo outlet: sections, authors, stories with images, and three staff sign-ins."""
+"""Write the demo outlet: sections, authors, stories with images and their ledger (sources,
+figures, metrics, people, quotes), and three staff sign-ins."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
 from articles import demo, images
-from articles.models import Article, ArticleAuthor, Author, Correction, Section
+from articles.figures import find_figures_in_html
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleSource,
+    Author,
+    Correction,
+    Figure,
+    Metric,
+    Person,
+    Quote,
+    Section,
+    Source,
+)
+from articles.sources import normalize_url, sync_sources
 from newsroom.roles import EDITORS, MODERATORS, WRITERS
 
 DEMO_USERS = [
@@ -23,6 +39,13 @@ DEMO_USERS = [
     ("writer", "Ines", "Varga", WRITERS),
     ("moderator", "Sol", "Penhallow", MODERATORS),
 ]
+
+
+@dataclass(frozen=True)
+class Ledger:
+    sources: dict[str, Source]
+    people: dict[str, Person]
+    metrics: dict[str, Metric]
 
 
 class Command(BaseCommand):
@@ -34,7 +57,8 @@ class Command(BaseCommand):
             users = self._users(password)
             sections = self._sections()
             authors = self._authors(users)
-            created = self._stories(sections, authors, users["editor"])
+            ledger = Ledger(sources=self._sources(), people=self._people(), metrics=self._metrics())
+            created = self._stories(sections, authors, users["editor"], ledger)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new stories)."))
         self.stdout.write("Sign in at /admin/ as editor, writer or moderator")
         if generated:
@@ -92,11 +116,101 @@ class Command(BaseCommand):
             authors[slug] = author
         return authors
 
-    def _stories(self, sections: dict, authors: dict, editor: object) -> int:
+    def _sources(self) -> dict[str, Source]:
+        today = timezone.localdate()
+        sources = {}
+        for key, spec in demo.SOURCES.items():
+            found = (
+                Source.objects.filter(normalized_url=normalize_url(spec.url)).first()
+                if spec.url
+                else Source.objects.filter(title=spec.title, url="").first()
+            )
+            if found is None:
+                published = (
+                    today - dt.timedelta(days=spec.days_ago) if spec.days_ago is not None else None
+                )
+                found = Source.objects.create(
+                    title=spec.title,
+                    publisher=spec.publisher,
+                    kind=spec.kind,
+                    url=spec.url,
+                    published_on=published,
+                    accessed_on=published and published + dt.timedelta(days=1),
+                )
+            sources[key] = found
+        return sources
+
+    def _people(self) -> dict[str, Person]:
+        return {
+            slug: Person.objects.get_or_create(
+                slug=slug, defaults={"name": name, "description": description}
+            )[0]
+            for slug, (name, description) in demo.PEOPLE.items()
+        }
+
+    def _metrics(self) -> dict[str, Metric]:
+        return {
+            slug: Metric.objects.get_or_create(
+                slug=slug, defaults={"name": name, "unit": unit, "description": description}
+            )[0]
+            for slug, (name, unit, description) in demo.METRICS.items()
+        }
+
+    def _record_ledger(
+        self,
+        article: Article,
+        story: demo.DemoStory,
+        ledger: Ledger,
+        published_at: dt.datetime | None,
+    ) -> None:
+        """What an editor does before publishing: sources, every figure, every quote.
+
+        As-of dates count back from `published_at` (the story's date in the demo)."""
+        sync_sources(article)
+        for key in story.hand_sources:
+            ArticleSource.objects.get_or_create(article=article, source=ledger.sources[key])
+        _, found = find_figures_in_html(article.body)
+        for figure in found:
+            spec = story.figures.get(figure.text.lower())
+            if spec is None:
+                # The demo must model a sourced story; a new number needs its ledger entry.
+                raise CommandError(
+                    f"Demo story {story.slug!r} quotes “{figure.text}” but demo.py has no "
+                    "figure entry for it."
+                )
+            if article.figures.filter(text__iexact=figure.text).exists():
+                continue
+            as_of = None
+            if spec.as_of_days_before is not None and published_at:
+                as_of = timezone.localdate(published_at - dt.timedelta(days=spec.as_of_days_before))
+            Figure.objects.create(
+                article=article,
+                text=figure.text,
+                value=figure.value,
+                unit=figure.unit,
+                counts=spec.counts,
+                as_of=as_of,
+                source=ledger.sources[spec.source] if spec.source else None,
+                metric=ledger.metrics.get(spec.metric),
+            )
+        for quote in story.quotes:
+            Quote.objects.get_or_create(
+                article=article,
+                person=ledger.people[quote.person],
+                text=quote.text,
+                defaults={"role": quote.role, "source": ledger.sources[quote.source]},
+            )
+
+    def _stories(self, sections: dict, authors: dict, editor: object, ledger: Ledger) -> int:
         now = timezone.now()
         created = 0
         for story in demo.STORIES:
-            if Article.objects.filter(slug=story.slug).exists():
+            existing = Article.objects.filter(slug=story.slug).first()
+            if existing is not None:
+                # Stories loaded before the ledger existed get theirs; nothing is duplicated.
+                self._record_ledger(
+                    existing, story, ledger, existing.published_at or demo.published_at(story, now)
+                )
                 continue
             article = Article(
                 headline=story.headline,
@@ -120,8 +234,10 @@ class Command(BaseCommand):
                     article=article, author=authors[slug], position=position
                 )
             article.tags.set(story.tags)
+            when = demo.published_at(story, now)
+            self._record_ledger(article, story, ledger, when)
             if story.status == "published":
-                article.publish(by=editor, at=demo.published_at(story, now))
+                article.publish(by=editor, at=when)
             if story.correction:
                 Correction.objects.create(
                     article=article,

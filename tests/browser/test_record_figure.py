@@ -1,0 +1,54 @@
+""" "Record this figure" with JavaScript: the click adds a filled Figure row without a reload."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from tests.factories import ArticleFactory, UserFactory
+
+pytestmark = [
+    pytest.mark.browser,
+    # The live server needs committed rows; the roles written by migrations come back after.
+    pytest.mark.django_db(transaction=True),
+]
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture
+def page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
+    from playwright import sync_api
+
+    # Playwright's sync API runs an event loop; Django must still allow the ORM in this thread.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        yield browser.new_page()
+        browser.close()
+
+
+def test_clicking_record_this_figure_fills_a_new_figure_row(page, live_server) -> None:  # type: ignore[no-untyped-def]
+    from newsroom.roles import EDITORS
+
+    editor = UserFactory(username="browser-editor", groups=[EDITORS])
+    article = ArticleFactory(body="<p>The repair costs £4.2 million.</p>")
+    client = Client()
+    client.force_login(editor)
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"{live_server.url}/admin/articles/article/{article.pk}/change/")
+    page.click("a.record-figure")
+    row = page.locator("#figures-group .dynamic-figures").last
+    assert row.locator('input[name$="-text"]').input_value() == "£4.2 million"
+    assert row.locator('input[name$="-value"]').input_value() == "4200000"
+    assert row.locator('input[name$="-unit"]').input_value() == "GBP"
+    assert "record_figure" not in page.url  # no reload: the script did it
