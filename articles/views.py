@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.decorators.cache import never_cache
 
 from articles.models import Article, ArticleRedirect, Author, Section
+from comments.threads import story_comments
 
 PAGE_SIZE = 20
 
@@ -28,7 +29,9 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
     )
     if article is None:
         return _redirect_from_old_address(request)
-    return render(request, "articles/story.html", {"article": article, "preview": False})
+    comments = story_comments(request, article)
+    context = {"article": article, "preview": False, "comments": comments}
+    return comments.protect(render(request, "articles/story.html", context))
 
 
 def _redirect_from_old_address(request: HttpRequest) -> HttpResponse:
