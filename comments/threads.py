@@ -126,13 +126,19 @@ def story_comments(request: HttpRequest, article: Article) -> StoryComments:
             ).in_order()
         )
         shown = {c.pk: c for c in [*roots, *replies]}
+        placed = set()
         for comment in own_pending:
             comment.thread_replies = []
             comment.is_own_pending = True
-            parent = shown.get(comment.parent_id)
-            if parent is not None:
-                parent.thread_replies.append(comment)
-        own_pending = [c for c in own_pending if c.parent_id not in shown]
+            if comment.pk in shown:
+                # Back in the queue but shown as a tombstone (it has replies): its author sees
+                # the text in place, marked pending.
+                shown[comment.pk].is_own_pending = True
+                placed.add(comment.pk)
+            elif comment.parent_id in shown:
+                shown[comment.parent_id].thread_replies.append(comment)
+                placed.add(comment.pk)
+        own_pending = [c for c in own_pending if c.pk not in placed]
 
     reply_to = _reply_to(request, article)
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
