@@ -35,8 +35,11 @@ class CommentQuerySet(models.QuerySet):
         return self.filter(Q(status=Comment.Status.APPROVED) | Q(Exists(published_reply)))
 
     def published(self) -> CommentQuerySet:
-        """Visible comments with their text (no tombstones): what the count counts."""
-        return self.visible().filter(status=Comment.Status.APPROVED)
+        """Visible comments with their text (no tombstones): what the count counts.
+
+        Every published comment is visible, so this is the subset of `visible()` without the
+        tombstone test."""
+        return self.filter(status=Comment.Status.APPROVED)
 
     def in_order(self) -> CommentQuerySet:
         return self.order_by("created_at", "pk")
@@ -175,6 +178,8 @@ class Comment(models.Model):
             self.Status.APPROVED, ModerationEvent.Action.APPROVED, by=by, reason=reason, rule=rule
         )
         if self.parent_id and not self.reply_notice_sent:
+            # Imported here: notifications reads these models, so a top-level import would be
+            # circular.
             from comments import notifications
 
             transaction.on_commit(partial(notifications.send_reply_notice, self.pk))

@@ -29,7 +29,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
 from comments import notifications, services
@@ -238,6 +238,7 @@ def _flaggable(pk: int) -> Comment:
 
 
 @never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
 def flag(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a comment. An uncached page of its own, so the story page needs no token."""
     comment = _flaggable(pk)
@@ -256,8 +257,6 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
             else "You have already reported this comment.",
         )
         return HttpResponseRedirect(comment.article.get_absolute_url() + "#comments")
-    if request.method not in {"GET", "HEAD", "POST"}:
-        return HttpResponse(status=405, headers={"Allow": "GET, POST"})
     status = 400 if request.method == "POST" else 200
     return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
 

@@ -10,7 +10,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits
+from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
 from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS
 from tests.commenting import new_address
 from tests.factories import CommentFactory, published_article, reply_to
@@ -316,3 +316,35 @@ def test_the_admin_lists_comments_and_offers_the_verbs(moderator_client, moderat
 
 def test_writers_cannot_open_the_comment_admin(writer_client):
     assert writer_client.get(reverse("admin:comments_comment_changelist")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "model", ["comment", "moderationword", "block", "moderationlimits", "moderationevent", "flag"]
+)
+def test_moderators_open_the_comment_admin_pages_and_writers_cannot(
+    model, moderator_client, writer_client
+):
+    comment = held()
+    ModerationEvent.record(comment, "held", by=None, rule="first_time")
+    changelist = reverse(f"admin:comments_{model}_changelist")
+    assert moderator_client.get(changelist).status_code == 200
+    assert writer_client.get(changelist).status_code == 403
+
+
+def test_moderators_add_words_and_blocks_in_the_admin(moderator_client):
+    response = moderator_client.post(
+        reverse("admin:comments_moderationword_add"),
+        {"word": "  Harbour   Thief ", "action": "hold", "note": "Repeated accusation"},
+    )
+    assert response.status_code == 302
+    assert ModerationWord.objects.get().word == "harbour thief"
+    moderator_client.post(
+        reverse("admin:comments_block_add"), {"kind": "domain", "value": "Spam.Example"}
+    )
+    assert Block.objects.get().value == "spam.example"
+    assert (
+        moderator_client.get(reverse("admin:comments_comment_change", args=[held().pk])).status_code
+        == 200
+    )
+    moderator_client.post(reverse("admin:comments_moderationlimits_add"), {"flag_threshold": 5})
+    assert ModerationLimits.current().flag_threshold == 5

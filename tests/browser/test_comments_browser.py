@@ -107,3 +107,20 @@ def test_a_comment_goes_from_reader_to_moderator_and_back(live_server, browser, 
     assert "The early ferry is a great change" not in stranger.inner_text("#comments")
     assert "[removed]" in stranger.inner_text(f"#comment-{comment.pk}")
     assert "the late ferry too" in stranger.inner_text(f"#comment-{comment.pk}")
+
+
+def test_a_reader_without_javascript_comments_by_confirming_once(live_server, browser):
+    ModerationLimits.objects.create(min_seconds=0)
+    article = published_article(headline="Harbour wall repairs")
+    page = browser.new_context(java_script_enabled=False).new_page()
+    page.goto(live_server.url + article.get_absolute_url())
+    page.fill("#id_name", "Nora Noscript")
+    page.fill("#id_email", "nora@example.test")
+    page.fill("#id_body", "Typed in a browser without JavaScript.")
+    page.click("text=Post comment")
+    page.wait_for_selector("text=Please check your comment and post it again.")
+    assert not Comment.objects.exists()
+    assert page.input_value("#id_body") == "Typed in a browser without JavaScript."
+    page.click("text=Post comment")
+    page.wait_for_selector(".comment--pending")
+    assert Comment.objects.get().body == "Typed in a browser without JavaScript."
