@@ -28,8 +28,8 @@ def clean_text(value: str, *, multiline: bool) -> str:
     value = value.replace("\r\n", "\n").replace("\r", "\n")
     kept = []
     for char in value:
-        if char == "\n" and multiline:
-            kept.append(char)
+        if char == "\n":
+            kept.append(char if multiline else " ")
         elif char == "\t":
             kept.append(" ")
         elif char in _INVISIBLE or unicodedata.category(char) in {"Cc", "Cs"}:

@@ -16,7 +16,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles.models import Article
-from comments.models import Comment, ModerationEvent
+from comments.models import Comment, ModerationEvent, ModerationLimits
 from tests.commenting import backdated, comment_data, form_token, new_address
 from tests.factories import CommentFactory, published_article, reply_to
 
@@ -219,6 +219,19 @@ def test_two_hundred_hostile_payloads_cause_no_errors_and_no_markup(
     stored = Comment.objects.filter(article=article).exclude(nonce__startswith="factory")
     assert stored.count() > 50, statuses
     assert 302 in statuses and 400 in statuses
+
+    # Reader reports carry free text too; it shows in the flagged tab and the log.
+    ModerationLimits.objects.create(flag_threshold=1000)  # keep it flaggable throughout
+    target = CommentFactory(article=article, body="Report me.")
+    flag_url = reverse("comments:flag", args=[target.pk])
+    for payload in PAYLOADS:
+        response = raw_post(client, flag_url, {"reason": "other", "note": payload}, new_address())
+        assert response.status_code < 500, payload
+        if response.status_code != 302:
+            assert_no_markup_from_input(response.content.decode(), baseline, "flag form")
+    assert target.flags.count() > len(PAYLOADS) // 2
+    for page in _pages(moderator_client, "flagged"):
+        assert_no_markup_from_input(page, baseline, "queue flagged")
 
     # What moderators see, before and after publishing everything held.
     for tab in ("pending", "rejected", "spam"):
