@@ -80,6 +80,7 @@ class FlagForm(forms.Form):
 
 
 REJECT_REASONS = [
+    "Breaks the community guidelines",
     "Abusive or personal attack",
     "Off-topic",
     "Spam or advertising",
@@ -112,7 +113,7 @@ class ModerationForm(forms.Form):
         typed = clean_text(cleaned.get("reason_text") or "", multiline=False)
         cleaned["why"] = typed or cleaned.get("reason") or ""
         if cleaned.get("action") in {"reject", "remove"} and not cleaned["why"]:
-            # A rejection without a reason cannot be explained later; the first one is typical.
+            # A rejection without a reason cannot be explained later; the first is the general one.
             cleaned["why"] = REJECT_REASONS[0]
         return cleaned
 

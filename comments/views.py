@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import secrets
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from django.contrib import messages
@@ -277,7 +277,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 # --- Moderators ---------------------------------------------------------------------------
 
 
-def moderator_required(view):  # type: ignore[no-untyped-def]
+def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     """Signed-out: to the sign-in page. Signed in without the permission: 403."""
     return never_cache(
         login_required(permission_required("comments.moderate_comment", raise_exception=True)(view))

@@ -333,7 +333,7 @@ COMMENTS_REJECT_WORDS = ["viagra", "casino bonus", "crypto giveaway"]
 # Mail every moderator about each held comment as well as the daily digest.
 COMMENTS_MAIL_MODERATORS = env_bool("NEWSROOM_COMMENTS_MAIL_MODERATORS", False)
 # The story page is cached for anonymous readers, so its comment form carries no CSRF token
-# (comments/static js fetches one). A reader without JavaScript posts without one; instead of
+# (static/js/comments.js fetches one). A reader without JavaScript posts without one; instead of
 # Django's bare 403 they get their comment back on an uncached page with a token to confirm it.
 # Every other CSRF failure, and any from a signed-in user, is Django's ordinary 403.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -9,8 +10,10 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
+from comments import services
 from comments.models import Comment, ModerationEvent
 from tests.commenting import backdated, comment_data, form_token, new_address, post_comment
 from tests.factories import CommentFactory, published_article, reply_to
@@ -326,3 +329,22 @@ def test_removing_a_comment_with_replies_leaves_a_tombstone(moderator):
     assert "Nobody answered this." not in html
     assert f'id="comment-{lonely.pk}"' not in html
     assert "1 Comment<" in html
+
+
+def test_every_form_gets_its_own_nonce_and_time_from_the_token_endpoint():
+    article = published_article()
+    first = services.read_stamp(form_token(Client(), article)["stamp"], article)
+    second = services.read_stamp(form_token(Client(), article)["stamp"], article)
+    assert first.nonce != second.nonce
+    assert services.read_stamp("tampered" + form_token(Client(), article)["stamp"], article) is None
+    other_story = published_article()
+    assert services.read_stamp(form_token(Client(), article)["stamp"], other_story) is None
+
+
+def test_a_form_left_open_for_days_is_offered_again_to_confirm():
+    article = published_article()
+    old = services.issue_stamp(article, at=timezone.now() - dt.timedelta(days=3))
+    response = post_comment(Client(), article, stamp=old)
+    assert response.status_code == 200
+    assert "open a long time" in response.content.decode()
+    assert not Comment.objects.exists()
