@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
@@ -182,7 +181,7 @@ class Comment(models.Model):
             # circular.
             from comments import notifications
 
-            transaction.on_commit(partial(notifications.send_reply_notice, self.pk))
+            notifications.after_commit(notifications.send_reply_notice, self.pk)
 
     def reject(self, *, by: AbstractBaseUser | None, reason: str, rule: str = "") -> None:
         self._decide(

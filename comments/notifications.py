@@ -7,11 +7,13 @@ are built from the story headline with line breaks flattened, and names appear o
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
 from django.core.mail import EmailMessage
+from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
@@ -19,6 +21,17 @@ from comments.models import Comment
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+
+def after_commit(send: Callable[[int], object], pk: int) -> None:
+    """Send once the transaction commits. Robust: a mail server that is down is logged, it does
+    not turn a stored comment or a moderator's decision into an error page."""
+
+    # A named function, not a partial: Django names the callback when it logs a failure.
+    def send_after_commit() -> None:
+        send(pk)
+
+    transaction.on_commit(send_after_commit, robust=True)
 
 
 def _one_line(text: str) -> str:

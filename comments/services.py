@@ -8,7 +8,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
-from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -202,9 +201,9 @@ def submit_comment(
             return Submitted(Outcome.REPEAT, existing, ())
         _log_verdicts(comment, verdicts)
         if outcome == Outcome.PUBLISHED and comment.parent_id:
-            transaction.on_commit(partial(notifications.send_reply_notice, comment.pk))
+            notifications.after_commit(notifications.send_reply_notice, comment.pk)
         if outcome == Outcome.HELD and settings.COMMENTS_MAIL_MODERATORS:
-            transaction.on_commit(partial(notifications.send_held_notice, comment.pk))
+            notifications.after_commit(notifications.send_held_notice, comment.pk)
     return Submitted(outcome, comment, tuple(verdicts))
 
 

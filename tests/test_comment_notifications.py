@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import Client
 
@@ -149,3 +150,19 @@ def test_moderators_can_get_mail_for_each_held_comment(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == [moderator.email]
     assert "First comment from this e-mail address." in mail.outbox[0].body
+
+
+def test_a_mail_server_failure_does_not_fail_the_reader_s_post(
+    settings, django_capture_on_commit_callbacks
+):
+    settings.EMAIL_BACKEND = "tests.test_comment_notifications.BrokenBackend"
+    parent = CommentFactory(email="asker@example.test", notify_replies=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _reply_through_the_form(parent)
+    assert response.status_code == 302
+    assert Comment.objects.filter(body="I disagree, politely.", status="approved").exists()
+
+
+class BrokenBackend(BaseEmailBackend):
+    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+        raise ConnectionRefusedError("mail server down")
