@@ -25,6 +25,7 @@ from articles.models import (
     Source,
     provenance_prefetches,
 )
+from comments.threads import story_comments
 
 PAGE_SIZE = 20
 
@@ -43,7 +44,9 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
     )
     if article is None:
         return _redirect_from_old_address(request)
-    return render(request, "articles/story.html", {"article": article, "preview": False})
+    comments = story_comments(request, article)
+    context = {"article": article, "preview": False, "comments": comments}
+    return comments.protect(render(request, "articles/story.html", context))
 
 
 def _redirect_from_old_address(request: HttpRequest) -> HttpResponse:

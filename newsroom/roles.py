@@ -79,6 +79,15 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_quote",
         ],
     },
+    "comments": {
+        group: [
+            f"{action}_{model}"
+            for model in ("comment", "flag", "moderationword", "block", "moderationlimits")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + ["moderate_comment", "view_moderationevent"]
+        for group in (EDITORS, MODERATORS)
+    },
     "taggit": {
         WRITERS: ["view_tag"],
         EDITORS: ["add_tag", "change_tag", "delete_tag", "view_tag"],

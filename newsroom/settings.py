@@ -314,3 +314,26 @@ PROSE_EDITOR_EXTENSIONS = {
 }
 
 NEWSROOM_WORDS_PER_MINUTE = 230
+
+# --- Comments ---------------------------------------------------------------------------------
+
+# Defaults for the moderation rules (comments/rules.py). Moderators override any of them in the
+# admin ("Moderation limits"); these apply wherever that page leaves a field empty.
+COMMENTS_MAX_DEPTH = 3  # comment, reply, reply to a reply; deeper replies join the deepest level
+COMMENTS_FLAG_THRESHOLD = 3  # reader flags that send a published comment back to the queue
+COMMENTS_MIN_SECONDS = 3  # a form posted sooner than this after it was issued is a bot
+COMMENTS_FLOOD_BURST_SECONDS = 15  # at most one comment per address in this many seconds…
+COMMENTS_FLOOD_PER_HOUR = 10  # …and at most this many per hour
+COMMENTS_DUPLICATE_HOURS = 6  # the same text again from the same reader within this is refused
+COMMENTS_HOLD_LINKS = 2  # this many links or more hold a comment for a moderator
+COMMENTS_PER_PAGE = 50  # conversations (a comment and its replies) per page under a story
+# Whole words or phrases, matched case-insensitively; the admin lists add to these.
+COMMENTS_HOLD_WORDS = ["idiot", "moron", "scum", "liar"]
+COMMENTS_REJECT_WORDS = ["viagra", "casino bonus", "crypto giveaway"]
+# Mail every moderator about each held comment as well as the daily digest.
+COMMENTS_MAIL_MODERATORS = env_bool("NEWSROOM_COMMENTS_MAIL_MODERATORS", False)
+# The story page is cached for anonymous readers, so its comment form carries no CSRF token
+# (static/js/comments.js fetches one). A reader without JavaScript posts without one; instead of
+# Django's bare 403 they get their comment back on an uncached page with a token to confirm it.
+# Every other CSRF failure, and any from a signed-in user, is Django's ordinary 403.
+CSRF_FAILURE_VIEW = "comments.views.csrf_failure"

@@ -12,6 +12,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
+    path("comments/", include("comments.urls")),
+    path("moderation/", include("comments.moderation_urls")),
     path("", include("articles.urls")),
 ]
 

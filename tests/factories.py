@@ -145,3 +145,34 @@ class QuoteFactory(factory.django.DjangoModelFactory):
     text = "The tide waits for nobody, and neither do the boats."
     role = "harbour master"
     source = factory.SubFactory(SourceFactory, kind=Source.Kind.INTERVIEW, url="")
+
+
+# --- Comments ---------------------------------------------------------------------------------
+
+from comments.models import Comment  # noqa: E402  (appended section; keeps merges clean)
+
+
+class CommentFactory(factory.django.DjangoModelFactory):
+    """A published comment stored directly (the rules are tested through the form)."""
+
+    class Meta:
+        model = Comment
+
+    article = factory.LazyFunction(published_article)
+    name = factory.Sequence(lambda n: f"Reader {n}")
+    email = factory.Sequence(lambda n: f"reader{n}@example.test")
+    body = factory.Sequence(lambda n: f"A thoughtful comment about the harbour, number {n}.")
+    status = Comment.Status.APPROVED
+    ip_hash = factory.Sequence(lambda n: f"{n:064x}")
+    nonce = factory.Sequence(lambda n: f"factory-nonce-{n}")
+
+
+def reply_to(parent: Comment, **kwargs: object) -> Comment:
+    """A reply stored with its thread fields filled in as submit_comment would."""
+    return CommentFactory(
+        article=parent.article,
+        parent=parent,
+        root=parent.root or parent,
+        depth=parent.depth + 1,
+        **kwargs,
+    )

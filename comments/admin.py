@@ -1,0 +1,152 @@
+"""Comments in the admin: the same verbs and filters as the moderation queue, plus the word
+lists, blocks and limits moderators tune."""
+
+from __future__ import annotations
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils.text import Truncator
+
+from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
+
+
+class FlagInline(admin.TabularInline):
+    model = Flag
+    extra = 0
+    fields = ["reason", "note", "at"]
+    readonly_fields = ["reason", "note", "at"]
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+class EventInline(admin.TabularInline):
+    model = ModerationEvent
+    extra = 0
+    fields = ["at", "action", "actor_name", "reason"]
+    readonly_fields = fields
+    can_delete = False
+    ordering = ["at", "pk"]
+
+    def has_add_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Comment)
+class CommentAdmin(admin.ModelAdmin):
+    list_display = ["excerpt", "name", "article", "status", "created_at", "moderated_by"]
+    list_select_related = ["article", "moderated_by"]
+    list_filter = ["status", "created_at", "article__section", "article__comment_mode"]
+    search_fields = ["body", "name", "email", "=ip_hash", "article__headline"]
+    date_hierarchy = "created_at"
+    fields = [
+        "article", "parent", "name", "email", "user", "body", "notify_replies",
+        "status", "reasons", "ip_hash", "created_at", "moderated_by", "moderated_at",
+    ]  # fmt: skip
+    # Readers' words are not edited: a moderator publishes, rejects or removes, and the log
+    # says which.
+    readonly_fields = fields
+    inlines = [FlagInline, EventInline]
+    actions = ["approve", "reject", "mark_spam", "remove", "block_commenter"]
+    list_per_page = 50
+
+    @admin.display(description="Comment")
+    def excerpt(self, obj: Comment) -> str:
+        return Truncator(obj.body).chars(80)
+
+    @admin.display(description="Why it was held")
+    def reasons(self, obj: Comment) -> str:
+        return obj.reasons_text or "—"
+
+    def has_moderate_permission(self, request: HttpRequest) -> bool:
+        return request.user.has_perm("comments.moderate_comment")
+
+    def _each(self, request: HttpRequest, queryset: QuerySet, verb: str, done: str) -> None:
+        for comment in queryset:
+            getattr(comment, verb)(by=request.user, reason="From the admin")
+        self.message_user(request, f"{done} {queryset.count()} comments.", messages.SUCCESS)
+
+    @admin.action(description="Publish", permissions=["moderate"])
+    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, "approve", "Published")
+
+    @admin.action(description="Reject", permissions=["moderate"])
+    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, "reject", "Rejected")
+
+    @admin.action(description="Mark as spam", permissions=["moderate"])
+    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, "mark_spam", "Marked as spam")
+
+    @admin.action(description="Remove (tombstone if it has replies)", permissions=["moderate"])
+    def remove(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, "remove", "Removed")
+
+    @admin.action(description="Block the commenter", permissions=["moderate"])
+    def block_commenter(self, request: HttpRequest, queryset: QuerySet) -> None:
+        self._each(request, queryset, "block_commenter", "Blocked the commenters of")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        # Comments come from readers through the rules, never typed in by staff.
+        return False
+
+
+@admin.register(ModerationEvent)
+class ModerationEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "comment_ref", "action", "actor_kind", "actor_name", "reason"]
+    list_filter = ["action", "actor_kind", "at"]
+    search_fields = ["actor_name", "reason", "=comment_ref"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(Flag)
+class FlagAdmin(admin.ModelAdmin):
+    list_display = ["comment", "reason", "note", "at"]
+    list_select_related = ["comment"]
+    list_filter = ["reason", "at"]
+    raw_id_fields = ["comment"]
+
+
+@admin.register(ModerationWord)
+class ModerationWordAdmin(admin.ModelAdmin):
+    list_display = ["word", "action", "note", "created_at"]
+    list_filter = ["action"]
+    search_fields = ["word"]
+
+
+@admin.register(Block)
+class BlockAdmin(admin.ModelAdmin):
+    list_display = ["kind", "value", "reason", "created_at", "created_by"]
+    list_select_related = ["created_by"]
+    list_filter = ["kind"]
+    search_fields = ["value", "reason"]
+
+    def save_model(self, request: HttpRequest, obj: Block, form: object, change: bool) -> None:
+        if not change:
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+
+@admin.register(ModerationLimits)
+class ModerationLimitsAdmin(admin.ModelAdmin):
+    list_display = ["__str__"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and not ModerationLimits.objects.exists()
+
+    def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False

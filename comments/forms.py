@@ -1,0 +1,133 @@
+"""What readers and moderators submit. Every form lists its fields."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+from comments.models import Comment, Flag, ModerationEvent
+from comments.rules import MAX_LENGTH, MIN_LENGTH
+from comments.text import clean_text
+
+# Large enough for any real id, small enough for every database's integer column.
+MAX_ID = 2**62
+
+
+class CommentForm(forms.Form):
+    name = forms.CharField(max_length=80, label="Name", help_text="Shown with your comment.")
+    email = forms.EmailField(
+        max_length=254, label="E-mail", help_text="Never shown. We write only if you ask below."
+    )
+    body = forms.CharField(
+        label="Comment",
+        min_length=MIN_LENGTH,
+        max_length=MAX_LENGTH,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text="Plain text. Web addresses become links.",
+    )
+    notify_replies = forms.BooleanField(required=False, label="E-mail me replies")
+    # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
+    website = forms.CharField(
+        required=False,
+        label="Leave this empty",
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
+    parent = forms.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, widget=forms.HiddenInput
+    )
+    stamp = forms.CharField(required=False, max_length=300, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, user: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.signed_in = bool(user is not None and user.is_authenticated)
+        if self.signed_in:
+            # Staff post under their account; these are not asked for.
+            self.fields["name"].required = False
+            self.fields["email"].required = False
+
+    def clean_name(self) -> str:
+        name = clean_text(self.cleaned_data.get("name", ""), multiline=False)
+        if not name and not self.signed_in:
+            raise forms.ValidationError("Please give a name to show with your comment.")
+        return name
+
+    def clean_body(self) -> str:
+        body = clean_text(self.cleaned_data.get("body", ""), multiline=True)
+        if len(body) < MIN_LENGTH:
+            raise forms.ValidationError(
+                f"Please write at least {MIN_LENGTH} characters.", code="min_length"
+            )
+        return body
+
+    def clean_email(self) -> str:
+        return (self.cleaned_data.get("email") or "").strip()
+
+
+class FlagForm(forms.Form):
+    reason = forms.ChoiceField(choices=Flag.Reason.choices, label="What is wrong with it?")
+    note = forms.CharField(
+        required=False,
+        max_length=500,
+        label="Anything else (optional)",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean_note(self) -> str:
+        return clean_text(self.cleaned_data.get("note", ""), multiline=True)
+
+
+REJECT_REASONS = [
+    "Breaks the community guidelines",
+    "Abusive or personal attack",
+    "Off-topic",
+    "Spam or advertising",
+    "Shares private details",
+    "Legal risk (defamation, contempt)",
+]
+
+
+class ModerationForm(forms.Form):
+    action = forms.ChoiceField(
+        choices=[
+            ("approve", "Approve"),
+            ("reject", "Reject"),
+            ("spam", "Spam"),
+            ("remove", "Remove"),
+            ("pending", "Back to queue"),
+            ("block", "Block commenter"),
+        ]
+    )
+    reason = forms.ChoiceField(
+        required=False, choices=[("", "—")] + [(r, r) for r in REJECT_REASONS]
+    )
+    reason_text = forms.CharField(required=False, max_length=300, label="Or type a reason")
+    comments = forms.ModelMultipleChoiceField(
+        queryset=Comment.objects.all(), required=False, widget=forms.MultipleHiddenInput
+    )
+
+    def clean(self) -> dict:
+        cleaned = super().clean()
+        typed = clean_text(cleaned.get("reason_text") or "", multiline=False)
+        cleaned["why"] = typed or cleaned.get("reason") or ""
+        if cleaned.get("action") in {"reject", "remove"} and not cleaned["why"]:
+            # A rejection without a reason cannot be explained later; the first is the general one.
+            cleaned["why"] = REJECT_REASONS[0]
+        return cleaned
+
+
+class LogFilterForm(forms.Form):
+    action = forms.ChoiceField(
+        required=False, choices=[("", "Any action"), *ModerationEvent.Action.choices]
+    )
+    actor_kind = forms.ChoiceField(
+        required=False,
+        label="By",
+        choices=[("", "Anyone"), *ModerationEvent.ActorKind.choices],
+    )
+    actor = forms.CharField(required=False, max_length=150, label="Name or rule")
+    comment = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Comment")
+    since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

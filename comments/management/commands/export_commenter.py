@@ -1,0 +1,17 @@
+"""Print everything held about a reader as JSON (the right of access)."""
+
+import json
+
+from django.core.management.base import BaseCommand
+
+from comments.privacy import export
+
+
+class Command(BaseCommand):
+    help = "Print the comments and data held for EMAIL as JSON."
+
+    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+        parser.add_argument("email")
+
+    def handle(self, *args: object, **options: object) -> None:
+        self.stdout.write(json.dumps(export(str(options["email"])), ensure_ascii=False, indent=2))

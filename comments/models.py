@@ -1,0 +1,499 @@
+"""Reader comments, the moderation log, reader flags, and what moderators tune: words, blocks
+and limits."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AbstractBaseUser
+
+REMOVED_TEXT = "[removed]"
+
+
+class CommentQuerySet(models.QuerySet):
+    def visible(self) -> CommentQuerySet:
+        """What a reader may see under a story: published comments, and tombstones.
+
+        The only definition of a visible comment. A comment taken down (removed, rejected,
+        spam, or back in the queue) that still has published replies stays as a "[removed]"
+        tombstone so the thread reads; without published replies it disappears. Replies are
+        found through `parent` and, for the top of a thread, through `root`, which covers the
+        default depth of three completely.
+        """
+        published_reply = Comment.objects.filter(status=Comment.Status.APPROVED).filter(
+            Q(parent=OuterRef("pk")) | Q(root=OuterRef("pk"))
+        )
+        return self.filter(Q(status=Comment.Status.APPROVED) | Q(Exists(published_reply)))
+
+    def published(self) -> CommentQuerySet:
+        """Visible comments with their text (no tombstones): what the count counts.
+
+        Every published comment is visible, so this is the subset of `visible()` without the
+        tombstone test."""
+        return self.filter(status=Comment.Status.APPROVED)
+
+    def in_order(self) -> CommentQuerySet:
+        return self.order_by("created_at", "pk")
+
+
+class Comment(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Published"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Spam"
+        REMOVED = "removed", "Removed"
+
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="replies",
+        help_text="The comment this one replies to; empty for a new conversation.",
+    )
+    # The top of the conversation; lets a page of conversations load all its replies at once.
+    root = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    depth = models.PositiveSmallIntegerField(default=0, editable=False)
+    name = models.CharField(max_length=80, help_text="Shown with the comment.")
+    email = models.EmailField(
+        blank=True,
+        help_text="Never shown on the site. Emptied for rejected comments after 90 days.",
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="comments",
+        help_text="The staff account that posted it, if signed in.",
+    )
+    body = models.TextField(help_text="Plain text; links are made clickable on the site.")
+    status = models.CharField(
+        max_length=10, choices=Status, default=Status.PENDING, db_index=True, editable=False
+    )
+    held_reasons = models.JSONField(
+        default=list,
+        blank=True,
+        editable=False,
+        help_text="Why the rules held or refused it: rule, reason and any matched words.",
+    )
+    ip_hash = models.CharField(
+        max_length=64,
+        blank=True,
+        editable=False,
+        help_text="A keyed hash of the sender's address; the address itself is never stored.",
+    )
+    nonce = models.CharField(max_length=64, unique=True, editable=False)
+    notify_replies = models.BooleanField(
+        default=False, help_text="The commenter asked for an e-mail when someone replies."
+    )
+    reply_notice_sent = models.BooleanField(default=False, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    objects = CommentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        permissions = [("moderate_comment", "Can use the moderation queue and log")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "rejected", "spam", "removed"]),
+                name="comment_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(parent__isnull=True, depth=0)
+                | Q(parent__isnull=False, root__isnull=False, depth__gt=0),
+                name="comment_depth_matches_parent",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
+            models.Index(fields=["ip_hash", "created_at"], name="comment_flood_idx"),
+            models.Index(fields=["email", "created_at"], name="comment_email_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} on {self.article_id}: {self.body[:40]}"
+
+    def get_absolute_url(self) -> str:
+        return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    @property
+    def is_tombstone(self) -> bool:
+        return self.status != self.Status.APPROVED
+
+    @property
+    def reasons_text(self) -> str:
+        return "; ".join(item.get("reason", "") for item in self.held_reasons)
+
+    @property
+    def matched_words(self) -> list[str]:
+        return [word for item in self.held_reasons for word in item.get("words", [])]
+
+    # --- State changes ----------------------------------------------------------------------
+
+    def _decide(
+        self,
+        status: str,
+        action: str,
+        *,
+        by: AbstractBaseUser | None,
+        reason: str,
+        rule: str = "",
+        at: dt.datetime | None = None,
+    ) -> ModerationEvent:
+        self.status = status
+        self.moderated_by = by
+        self.moderated_at = at or timezone.now()
+        self.save(update_fields=["status", "moderated_by", "moderated_at"])
+        return ModerationEvent.record(self, action, by=by, rule=rule, reason=reason)
+
+    def approve(self, *, by: AbstractBaseUser | None, reason: str = "", rule: str = "") -> None:
+        self._decide(
+            self.Status.APPROVED, ModerationEvent.Action.APPROVED, by=by, reason=reason, rule=rule
+        )
+        if self.parent_id and not self.reply_notice_sent:
+            # Imported here: notifications reads these models, so a top-level import would be
+            # circular.
+            from comments import notifications
+
+            notifications.after_commit(notifications.send_reply_notice, self.pk)
+
+    def reject(self, *, by: AbstractBaseUser | None, reason: str, rule: str = "") -> None:
+        self._decide(
+            self.Status.REJECTED, ModerationEvent.Action.REJECTED, by=by, reason=reason, rule=rule
+        )
+
+    def mark_spam(self, *, by: AbstractBaseUser | None, reason: str = "", rule: str = "") -> None:
+        self._decide(self.Status.SPAM, ModerationEvent.Action.SPAM, by=by, reason=reason, rule=rule)
+
+    def remove(self, *, by: AbstractBaseUser | None, reason: str) -> None:
+        """Take a published comment down; with published replies it stays as a tombstone."""
+        self._decide(self.Status.REMOVED, ModerationEvent.Action.REMOVED, by=by, reason=reason)
+
+    def return_to_pending(
+        self, *, by: AbstractBaseUser | None, reason: str, rule: str = ""
+    ) -> None:
+        self._decide(
+            self.Status.PENDING, ModerationEvent.Action.RETURNED, by=by, reason=reason, rule=rule
+        )
+
+    def block_commenter(self, *, by: AbstractBaseUser | None, reason: str = "") -> list[Block]:
+        """Block this commenter's address and e-mail, and file the comment as spam."""
+        blocks = []
+        why = reason or f"Blocked from comment {self.pk}"
+        if self.email:
+            blocks.append(Block.add(Block.Kind.EMAIL, self.email, reason=why, by=by))
+        if self.ip_hash:
+            blocks.append(Block.add(Block.Kind.IP_HASH, self.ip_hash, reason=why, by=by))
+        ModerationEvent.record(self, ModerationEvent.Action.BLOCKED, by=by, reason=why)
+        self.mark_spam(by=by, reason=why)
+        return blocks
+
+    def erase(self, *, delete: bool = False) -> None:
+        """Anonymise at the commenter's request; replies keep their place under a tombstone."""
+        if delete and not self.replies.exists():
+            ModerationEvent.record(
+                self,
+                ModerationEvent.Action.ERASED,
+                by=None,
+                rule="erase_commenter",
+                reason="Deleted at the commenter's request",
+            )
+            self.delete()
+            return
+        self.name = REMOVED_TEXT
+        self.email = ""
+        self.ip_hash = ""
+        self.body = REMOVED_TEXT
+        self.user = None
+        self.notify_replies = False
+        self.status = self.Status.REMOVED
+        self.save(
+            update_fields=["name", "email", "ip_hash", "body", "user", "notify_replies", "status"]
+        )
+        ModerationEvent.record(
+            self,
+            ModerationEvent.Action.ERASED,
+            by=None,
+            rule="erase_commenter",
+            reason="Anonymised at the commenter's request",
+        )
+
+
+class ModerationEvent(models.Model):
+    """One line of the moderation log. Append-only: nothing edits or deletes a line."""
+
+    class Action(models.TextChoices):
+        APPROVED = "approved", "Published"
+        HELD = "held", "Held for review"
+        REJECTED = "rejected", "Rejected"
+        SPAM = "spam", "Marked as spam"
+        REMOVED = "removed", "Removed"
+        RETURNED = "returned", "Returned to the queue"
+        FLAGGED = "flagged", "Flagged by a reader"
+        BLOCKED = "blocked", "Commenter blocked"
+        ERASED = "erased", "Erased on request"
+
+    class ActorKind(models.TextChoices):
+        PERSON = "person", "Person"
+        RULE = "rule", "Rule"
+        READER = "reader", "Reader"
+
+    # Kept after the comment is deleted on request, so the log never loses a line.
+    comment = models.ForeignKey(
+        Comment, null=True, on_delete=models.SET_NULL, related_name="events"
+    )
+    comment_ref = models.PositiveBigIntegerField(help_text="The comment's number.")
+    action = models.CharField(max_length=10, choices=Action)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    actor_kind = models.CharField(max_length=8, choices=ActorKind)
+    # The username or rule name at the time, so the log still says who after an account goes.
+    actor_name = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["action", "-at"], name="moderation_event_action_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} #{self.comment_ref}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        # The log is evidence; an edit would make it worthless.
+        if not self._state.adding:
+            raise ValueError("Moderation events are append-only.")
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def record(
+        cls,
+        comment: Comment,
+        action: str,
+        *,
+        by: AbstractBaseUser | None,
+        reason: str = "",
+        rule: str = "",
+        reader: bool = False,
+    ) -> ModerationEvent:
+        if by is not None:
+            kind, name = cls.ActorKind.PERSON, by.get_username()
+        elif reader:
+            kind, name = cls.ActorKind.READER, "reader"
+        else:
+            kind, name = cls.ActorKind.RULE, rule or "system"
+        return cls.objects.create(
+            comment=comment,
+            comment_ref=comment.pk,
+            action=action,
+            actor=by,
+            actor_kind=kind,
+            actor_name=name,
+            reason=reason,
+        )
+
+
+class Flag(models.Model):
+    class Reason(models.TextChoices):
+        SPAM = "spam", "Spam or advertising"
+        ABUSE = "abuse", "Abusive or hateful"
+        OFF_TOPIC = "off_topic", "Off-topic"
+        PRIVACY = "privacy", "Shares someone's private details"
+        OTHER = "other", "Something else"
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
+    reason = models.CharField(max_length=10, choices=Reason)
+    note = models.CharField(max_length=500, blank=True, help_text="The reader's own words.")
+    ip_hash = models.CharField(max_length=64, blank=True, editable=False)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        constraints = [
+            # One reader cannot send a comment back to the queue alone.
+            models.UniqueConstraint(
+                fields=["comment", "ip_hash"],
+                condition=~Q(ip_hash=""),
+                name="one_flag_per_reader",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_reason_display()} on comment {self.comment_id}"
+
+
+class ModerationWord(models.Model):
+    class Action(models.TextChoices):
+        HOLD = "hold", "Hold for a moderator"
+        REJECT = "reject", "Reject"
+
+    word = models.CharField(
+        max_length=100,
+        help_text="A whole word or phrase, matched regardless of case ('liar' does not match "
+        "'familiar').",
+    )
+    action = models.CharField(
+        max_length=6, choices=Action, help_text="What happens to a comment that contains it."
+    )
+    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["action", "word"]
+        verbose_name = "moderation word"
+        constraints = [
+            models.UniqueConstraint(fields=["word", "action"], name="moderation_word_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.word} ({self.get_action_display()})"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.word = " ".join(self.word.split()).lower()
+        super().save(*args, **kwargs)
+
+
+class Block(models.Model):
+    class Kind(models.TextChoices):
+        EMAIL = "email", "E-mail address"
+        DOMAIN = "domain", "E-mail domain"
+        IP_HASH = "ip_hash", "Address (hash)"
+
+    kind = models.CharField(max_length=8, choices=Kind)
+    value = models.CharField(
+        max_length=254,
+        help_text="An e-mail address, a domain such as example.com, or an address hash from "
+        "the moderation queue.",
+    )
+    reason = models.CharField(max_length=300, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [models.UniqueConstraint(fields=["kind", "value"], name="block_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value}"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.value = self.value.strip().lower() if self.kind != self.Kind.IP_HASH else self.value
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def add(cls, kind: str, value: str, *, reason: str, by: AbstractBaseUser | None) -> Block:
+        value = value.strip().lower() if kind != cls.Kind.IP_HASH else value
+        block, _ = cls.objects.get_or_create(
+            kind=kind, value=value, defaults={"reason": reason, "created_by": by}
+        )
+        return block
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_depth: int
+    flag_threshold: int
+    min_seconds: int
+    flood_burst_seconds: int
+    flood_per_hour: int
+    duplicate_hours: int
+    hold_links: int
+
+
+class ModerationLimits(models.Model):
+    """The one row of limits moderators may change; an empty field uses the site default."""
+
+    max_depth = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Reply levels under a story (default 3)."
+    )
+    flag_threshold = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Reader flags that send a published comment back to the queue (default 3).",
+    )
+    min_seconds = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="A form sent sooner than this after it was opened is treated as a bot "
+        "(default 3).",
+    )
+    flood_burst_seconds = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="One comment per address within this many seconds (default 15).",
+    )
+    flood_per_hour = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="Comments per address per hour (default 10)."
+    )
+    duplicate_hours = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="The same text again from the same reader within this is refused (default 6).",
+    )
+    hold_links = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="This many links or more hold a comment (default 2)."
+    )
+
+    class Meta:
+        verbose_name = "moderation limits"
+        verbose_name_plural = "moderation limits"
+        constraints = [models.CheckConstraint(condition=Q(pk=1), name="one_limits_row")]
+
+    def __str__(self) -> str:
+        return "Moderation limits"
+
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> Limits:
+        row = cls.objects.filter(pk=1).first()
+        defaults = {
+            "max_depth": settings.COMMENTS_MAX_DEPTH,
+            "flag_threshold": settings.COMMENTS_FLAG_THRESHOLD,
+            "min_seconds": settings.COMMENTS_MIN_SECONDS,
+            "flood_burst_seconds": settings.COMMENTS_FLOOD_BURST_SECONDS,
+            "flood_per_hour": settings.COMMENTS_FLOOD_PER_HOUR,
+            "duplicate_hours": settings.COMMENTS_DUPLICATE_HOURS,
+            "hold_links": settings.COMMENTS_HOLD_LINKS,
+        }
+        if row is not None:
+            for field in defaults:
+                if getattr(row, field) is not None:
+                    defaults[field] = getattr(row, field)
+        return Limits(**defaults)

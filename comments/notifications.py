@@ -1,0 +1,152 @@
+"""Plain-text mail about comments, sent after the transaction commits.
+
+No reader-supplied value ever goes into a header: recipients are validated addresses, subjects
+are built from the story headline with line breaks flattened, and names appear only in bodies.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+
+from comments.models import Comment
+
+log = logging.getLogger(__name__)
+UNSUBSCRIBE_SALT = "comments.unsubscribe"
+
+
+def after_commit(send: Callable[[int], object], pk: int) -> None:
+    """Send once the transaction commits. Robust: a mail server that is down is logged, it does
+    not turn a stored comment or a moderator's decision into an error page."""
+
+    # A named function, not a partial: Django names the callback when it logs a failure.
+    def send_after_commit() -> None:
+        send(pk)
+
+    transaction.on_commit(send_after_commit, robust=True)
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())[:150]
+
+
+def unsubscribe_url(email: str) -> str:
+    token = signing.dumps(email.strip().lower(), salt=UNSUBSCRIBE_SALT, compress=True)
+    return settings.SITE_URL + reverse("comments:unsubscribe", kwargs={"token": token})
+
+
+def email_from_unsubscribe_token(token: str) -> str | None:
+    try:
+        value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature:
+        return None
+    return value if isinstance(value, str) else None
+
+
+def moderators() -> QuerySet:
+    """Active accounts that may moderate and have an address to write to."""
+    perm = Q(
+        groups__permissions__codename="moderate_comment",
+        groups__permissions__content_type__app_label="comments",
+    ) | Q(
+        user_permissions__codename="moderate_comment",
+        user_permissions__content_type__app_label="comments",
+    )
+    return (
+        get_user_model()
+        .objects.filter(perm | Q(is_superuser=True), is_active=True)
+        .exclude(email="")
+        .distinct()
+    )
+
+
+def _send(subject: str, body: str, to: list[str], headers: dict | None = None) -> int:
+    message = EmailMessage(
+        subject=_one_line(subject),
+        body=body,
+        to=to,
+        headers=headers or {},
+        from_email=settings.DEFAULT_FROM_EMAIL,
+    )
+    return message.send(fail_silently=False)
+
+
+def send_reply_notice(comment_pk: int) -> bool:
+    """Tell the parent's author about a published reply, once, if they asked."""
+    reply = (
+        Comment.objects.select_related("parent", "article")
+        .filter(pk=comment_pk, status=Comment.Status.APPROVED, reply_notice_sent=False)
+        .first()
+    )
+    if reply is None or reply.parent is None:
+        return False
+    parent = reply.parent
+    if not parent.notify_replies or not parent.email:
+        return False
+    if parent.email.lower() == (reply.email or "").lower():
+        return False  # nobody needs mail about their own reply
+    # Claimed before sending so two workers approving at once cannot both send.
+    if not Comment.objects.filter(pk=reply.pk, reply_notice_sent=False).update(
+        reply_notice_sent=True
+    ):
+        return False
+    stop = unsubscribe_url(parent.email)
+    link = settings.SITE_URL + reply.get_absolute_url()
+    body = (
+        f"{reply.name} replied to your comment on “{reply.article.headline}”:\n\n"
+        f"{reply.body}\n\n"
+        f"Read it in context: {link}\n\n"
+        f"You asked for these e-mails when you commented. "
+        f"To stop them with one click: {stop}\n"
+    )
+    _send(
+        f"New reply to your comment on “{reply.article.headline}”",
+        body,
+        [parent.email],
+        {"List-Unsubscribe": f"<{stop}>"},
+    )
+    return True
+
+
+def send_held_notice(comment_pk: int) -> int:
+    comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
+    recipients = list(moderators().values_list("email", flat=True))
+    if comment is None or not recipients:
+        return 0
+    queue = settings.SITE_URL + reverse("moderation:queue")
+    body = (
+        f"A comment on “{comment.article.headline}” is waiting for a moderator.\n"
+        f"Why it was held: {comment.reasons_text or 'no reason recorded'}\n\n"
+        f"{comment.name} wrote:\n{comment.body}\n\nThe queue: {queue}\n"
+    )
+    return _send(f"Comment held on “{comment.article.headline}”", body, recipients)
+
+
+def send_digest() -> int:
+    """One message to every moderator listing what waits, oldest first; none if nothing does."""
+    pending = Comment.objects.filter(status=Comment.Status.PENDING).select_related("article")
+    total = pending.count()
+    recipients = list(moderators().values_list("email", flat=True))
+    if not total or not recipients:
+        return 0
+    lines = [f"{total} comment{'s' if total != 1 else ''} waiting for moderation.", ""]
+    for comment in pending.order_by("created_at", "pk")[:50]:
+        lines.append(
+            f"- {comment.created_at:%d %b %H:%M} · {comment.article.headline} · {comment.name}: "
+            f"{_one_line(comment.body)[:100]}"
+        )
+        if comment.reasons_text:
+            lines.append(f"  Held: {comment.reasons_text}")
+    if total > 50:
+        lines.append(f"…and {total - 50} more.")
+    lines += ["", f"The queue: {settings.SITE_URL}{reverse('moderation:queue')}"]
+    _send(f"{total} comment{'s' if total != 1 else ''} to moderate", "\n".join(lines), recipients)
+    return len(recipients)

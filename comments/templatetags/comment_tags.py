@@ -1,0 +1,28 @@
+"""Thin wrappers over comments/text.py for templates."""
+
+from django import template
+from django.utils.safestring import SafeString
+
+from comments.models import Comment
+from comments.text import render_body
+
+register = template.Library()
+
+
+@register.filter
+def comment_body(comment: Comment) -> SafeString:
+    """The published text with links; a tombstone says only that it was removed."""
+    if comment.is_tombstone and not getattr(comment, "is_own_pending", False):
+        return render_body("[removed]", links=False)
+    return render_body(comment.body)
+
+
+@register.filter
+def held_body(comment: Comment) -> SafeString:
+    """For moderators: links shown but not clickable, matched words and links marked."""
+    return render_body(comment.body, links=False, highlight=comment.matched_words)
+
+
+@register.filter
+def pluralize_comments(count: int) -> str:
+    return f"{count} Comment" if count == 1 else f"{count} Comments"

@@ -1,0 +1,76 @@
+// Progressive enhancement for the comment form on the (cacheable) story page.
+// The page carries no per-reader values, so when a reader starts writing we fetch a CSRF token
+// and a signed form stamp from an uncached endpoint. Without JavaScript the form still posts:
+// the server answers with the comment on an uncached page to confirm.
+(function () {
+  "use strict";
+  var form = document.getElementById("comment-form");
+  if (!form) return;
+  var pending = null;
+
+  function fetchToken() {
+    if (pending) return pending;
+    pending = fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
+      .then(function (response) {
+        if (!response.ok) throw new Error("token " + response.status);
+        return response.json();
+      })
+      .then(function (data) {
+        form.elements.csrfmiddlewaretoken.value = data.csrf_token;
+        form.elements.stamp.value = data.stamp;
+        if (data.signed_in) {
+          var identity = form.querySelector("[data-identity]");
+          var signedIn = form.querySelector("[data-signed-in]");
+          identity.hidden = true;
+          identity.querySelectorAll("input").forEach(function (input) { input.required = false; });
+          signedIn.querySelector("[data-signed-in-name]").textContent = data.name;
+          signedIn.hidden = false;
+        }
+      })
+      .catch(function () { pending = null; });
+    return pending;
+  }
+
+  form.addEventListener("focusin", fetchToken);
+  form.addEventListener("submit", function (event) {
+    if (form.elements.stamp.value) return;
+    // Submitted before the token arrived: wait for it, then send. If it never comes, the
+    // plain POST still gets the reader a confirmation page.
+    event.preventDefault();
+    var button = form.querySelector("[type=submit]");
+    button.disabled = true;
+    Promise.resolve(fetchToken()).then(function () {
+      button.disabled = false;
+      HTMLFormElement.prototype.submit.call(form);
+    });
+  });
+  // One click, one comment: a second click would only repeat the same nonce anyway.
+  form.addEventListener("submit", function () {
+    if (form.elements.stamp.value) {
+      setTimeout(function () { form.querySelector("[type=submit]").disabled = true; }, 0);
+    }
+  });
+
+  var replying = form.querySelector("[data-replying]");
+  var respond = document.getElementById("respond");
+  document.querySelectorAll("[data-reply-to]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.elements.parent.value = link.dataset.replyTo;
+      var label = replying.querySelector("[data-reply-label]");
+      if (label) label.textContent = link.dataset.replyName;
+      replying.hidden = false;
+      link.closest(".comment__inner").after(form);
+      form.elements.body.focus();
+    });
+  });
+  var cancel = form.querySelector("[data-cancel-reply]");
+  if (cancel) {
+    cancel.addEventListener("click", function (event) {
+      event.preventDefault();
+      form.elements.parent.value = "";
+      replying.hidden = true;
+      respond.appendChild(form);
+    });
+  }
+})();

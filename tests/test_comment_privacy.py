@@ -1,0 +1,127 @@
+"""Privacy by default: hashed addresses, no cookies for readers who do not comment, and the
+purge, erase and export commands."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import Client, RequestFactory
+from django.utils import timezone
+
+from comments.models import Comment, Flag, ModerationEvent
+from comments.privacy import client_ip, hash_ip
+from tests.commenting import post_comment
+from tests.factories import CommentFactory, published_article, reply_to
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_address_is_stored_only_as_a_keyed_hash(settings):
+    post_comment(Client(), published_article(), ip="203.0.113.42")
+    comment = Comment.objects.get()
+    assert "203.0.113.42" not in json.dumps(
+        {f.name: str(getattr(comment, f.attname)) for f in Comment._meta.concrete_fields}
+    )
+    assert comment.ip_hash == hash_ip("203.0.113.42")
+    assert len(comment.ip_hash) == 64
+    settings.SECRET_KEY = "another-secret-key-entirely-for-this-test-0123456789"
+    assert hash_ip("203.0.113.42") != comment.ip_hash
+
+
+def test_the_client_address_comes_from_remote_addr():
+    request = RequestFactory().get("/", REMOTE_ADDR="192.0.2.5", HTTP_X_FORWARDED_FOR="1.2.3.4")
+    assert client_ip(request) == "192.0.2.5"
+
+
+def test_readers_who_do_not_comment_get_no_cookies():
+    article = published_article()
+    CommentFactory(article=article)
+    client = Client()
+    for url in (article.get_absolute_url(), f"{article.get_absolute_url()}?replyto=1", "/"):
+        response = client.get(url)
+        assert not response.cookies, url
+    assert not client.cookies
+
+
+def test_only_the_commenter_gets_a_signed_cookie_naming_their_comment():
+    client = Client()
+    response = post_comment(client, published_article())
+    cookie = response.cookies["nr_own_comments"]
+    assert cookie["httponly"]
+    assert str(Comment.objects.get().pk) in cookie.value
+    # A forged cookie shows nothing.
+    forged = Client()
+    forged.cookies["nr_own_comments"] = str(Comment.objects.get().pk)
+    article = Comment.objects.get().article
+    assert "only you can see" not in forged.get(article.get_absolute_url()).content.decode()
+
+
+def test_purge_removes_old_emails_of_refused_comments_and_old_hashes():
+    old = timezone.now() - dt.timedelta(days=91)
+    rejected = CommentFactory(status="rejected", created_at=old, email="gone@example.test")
+    spam = CommentFactory(status="spam", created_at=old, email="spam@example.test")
+    published = CommentFactory(created_at=old, email="kept@example.test")
+    recent = CommentFactory(status="rejected", email="recent@example.test")
+    Flag.objects.create(comment=published, reason="spam", ip_hash="flagger", at=old)
+    out = run("purge_comment_data", "--older-than", "90d")
+    assert "Removed 2 e-mail address(es), 3 comment address hash(es)" in out
+    for comment in (rejected, spam, published, recent):
+        comment.refresh_from_db()
+    assert rejected.email == spam.email == ""
+    assert published.email == "kept@example.test" and recent.email == "recent@example.test"
+    assert rejected.ip_hash == published.ip_hash == "" and recent.ip_hash
+    assert Flag.objects.get().ip_hash == ""
+
+
+def test_purge_refuses_a_malformed_age():
+    with pytest.raises(CommandError, match="90d"):
+        run("purge_comment_data", "--older-than", "ninety")
+
+
+def test_erase_anonymises_a_reader_and_keeps_the_thread():
+    mine = CommentFactory(email="Me@Example.test", name="Mary Me", body="My words.")
+    reply_to(mine, body="A reply to Mary.")
+    other = CommentFactory(email="someone@example.test")
+    out = run("erase_commenter", "me@example.test")
+    assert "Erased 1 comment" in out
+    mine.refresh_from_db()
+    assert (mine.name, mine.email, mine.body, mine.ip_hash, mine.status) == (
+        "[removed]", "", "[removed]", "", "removed",
+    )  # fmt: skip
+    html = Client().get(mine.article.get_absolute_url()).content.decode()
+    assert "A reply to Mary." in html and "My words." not in html and "Mary Me" not in html
+    other.refresh_from_db()
+    assert other.email == "someone@example.test"
+    assert ModerationEvent.objects.get(action="erased").actor_name == "erase_commenter"
+
+
+def test_erase_with_delete_deletes_what_has_no_replies():
+    lonely = CommentFactory(email="me@example.test")
+    answered = CommentFactory(email="me@example.test")
+    reply_to(answered)
+    run("erase_commenter", "me@example.test", "--delete")
+    assert not Comment.objects.filter(pk=lonely.pk).exists()
+    answered.refresh_from_db()
+    assert answered.body == "[removed]" and answered.email == ""
+    assert ModerationEvent.objects.filter(comment_ref=lonely.pk, action="erased").exists()
+
+
+def test_export_prints_the_reader_s_data_as_json():
+    comment = CommentFactory(email="me@example.test", body="Mine.", notify_replies=True)
+    CommentFactory(email="other@example.test")
+    data = json.loads(run("export_commenter", "ME@example.test"))
+    assert data["email"] == "ME@example.test"
+    assert [c["id"] for c in data["comments"]] == [comment.pk]
+    exported = data["comments"][0]
+    assert exported["body"] == "Mine." and exported["email_me_replies"] is True
+    assert exported["story_url"] == comment.article.get_absolute_url()
