@@ -336,6 +336,9 @@ _CHANNEL_RECORDS = {"wp:author", "wp:category", "wp:tag"}
 class _WxrBuilder:
     """An XMLParser target that builds the export while the file streams past.
 
+    Attribute names matter: XMLParser hooks up any of `comment`, `pi`, `doctype`,
+    `start_ns` it finds on the target, so none of those names is used here.
+
     Only leaf text is collected, and only while it stays under the limit; each `item` is
     turned into a dataclass as soon as it closes, so raw fields never pile up.
     """
@@ -362,7 +365,7 @@ class _WxrBuilder:
         self.item_terms: list[tuple[str, str, str]] = []
         self.term_attributes: tuple[str, str] = ("", "")
         self.item_comments: list[dict[str, str]] = []
-        self.comment: dict[str, str] = {}
+        self.raw_comment: dict[str, str] = {}
         self.meta: dict[str, str] = {}
 
     # XMLParser target protocol -------------------------------------------------------------
@@ -400,7 +403,7 @@ class _WxrBuilder:
                 self.record = {}
         elif parent == "item":
             if name == "wp:comment":
-                self.comment = {}
+                self.raw_comment = {}
             elif name == "wp:postmeta":
                 self.meta = {}
             elif name == "category":
@@ -434,11 +437,11 @@ class _WxrBuilder:
                 if key in _KEPT_META:
                     self.item_meta[key] = self.meta.get("wp:meta_value", "")
             elif name == "wp:comment":
-                self.item_comments.append(self.comment)
+                self.item_comments.append(self.raw_comment)
             else:
                 self.item[name] = text
         elif parent in ("wp:comment", "wp:postmeta"):
-            (self.comment if parent == "wp:comment" else self.meta)[name] = text
+            (self.raw_comment if parent == "wp:comment" else self.meta)[name] = text
         elif parent == "channel":
             if name == "item":
                 self._finish_item()
@@ -753,7 +756,7 @@ _ALLBLOCKS = (
     r"form|map|area|blockquote|address|style|p|h[1-6]|hr|fieldset|legend|section|article|"
     r"aside|hgroup|header|footer|nav|figure|figcaption|details|menu|summary)"
 )
-_SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:[ \t\n\r][^\[\]]*)?)\]")
+_SHORTCODE = re.compile(r"\[(/?)([A-Za-z][\w-]*)((?:[ \t\n\r/][^\[\]]*)?)\]")
 _CAPTION_SHORTCODES = {"caption", "wp_caption"}
 # Core WordPress media shortcodes: what they show cannot be rebuilt from the export.
 _MEDIA_SHORTCODES = {"gallery", "playlist", "video", "audio"}
@@ -761,6 +764,37 @@ _URL = re.compile(r"https?://[^\s<>\"'\[\]]+")
 _IMG = re.compile(r"<img\b[^<>]*>", re.IGNORECASE)
 _EMPTY_LINK = re.compile(r"<a\b[^<>]*>" + _WS + r"*</a>", re.IGNORECASE)
 _EMPTY_PARAGRAPH = re.compile(r"<p>(?:" + _WS + r"|&nbsp;|\xa0|<br>)*</p>")
+# html5ever (inside nh3) slows down quadratically on deeply nested elements: 20,000 nested
+# <div>s take seconds, 100,000 minutes. No WordPress body nests even a hundred deep.
+MAX_BODY_DEPTH = 200
+_TAG = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9]*)[^<>]*>")
+# Elements that never nest in practice (a new one closes the last) or cannot hold content.
+_FLAT_ELEMENTS = {
+    "p",
+    "li",
+    "dt",
+    "dd",
+    "tr",
+    "td",
+    "th",
+    "option",
+    "br",
+    "hr",
+    "img",
+    "input",
+    "meta",
+    "link",
+    "source",
+    "track",
+    "wbr",
+    "col",
+    "area",
+    "base",
+    "embed",
+    "param",
+}
+_TRAILING_BREAK = re.compile(r"<br>" + _WS + r"*</p>")
+_BLANK_LINES = re.compile(r"\n" + _WS + r"*\n")
 
 
 def wordpress_body_to_html(content: str) -> str:
@@ -782,6 +816,9 @@ def wordpress_body_to_html(content: str) -> str:
       A lone `[word]` without attributes stays as typed: newsrooms write "[sic]" and
       "[the minister]" inside quotes, and WordPress itself shows unknown shortcodes as text;
     - h1 becomes h2, h5 and h6 become h4, the levels the editor offers.
+
+    Raises WxrError for a body nested deeper than `MAX_BODY_DEPTH`, which would stall the
+    HTML cleaner; the importer lists that post as failed and goes on.
     """
     if not content or not content.strip():
         return ""
@@ -798,9 +835,31 @@ def wordpress_body_to_html(content: str) -> str:
     # paragraph once cleaned; as paragraphs, html5ever's nesting rules flatten them.
     content = re.sub(r"<div\b[^<>]*>", "<p>", content, flags=re.IGNORECASE)
     content = re.sub(r"</div" + _WS + r"*>", "</p>", content, flags=re.IGNORECASE)
+    _check_depth(content)
     cleaned = clean_body(content)
+    # What the dropped parts leave behind: links around removed images, paragraphs that held
+    # only a script, a break before a removed element, and the blank lines between blocks.
     cleaned = _EMPTY_LINK.sub("", cleaned)
-    return _EMPTY_PARAGRAPH.sub("", cleaned).strip()
+    cleaned = _TRAILING_BREAK.sub("</p>", cleaned)
+    cleaned = _EMPTY_PARAGRAPH.sub("", cleaned)
+    return _BLANK_LINES.sub("\n", cleaned).strip()
+
+
+def _check_depth(content: str) -> None:
+    depth = 0
+    for tag in _TAG.finditer(content):
+        name = tag.group(2).lower()
+        if name in _FLAT_ELEMENTS or tag.group(0).endswith("/>"):
+            continue
+        if tag.group(1):
+            depth = max(0, depth - 1)
+        else:
+            depth += 1
+            if depth > MAX_BODY_DEPTH:
+                raise WxrError(
+                    f"The body nests HTML elements more than {MAX_BODY_DEPTH} deep, which "
+                    "WordPress never writes; import this post by hand."
+                )
 
 
 def _replace_shortcodes(content: str) -> str:
