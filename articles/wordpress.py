@@ -60,7 +60,6 @@ _NAMESPACE_PREFIXES = {
     "http://purl.org/rss/1.0/modules/content/": "content",
     "http://purl.org/dc/elements/1.1/": "dc",
 }
-_WP_DATE_FORMAT = "%Y-%m-%d %H:%M:%S"
 
 # Post meta the importer needs; everything else (plugin caches, edit locks) is not kept.
 _THUMBNAIL_ID = "_thumbnail_id"
@@ -613,7 +612,7 @@ class _WxrBuilder:
 
     def _post_comments(self, post_id: int) -> list[WxrComment]:
         parents: dict[int, int | None] = {}
-        kept: list[tuple[dict[str, str], int]] = []
+        kept: list[tuple[dict[str, str], int, datetime]] = []
         kept_ids: set[int] = set()
         for raw in self.item_comments:
             comment_id = _int_or_none(raw.get("wp:comment_id"))
@@ -621,46 +620,30 @@ class _WxrBuilder:
                 self._skip("comment", None, f"on post {post_id}", "it has no WordPress id")
                 continue
             parents[comment_id] = _int_or_none(raw.get("wp:comment_parent")) or None
-            reason = self._comment_skip_reason(raw)
-            if reason:
+            created_at = self._date(raw.get("wp:comment_date_gmt"), raw.get("wp:comment_date"))
+            reason = _comment_skip_reason(raw) or ("" if created_at else "it has no date")
+            if reason or created_at is None:
                 self._skip("comment", comment_id, f"on post {post_id}", reason)
             else:
-                kept.append((raw, comment_id))
+                kept.append((raw, comment_id, created_at))
                 kept_ids.add(comment_id)
-        comments = []
-        for raw, comment_id in kept:
-            comments.append(
-                WxrComment(
-                    wordpress_id=comment_id,
-                    parent_id=_kept_ancestor(parents[comment_id], parents, kept_ids),
-                    author_name=_plain_text(raw.get("wp:comment_author", "")),
-                    author_email=raw.get("wp:comment_author_email", "").strip(),
-                    author_url=raw.get("wp:comment_author_url", "").strip(),
-                    ip_address=raw.get("wp:comment_author_IP", "").strip(),
-                    user_id=_int_or_none(raw.get("wp:comment_user_id")) or None,
-                    created_at=self._date(  # type: ignore[arg-type]  # checked when skipping
-                        raw.get("wp:comment_date_gmt"), raw.get("wp:comment_date")
-                    ),
-                    content=raw.get("wp:comment_content", ""),
-                    state=_COMMENT_STATES.get(
-                        raw.get("wp:comment_approved", "").strip(), CommentState.PENDING
-                    ),
-                )
+        return [
+            WxrComment(
+                wordpress_id=comment_id,
+                parent_id=_kept_ancestor(parents[comment_id], parents, kept_ids),
+                author_name=_plain_text(raw.get("wp:comment_author", "")),
+                author_email=raw.get("wp:comment_author_email", "").strip(),
+                author_url=raw.get("wp:comment_author_url", "").strip(),
+                ip_address=raw.get("wp:comment_author_IP", "").strip(),
+                user_id=_int_or_none(raw.get("wp:comment_user_id")) or None,
+                created_at=created_at,
+                content=raw.get("wp:comment_content", ""),
+                state=_COMMENT_STATES.get(
+                    raw.get("wp:comment_approved", "").strip(), CommentState.PENDING
+                ),
             )
-        return comments
-
-    def _comment_skip_reason(self, raw: dict[str, str]) -> str:
-        comment_type = raw.get("wp:comment_type", "").strip()
-        if comment_type in ("pingback", "trackback"):
-            return f"a {comment_type}, not a reader's comment"
-        if comment_type not in ("", "comment"):
-            return f"a WordPress {comment_type!r}, not a reader's comment"
-        approved = raw.get("wp:comment_approved", "").strip()
-        if approved in _SKIPPED_COMMENT_STATES:
-            return _SKIPPED_COMMENT_STATES[approved]
-        if self._date(raw.get("wp:comment_date_gmt"), raw.get("wp:comment_date")) is None:
-            return "it has no date"
-        return ""
+            for raw, comment_id, created_at in kept
+        ]
 
     def _date(self, gmt: str | None, local: str | None) -> datetime | None:
         """WordPress writes "0000-00-00 00:00:00" as the GMT date of a never-published draft."""
@@ -678,6 +661,16 @@ class _WxrBuilder:
         )
 
 
+def _comment_skip_reason(raw: dict[str, str]) -> str:
+    comment_type = raw.get("wp:comment_type", "").strip()
+    if comment_type in ("pingback", "trackback"):
+        return f"a {comment_type}, not a reader's comment"
+    if comment_type not in ("", "comment"):
+        return f"a WordPress {comment_type!r}, not a reader's comment"
+    approved = raw.get("wp:comment_approved", "").strip()
+    return _SKIPPED_COMMENT_STATES.get(approved, "")
+
+
 def _kept_ancestor(
     parent: int | None, parents: dict[int, int | None], kept: set[int]
 ) -> int | None:
@@ -692,9 +685,13 @@ def _naive_date(value: str | None) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.strptime(value.strip(), _WP_DATE_FORMAT)  # the caller adds the zone
+        # WordPress writes "2024-01-15 09:30:00"; fromisoformat reads it ten times faster
+        # than strptime, which matters at 100,000 comments.
+        moment = datetime.fromisoformat(value.strip())
     except ValueError:
         return None
+    # The caller adds the zone; a date that carries its own is not one WordPress wrote.
+    return moment if moment.tzinfo is None else None
 
 
 def _int_or_none(value: str | None) -> int | None:
@@ -846,6 +843,8 @@ def wordpress_body_to_html(content: str) -> str:
 
 
 def _check_depth(content: str) -> None:
+    if content.count("<") <= MAX_BODY_DEPTH:
+        return
     depth = 0
     for tag in _TAG.finditer(content):
         name = tag.group(2).lower()
