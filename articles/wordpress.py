@@ -286,6 +286,13 @@ def _feed(file: BinaryIO, builder: _WxrBuilder, max_file_bytes: int) -> None:
         ) from error
     except DefusedXmlException as error:
         raise _refused(error) from error
+    except (LookupError, ValueError) as error:
+        # pyexpat's way of refusing the encoding the XML declaration names (Shift-JIS,
+        # made-up names); WordPress always exports UTF-8.
+        raise WxrError(
+            f"The file's text encoding cannot be read ({error}); WordPress exports UTF-8, so "
+            "export it again rather than converting it."
+        ) from error
     try:
         parser.close()
     except ParseError as error:

@@ -582,6 +582,20 @@ def test_a_file_that_is_not_xml_is_refused():
     assert refused(b"\x00\xff\xfe binary").startswith("This is not a WordPress export")
 
 
+@pytest.mark.parametrize("encoding", ["shift_jis", "klingon", "rot13"])
+def test_an_unreadable_encoding_is_refused(encoding):
+    declaration = f'<?xml version="1.0" encoding="{encoding}"?>'
+    message = refused(declaration + "<rss><channel/></rss>")
+    assert message.startswith("The file's text encoding cannot be read")
+
+
+def test_utf16_and_latin1_exports_are_read():
+    document = (HEAD + item(title="Café") + TAIL).split("?>", 1)[1]
+    assert parse_wxr(io.BytesIO(document.encode("utf-16"))).posts[0].title == "Café"
+    latin = '<?xml version="1.0" encoding="ISO-8859-1"?>' + document
+    assert parse_wxr(io.BytesIO(latin.encode("latin-1"))).posts[0].title == "Café"
+
+
 def test_an_empty_file_is_refused():
     assert refused(b"").startswith("The file ends before the export does")
 
