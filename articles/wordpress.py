@@ -27,6 +27,7 @@ them per post (a failure rolls back that post alone).
 
 from __future__ import annotations
 
+import bisect
 import html
 import os
 import re
@@ -878,10 +879,9 @@ def _replace_shortcodes(content: str) -> str:
             closing.setdefault(token.group(2).lower(), []).append(index)
 
     def closing_after(index: int, name: str) -> int | None:
-        for candidate in closing.get(name, ()):
-            if candidate > index:
-                return candidate
-        return None
+        candidates = closing.get(name, [])
+        position = bisect.bisect_right(candidates, index)
+        return candidates[position] if position < len(candidates) else None
 
     out: list[str] = []
     position = 0
@@ -981,17 +981,16 @@ def wpautop(text: str) -> str:
     if "<pre" in text:
         # Preformatted text keeps its newlines; WordPress sets it aside the same way.
         parts = text.split("</pre>")
-        last = parts.pop()
-        text = ""
-        for number, part in enumerate(parts):
+        pieces = []
+        for number, part in enumerate(parts[:-1]):
             start = part.find("<pre")
             if start == -1:
-                text += part
+                pieces.append(part)
                 continue
             placeholder = f"<pre wp-pre-tag-{number}></pre>"
             pre_tags[placeholder] = part[start:] + "</pre>"
-            text += part[:start] + placeholder
-        text += last
+            pieces.append(part[:start] + placeholder)
+        text = "".join([*pieces, parts[-1]])
     ws = _WS
     blocks = _ALLBLOCKS
     text = re.sub(rf"<br{ws}*/?>{ws}*<br{ws}*/?>", "\n\n", text)
