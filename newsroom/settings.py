@@ -138,6 +138,9 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Early, so a cached page skips sessions, CSRF and the rest; it replays the headers the
+    # full response had (frame options, referrer policy…). See newsroom/pagecache.py.
+    "newsroom.pagecache.AnonymousPageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -314,6 +317,11 @@ PROSE_EDITOR_EXTENSIONS = {
 }
 
 NEWSROOM_WORDS_PER_MINUTE = 230
+
+# Anonymous page cache: browsers and proxies may reuse a page this long (short, because a
+# correction must reach readers quickly); our own cache keeps it until the content changes.
+NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
+NEWSROOM_PAGE_CACHE_TIMEOUT = env_int("NEWSROOM_PAGE_CACHE_TIMEOUT", 60 * 60)
 
 # --- Comments ---------------------------------------------------------------------------------
 

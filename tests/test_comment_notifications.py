@@ -12,6 +12,7 @@ from django.core.management import call_command
 from django.test import Client
 
 from comments.models import Comment
+from newsroom.pagecache import bump_content_version
 from tests.commenting import post_comment
 from tests.factories import CommentFactory, UserFactory, published_article, reply_to
 
@@ -32,7 +33,8 @@ def test_a_commenter_who_opted_in_gets_mail_when_a_reply_is_published(
     parent = CommentFactory(email="asker@example.test", notify_replies=True)
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         _reply_through_the_form(parent)
-    assert len(callbacks) == 1
+    mail_callbacks = [c for c in callbacks if c is not bump_content_version]
+    assert len(mail_callbacks) == 1  # one reply notice, scheduled once
     assert len(mail.outbox) == 1
     message = mail.outbox[0]
     assert message.to == ["asker@example.test"]

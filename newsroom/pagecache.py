@@ -1,0 +1,177 @@
+"""The anonymous page cache: whole responses for readers without a session, exactly invalidated.
+
+A reader's GET is answered from the shared cache (file-based by default, Redis with
+`REDIS_URL`) without touching the database or a template. Keys carry a site-wide *content
+version*; any change a reader could see — a story saved or published, a correction, a comment
+decision, the support campaign — bumps it after the transaction commits, so no page is stale
+after a change. Scheduled stories need no job: the time of the next one is kept beside the
+version, and the first request after it passes bumps the version.
+
+What is personal never enters the cache: requests carrying a session or a commenter's cookie
+bypass it, and only responses that set no cookie and are not marked private are stored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable
+from email.utils import formatdate
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.http import parse_http_date_safe
+
+VERSION_KEY = "newsroom:content-version"
+NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
+# Kept long: the version must outlive the pages keyed on it.
+VERSION_TIMEOUT = 60 * 60 * 24 * 30
+
+# Cookies that make a request personal: staff have a session; a reader who commented carries
+# a signed cookie that shows them their own pending comments, and a flash message may wait.
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "nr_own_comments", "messages")
+
+# Headers replayed from the stored response; anything about cookies is never replayed.
+_DROP_HEADERS = {"set-cookie", "vary"}
+
+
+def content_version() -> str:
+    """The current site-wide version, bumped first if a scheduled story's time has come."""
+    values = cache.get_many([VERSION_KEY, NEXT_SCHEDULED_KEY])
+    version = values.get(VERSION_KEY)
+    next_scheduled = values.get(NEXT_SCHEDULED_KEY)
+    due = next_scheduled is not None and next_scheduled <= timezone.now().timestamp()
+    if version is None or due:
+        version = bump_content_version()
+    return version
+
+
+def bump_content_version() -> str:
+    """Start a new version: every cached page becomes unreachable (and expires on its own).
+
+    A fresh time-based value, not a counter, so a version lost from the cache can never come
+    back and meet old pages stored under it.
+    """
+    version = f"{time.time_ns():x}"
+    cache.set_many(
+        {VERSION_KEY: version, NEXT_SCHEDULED_KEY: _next_scheduled_time()},
+        timeout=VERSION_TIMEOUT,
+    )
+    return version
+
+
+def bump_after_commit() -> None:
+    """Bump now, and again once the change is visible to other connections.
+
+    The second bump matters: a worker may render the old data between the first bump and
+    the commit and store it under the new version. The first keeps this connection (and a
+    rolled-back-in-tests transaction) from reading its own stale page.
+    """
+    bump_content_version()
+    transaction.on_commit(bump_content_version)
+
+
+def _next_scheduled_time() -> float | None:
+    """When the next story goes live or the next comment thread closes, whichever is first."""
+    from django.db.models import Min
+
+    from articles.models import Article
+
+    now = timezone.now()
+    moments = [
+        Article.objects.scheduled(at=now).aggregate(at=Min("published_at"))["at"],
+        Article.objects.published(at=now)
+        .filter(comments_close_at__gt=now)
+        .aggregate(at=Min("comments_close_at"))["at"],
+    ]
+    upcoming = [moment for moment in moments if moment is not None]
+    return min(upcoming).timestamp() if upcoming else None
+
+
+def is_personal(request: HttpRequest) -> bool:
+    return any(name in request.COOKIES for name in PERSONAL_COOKIES)
+
+
+def _key(request: HttpRequest, version: str) -> str:
+    # Hashed: hostile query strings must not make huge or odd cache keys.
+    raw = f"{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}"
+    digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
+    return f"newsroom:page:{version}:{digest}"
+
+
+def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if getattr(request, "session", None) is not None and request.session.accessed:
+        return False  # the page looked at the session, so it may be personal
+    control = response.get("Cache-Control", "").lower()
+    return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+class AnonymousPageCacheMiddleware:
+    """Serve and store whole pages for readers without a session. Place it early."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method not in {"GET", "HEAD"} or is_personal(request):
+            return self.get_response(request)
+        version = content_version()
+        key = _key(request, version)
+        stored = cache.get(key)
+        if stored is not None:
+            return self._replay(request, stored)
+
+        response = self.get_response(request)
+        if _storable(request, response):
+            patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_MAX_AGE)
+            etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+            response["ETag"] = etag
+            response["Last-Modified"] = formatdate(time.time(), usegmt=True)
+            headers = [
+                (name, value)
+                for name, value in response.items()
+                if name.lower() not in _DROP_HEADERS
+            ]
+            cache.set(
+                key,
+                (response.status_code, headers, response.content),
+                timeout=settings.NEWSROOM_PAGE_CACHE_TIMEOUT,
+            )
+            response["X-Page-Cache"] = "miss"
+            return _not_modified_or(request, response)
+        return response
+
+    def _replay(self, request: HttpRequest, stored: tuple) -> HttpResponse:
+        status, headers, content = stored
+        response = HttpResponse(content, status=status)
+        for name, value in headers:
+            response[name] = value
+        response["X-Page-Cache"] = "hit"
+        return _not_modified_or(request, response)
+
+
+def _not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Answer a conditional request whose copy is still current with 304."""
+    etag = response.get("ETag")
+    sent_tags = {tag.strip() for tag in request.headers.get("If-None-Match", "").split(",")}
+    if (etag and (etag in sent_tags or "*" in sent_tags)) or _unmodified_since(request, response):
+        not_modified = HttpResponseNotModified()
+        for name in ("ETag", "Cache-Control", "Last-Modified"):
+            if name in response:
+                not_modified[name] = response[name]
+        return not_modified
+    return response
+
+
+def _unmodified_since(request: HttpRequest, response: HttpResponse) -> bool:
+    if "If-None-Match" in request.headers:
+        return False  # RFC 9110: the entity tag decides when both are sent
+    since = parse_http_date_safe(request.headers.get("If-Modified-Since", ""))
+    modified = parse_http_date_safe(response.get("Last-Modified", ""))
+    return since is not None and modified is not None and modified <= since

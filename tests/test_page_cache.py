@@ -1,0 +1,193 @@
+"""The anonymous page cache: hits cost nothing, every visible change invalidates, personal
+pages are never stored, and conditional requests get 304."""
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from articles.models import Article
+from tests.factories import (
+    ArticleFactory,
+    CommentFactory,
+    CorrectionFactory,
+    published_article,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def fetch(client: Client, url: str, **headers: str):  # type: ignore[no-untyped-def]
+    return client.get(url, headers=headers)
+
+
+def test_a_cache_hit_runs_no_query(client, django_assert_num_queries):
+    article = published_article(headline="Cached harbour story")
+    url = article.get_absolute_url()
+    first = fetch(client, url)
+    assert first["X-Page-Cache"] == "miss"
+
+    with django_assert_num_queries(0):
+        second = fetch(client, url)
+    assert second["X-Page-Cache"] == "hit"
+    assert second.content == first.content
+    assert "Cached harbour story" in second.content.decode()
+
+
+def test_a_hit_replays_the_security_headers_and_sets_no_cookie(client):
+    url = published_article().get_absolute_url()
+    first = fetch(client, url)
+    second = fetch(client, url)
+    for header in ("X-Frame-Options", "X-Content-Type-Options", "Referrer-Policy"):
+        assert second[header] == first[header]
+    assert not second.cookies
+    assert "public" in second["Cache-Control"]
+    assert "max-age=60" in second["Cache-Control"]
+
+
+def test_publishing_a_story_updates_the_front_page(client, editor):
+    fetch(client, "/")
+    article = ArticleFactory(headline="Breaking: the ferry is back")
+    assert "Breaking: the ferry is back" not in fetch(client, "/").content.decode()
+    article.publish(by=editor)
+    assert "Breaking: the ferry is back" in fetch(client, "/").content.decode()
+
+
+def test_editing_a_story_updates_its_page(client):
+    article = published_article(headline="First headline")
+    url = article.get_absolute_url()
+    fetch(client, url)
+    article.headline = "Corrected headline"
+    article.save()
+    assert "Corrected headline" in fetch(client, url).content.decode()
+
+
+def test_unpublishing_a_story_removes_it(client, editor):
+    article = published_article()
+    url = article.get_absolute_url()
+    assert fetch(client, url).status_code == 200
+    article.return_to_draft(by=editor)
+    assert fetch(client, url).status_code == 404
+
+
+def test_a_correction_appears_at_once(client):
+    article = published_article()
+    url = article.get_absolute_url()
+    fetch(client, url)
+    CorrectionFactory(article=article, text="The quay is 38 metres long, not 83.")
+    assert "38 metres long, not 83" in fetch(client, url).content.decode()
+
+
+def test_approving_and_rejecting_comments_update_the_story(client, moderator):
+    article = published_article()
+    url = article.get_absolute_url()
+    held = CommentFactory(article=article, status="pending", body="A held remark on ferries.")
+    fetch(client, url)
+
+    held.approve(by=moderator)
+    assert "A held remark on ferries." in fetch(client, url).content.decode()
+    held.reject(by=moderator, reason="Off topic")
+    assert "A held remark on ferries." not in fetch(client, url).content.decode()
+
+
+def test_a_new_held_comment_does_not_empty_the_cache(client):
+    article = published_article()
+    url = article.get_absolute_url()
+    fetch(client, url)
+    CommentFactory(article=article, status="pending")
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+
+
+def test_a_scheduled_story_appears_when_its_time_comes(client, editor, monkeypatch):
+    article = ArticleFactory(headline="Embargoed until noon")
+    article.publish(by=editor, at=timezone.now() + dt.timedelta(hours=1))
+    assert "Embargoed until noon" not in fetch(client, "/").content.decode()
+    assert fetch(client, "/")["X-Page-Cache"] == "hit"
+
+    later = timezone.now() + dt.timedelta(hours=1, minutes=1)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    page = fetch(client, "/")
+    assert page["X-Page-Cache"] == "miss"
+    assert "Embargoed until noon" in page.content.decode()
+
+
+def test_signed_in_staff_are_never_served_or_stored_in_the_cache(editor_client, client):
+    article = published_article()
+    url = article.get_absolute_url()
+    staff_page = fetch(editor_client, url)
+    assert "X-Page-Cache" not in staff_page
+    reader_page = fetch(client, url)
+    assert reader_page["X-Page-Cache"] == "miss"
+    assert "eddie" not in reader_page.content.decode().lower()
+
+
+def test_a_preview_is_private_and_never_cached(editor_client):
+    article = ArticleFactory()
+    response = fetch(editor_client, reverse("articles:preview", args=[article.pk]))
+    assert "no-store" in response["Cache-Control"]
+    assert "private" in response["Cache-Control"]
+
+
+def test_a_response_that_sets_a_cookie_is_not_stored(client):
+    article = published_article()
+    url = reverse("comments:form_token") + f"?article={article.pk}"
+    first = fetch(client, url)
+    assert first.cookies
+    assert "X-Page-Cache" not in first
+    assert "no-store" in first["Cache-Control"]
+
+
+def test_not_found_pages_are_not_stored(client):
+    fetch(client, "/2026/01/nothing-here/")
+    assert "X-Page-Cache" not in fetch(client, "/2026/01/nothing-here/")
+
+
+def test_a_current_etag_gets_304_from_the_cache(client, django_assert_num_queries):
+    url = published_article().get_absolute_url()
+    etag = fetch(client, url)["ETag"]
+    with django_assert_num_queries(0):
+        response = fetch(client, url, if_none_match=etag)
+    assert response.status_code == 304
+    assert response["ETag"] == etag
+    assert not response.content
+
+
+def test_a_stale_etag_gets_the_new_page(client):
+    article = published_article()
+    url = article.get_absolute_url()
+    etag = fetch(client, url)["ETag"]
+    article.headline = "A new headline"
+    article.save()
+    response = fetch(client, url, if_none_match=etag)
+    assert response.status_code == 200
+    assert response["ETag"] != etag
+
+
+def test_if_modified_since_gets_304(client):
+    url = published_article().get_absolute_url()
+    last_modified = fetch(client, url)["Last-Modified"]
+    assert fetch(client, url, if_modified_since=last_modified).status_code == 304
+
+
+def test_head_and_get_are_cached_apart(client):
+    url = published_article().get_absolute_url()
+    head = client.head(url)
+    assert head.status_code == 200
+    get = client.get(url)
+    assert get.content and get["X-Page-Cache"] == "miss"
+
+
+def test_hostile_query_strings_make_safe_keys(client):
+    url = published_article().get_absolute_url()
+    for query in ("?" + "x" * 10_000, "?q=%00%ff", "?page=%F0%9F%92%A5"):
+        assert fetch(client, url + query).status_code == 200
+
+
+def test_only_live_stories_are_cached_under_their_address(client):
+    article = ArticleFactory()
+    article.publish(by=None, at=timezone.now() + dt.timedelta(days=1))
+    path = article.public_path()
+    assert fetch(client, path).status_code == 404
+    assert Article.objects.published().count() == 0
