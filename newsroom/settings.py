@@ -162,6 +162,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "newsroom.context_processors.navigation",
             ],
         },
     }
@@ -314,3 +315,7 @@ PROSE_EDITOR_EXTENSIONS = {
 }
 
 NEWSROOM_WORDS_PER_MINUTE = 230
+
+# Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
+# come to the site, where corrections and sources sit next to the story).
+NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)
