@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from articles import demo, images
 from articles.models import Article, ArticleAuthor, Author, Correction, Section
+from newsroom.models import SupportCampaign
 from newsroom.roles import EDITORS, MODERATORS, WRITERS
 
 DEMO_USERS = [
@@ -35,6 +36,7 @@ class Command(BaseCommand):
             sections = self._sections()
             authors = self._authors(users)
             created = self._stories(sections, authors, users["editor"])
+            self._front_page_and_campaign()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new stories)."))
         self.stdout.write("Sign in at /admin/ as editor, writer or moderator")
         if generated:
@@ -130,3 +132,13 @@ class Command(BaseCommand):
                 )
             created += 1
         return created
+
+    def _front_page_and_campaign(self) -> None:
+        for slug, position in demo.FEATURED.items():
+            Article.objects.filter(slug=slug, featured_position__isnull=True).update(
+                featured_position=position
+            )
+        if not SupportCampaign.objects.exists():
+            SupportCampaign.objects.create(
+                **demo.CAMPAIGN, starts_at=timezone.now() - dt.timedelta(days=7)
+            )
