@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Prefetch, Q
+from django.db.models import Max, Q
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -104,6 +104,6 @@ def news_sitemap_stories(at: dt.datetime | None = None) -> list[Article]:
     return list(
         Article.objects.published(at=now)
         .filter(published_at__gte=now - NEWS_WINDOW)
-        .prefetch_related(Prefetch("tags", queryset=Tag.objects.order_by("name", "pk")))
+        .prefetch_related("tags")
         .newest_first()[:NEWS_LIMIT]
     )
