@@ -221,3 +221,18 @@ def test_the_search_page_runs_a_constant_number_of_queries(
     with django_assert_num_queries(SEARCH_QUERIES):
         response = client.get(reverse("search"), {"q": "harbour"})
     assert len(response.context["articles"]) == min(count, 20)
+
+
+def test_the_reindex_command_rebuilds_tags_and_bylines():
+    from django.core.management import call_command
+    from django.db import connection
+
+    story = published_article(headline="A quiet week")
+    story.tags.add("lifeboats")  # added after the last save, so not yet in the index
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM article_search")
+    assert search_articles("quiet") == []
+
+    call_command("reindex_search", stdout=open("/dev/null", "w"))  # noqa: SIM115
+
+    assert search_articles("lifeboats") == [story]
