@@ -93,3 +93,26 @@ def axe_violations() -> Callable[[Any], list[dict]]:
         ]
 
     return run
+
+
+@pytest.fixture
+def roles(transactional_db: None) -> None:
+    """The Writers, Editors and Moderators groups, as the role migrations make them.
+
+    Live-server tests commit their data, so the database is flushed after each one and the
+    groups the migrations wrote are gone; the permissions come back with the flush.
+    (Serialized rollback cannot help: Playwright's greenlet gets its own connection object,
+    without the serialized copy.)
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    from newsroom.roles import ROLE_PERMISSIONS
+
+    for app_label, table in ROLE_PERMISSIONS.items():
+        for group_name, codenames in table.items():
+            group, _ = Group.objects.get_or_create(name=group_name)
+            group.permissions.add(
+                *Permission.objects.filter(
+                    content_type__app_label=app_label, codename__in=codenames
+                )
+            )
