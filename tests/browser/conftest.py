@@ -56,11 +56,16 @@ def browser() -> Iterator[Any]:
 
 @pytest.fixture
 def page_at(browser: Any) -> Iterator[Callable[..., Any]]:
-    """`page_at(375)` opens a fresh page (own cookies) with that viewport width."""
+    """`page_at(375)` opens a fresh page (own cookies) with that viewport width.
+
+    `color_scheme="dark"` makes the page believe the reader's system is in dark mode.
+    """
     contexts = []
 
-    def open_page(width: int, height: int = 900) -> Any:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def open_page(width: int, height: int = 900, color_scheme: str = "light") -> Any:
+        context = browser.new_context(
+            viewport={"width": width, "height": height}, color_scheme=color_scheme
+        )
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

@@ -157,6 +157,16 @@ def test_a_hostile_search_gets_a_friendly_page(demo, page_at, axe_violations):
     assert axe_violations(page) == []
 
 
+@pytest.mark.parametrize("width", WIDTHS)
+def test_dark_mode_keeps_every_colour_pair_readable(demo, page_at, axe_violations, width):
+    page = page_at(width, color_scheme="dark")
+    for path in ["/", _lead().get_absolute_url(), "/search/?q=harbour"]:
+        page.goto(demo + path)
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == "rgb(21, 23, 26)"  # the dark paper colour
+        assert axe_violations(page) == [], path
+
+
 def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(demo, page_at):
     page = page_at(DESKTOP)
     page.goto(demo + "/")
