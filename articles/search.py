@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from typing import overload
 
 from django.db import connection
 from django.utils.html import strip_tags
@@ -69,22 +70,51 @@ def search_terms(query: str) -> list[str]:
     return terms
 
 
-def search_articles(query: str, *, at: dt.datetime | None = None) -> list[Article]:
-    """Live stories matching every word of `query`, best match first.
+def search_articles(query: str, *, at: dt.datetime | None = None) -> SearchResults:
+    """Live stories matching every word of `query`, best match first, ties newest first.
 
-    Ties go to the newer story. An empty or wordless query finds nothing (the view says
-    why). At most MAX_RESULTS stories are returned, with their bylines prefetched.
+    An empty or wordless query finds nothing (the view says why). At most MAX_RESULTS
+    stories. The ranking is one query; stories are fetched, with their bylines, only for
+    the slice a page shows, so a Paginator over the results loads 20 stories, not 200.
     """
     terms = search_terms(query)
-    if not terms:
-        return []
     live = Article.objects.published(at=at)
-    scores = dict(_ranked_ids(terms, live))
-    if not scores:
-        return []
-    articles = list(live.with_bylines().filter(pk__in=scores))
-    articles.sort(key=lambda a: (-scores[a.pk], -a.published_at.timestamp(), -a.pk))
-    return articles
+    return SearchResults(_ranked_ids(terms, live) if terms else [], live)
+
+
+class SearchResults(Sequence[Article]):
+    """Ranked search results: the ids are known, the stories are loaded per slice."""
+
+    def __init__(self, ids: list[int], live) -> None:  # type: ignore[no-untyped-def]
+        self.ids = ids
+        self._live = live
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, int):
+            return self._load([self.ids[index]])[0]
+        return self._load(self.ids[index])
+
+    def __iter__(self) -> Iterator[Article]:
+        # One query for all, not Sequence's default of one per item.
+        return iter(self._load(self.ids))
+
+    def __repr__(self) -> str:
+        return f"<SearchResults {len(self)} stories>"
+
+    def _load(self, ids: list[int]) -> list[Article]:
+        if not ids:
+            return []
+        found = {a.pk: a for a in self._live.with_bylines().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
 
 
 def index_article(article: Article) -> None:
@@ -157,30 +187,34 @@ def write_documents(documents: list[SearchDocument]) -> None:
             raise NotImplementedError(f"No search index for {connection.vendor}.")
 
 
-def _ranked_ids(terms: list[str], live) -> list[tuple[int, float]]:  # type: ignore[no-untyped-def]
-    """(article id, score) for live stories matching all terms, higher score first."""
-    live_sql, live_params = live.values("pk").query.sql_with_params()
+def _ranked_ids(terms: list[str], live) -> list[int]:  # type: ignore[no-untyped-def]
+    """Ids of live stories matching all terms: best match first, then newest, then by id."""
+    live_sql, live_params = live.order_by().values("pk", "published_at").query.sql_with_params()
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             # Every term is quoted, so FTS5 reads it as a plain string, never as syntax.
             match = " ".join(f'"{term}"' for term in terms)
             weights = ", ".join(str(w) for w in SQLITE_WEIGHTS.values())
-            # bm25() is lower for better matches; negated so that higher is better everywhere.
+            # bm25() is lower for better matches.
             cursor.execute(
-                f"SELECT rowid, -bm25({TABLE}, {weights}) AS score FROM {TABLE} "  # noqa: S608
-                f"WHERE {TABLE} MATCH %s AND rowid IN ({live_sql}) "
-                "ORDER BY score DESC LIMIT %s",
-                [match, *live_params, MAX_RESULTS],
+                f"SELECT {TABLE}.rowid FROM {TABLE} "  # noqa: S608 (constants and Django's SQL)
+                f"JOIN ({live_sql}) AS live ON live.pk = {TABLE}.rowid "
+                f"WHERE {TABLE} MATCH %s "
+                f"ORDER BY bm25({TABLE}, {weights}), live.published_at DESC, live.pk DESC "
+                "LIMIT %s",
+                [*live_params, match, MAX_RESULTS],
             )
         elif connection.vendor == "postgresql":
             # plainto_tsquery ignores operators and ANDs the words together.
             cursor.execute(
-                f"SELECT article_id, ts_rank(document, query) AS score "  # noqa: S608
-                f"FROM {TABLE}, plainto_tsquery('{POSTGRES_CONFIG}', %s) AS query "
-                f"WHERE document @@ query AND article_id IN ({live_sql}) "
-                "ORDER BY score DESC LIMIT %s",
-                [" ".join(terms), *live_params, MAX_RESULTS],
+                f"SELECT {TABLE}.article_id FROM {TABLE} "  # noqa: S608
+                f"JOIN ({live_sql}) AS live ON live.pk = {TABLE}.article_id, "
+                f"plainto_tsquery('{POSTGRES_CONFIG}', %s) AS query "
+                "WHERE document @@ query "
+                "ORDER BY ts_rank(document, query) DESC, live.published_at DESC, live.pk DESC "
+                "LIMIT %s",
+                [*live_params, " ".join(terms), MAX_RESULTS],
             )
         else:  # pragma: no cover
             raise NotImplementedError(f"No search index for {connection.vendor}.")
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        return [int(pk) for (pk,) in cursor.fetchall()]

@@ -43,7 +43,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     terms = search_terms(query)
-    results = search_articles(query) if terms else []
+    results = search_articles(query)
     page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(
         request,
