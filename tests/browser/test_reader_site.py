@@ -167,6 +167,13 @@ def test_dark_mode_keeps_every_colour_pair_readable(demo, page_at, axe_violation
         assert axe_violations(page) == [], path
 
 
+def test_nothing_scrolls_sideways_on_the_narrowest_phone(demo, page_at):
+    page = page_at(320)
+    for path in ["/", _lead().get_absolute_url(), "/search/?q=harbour", "/tag/harbour/"]:
+        page.goto(demo + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 320, path
+
+
 def test_the_skip_link_is_the_first_thing_the_keyboard_reaches(demo, page_at):
     page = page_at(DESKTOP)
     page.goto(demo + "/")
