@@ -287,8 +287,8 @@ class Article(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_old_address()
-            # The search index is derived text too; tags and bylines saved after this point
-            # re-index through the admin and the demo loader (see articles/search.py).
+            # The search index is derived text too. Tags and bylines saved after this point are
+            # indexed by the admin's save_related, author renames and `reindex_search`.
             from articles.search import index_article
 
             index_article(self)
