@@ -23,7 +23,12 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-install-dev: $(VENV)/.installed-dev
+# axe-core, injected into pages by the browser tests (tests/browser/); pinned in package.json.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+install-dev: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
 
 migrate: install
 	mkdir -p var
@@ -50,4 +55,4 @@ format: install-dev
 	$(BIN)/ruff check --fix .
 
 clean:
-	rm -rf $(VENV) var
+	rm -rf $(VENV) var node_modules

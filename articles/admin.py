@@ -34,6 +34,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.search import index_article, reindex_articles
 from articles.sources import sync_sources
 from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
 
@@ -53,6 +54,12 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: Author, form: forms.Form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # Readers search by byline, so a renamed author's stories are re-indexed.
+            reindex_articles(Article.objects.filter(authors=obj).with_bylines())
 
 
 @admin.register(ArticleRedirect)
@@ -166,6 +173,7 @@ class ArticleAdminForm(forms.ModelForm):
             "published_at",
             "comment_mode",
             "comments_close_at",
+            "featured_position",
         ]
 
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
@@ -242,6 +250,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "byline_names",
         "published_at",
         "updated_at",
+        "featured_position",
     ]
     list_select_related = ["section"]
     list_filter = [ArticleStateFilter, "status", "section", "authors", "tags"]
@@ -256,7 +265,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     history_list_display = ["status", "sourcing_override_reason"]
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
-        ("Placement", {"fields": ["section", "tags"]}),
+        ("Placement", {"fields": ["section", "tags", "featured_position"]}),
         (
             "Lead image",
             {
@@ -402,8 +411,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def get_readonly_fields(self, request: HttpRequest, obj: Article | None = None) -> list[str]:
         fields = list(super().get_readonly_fields(request, obj))
         if not self.has_publish_permission(request):
-            # Choosing when a story goes live is publishing; writers leave it to editors.
-            fields.append("published_at")
+            # Choosing when a story goes live, or where it sits on the front page, is
+            # publishing; writers leave it to editors.
+            fields.extend(["published_at", "featured_position"])
         return fields
 
     def get_fieldsets(self, request: HttpRequest, obj: Article | None = None) -> list:
@@ -459,6 +469,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request: HttpRequest, form: forms.Form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
         article = form.instance
+        # Tags and bylines are saved after the story itself, so the index is refreshed here.
+        index_article(article)
         author = getattr(request.user, "author", None)
         if not change and author and not article.byline_set.exists():
             # A writer's own story carries their byline unless they credited someone else.

@@ -706,3 +706,22 @@ def draw_image(
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", quality=85)
     return ContentFile(buffer.getvalue(), name=f"{slug}.jpg")
+
+
+# The front page as the demo editors arranged it: slug -> featured position (1 = lead).
+FEATURED = {
+    "council-approves-harbour-wall-repairs": 1,
+    "estuary-seal-count-rises": 2,
+    "shipyard-wins-contract": 3,
+    "flood-barrier-test": 4,
+}
+
+CAMPAIGN = {
+    "title": "Do you like this content? Consider helping us!",
+    "appeal": "The Harbour Gazette is free to read and answers to no owner. Reader gifts pay "
+    "for our reporters at council meetings, in court and out on the estuary.",
+    "goal": 12000,
+    "raised": 7340,
+    "currency": "GBP",
+    "donate_url": "https://harbour-gazette.example/donate",
+}

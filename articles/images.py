@@ -303,3 +303,12 @@ def _round_up(amount: int, unit: int) -> str:
     # limit ("15 MB; the limit is 15 MB"); integer arithmetic avoids float surprises.
     whole, tenths = divmod(-(-amount * 10 // unit), 10)
     return f"{whole}.{tenths}" if tenths else str(whole)
+
+
+def srcset(renditions: list[dict[str, Any]], storage: Storage, kind: str = "jpeg") -> str:
+    """The ``srcset`` value for ``make_renditions`` output: "url 480w, url 960w, …"."""
+    return ", ".join(
+        f"{storage.url(rendition[kind])} {rendition['width']}w"
+        for rendition in sorted(renditions, key=lambda r: r["width"])
+        if rendition.get(kind)
+    )

@@ -256,6 +256,13 @@ class Article(models.Model):
         editable=False,
         help_text="When the editor published despite the sourcing check.",
     )
+    featured_position = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        db_index=True,
+        help_text="Front-page placement chosen by editors: 1 is the lead story, 2 and up are "
+        "the featured stories in that order. Leave empty to appear only by date.",
+    )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Bumped on every save; the edit form carries it so a second editor's stale save is refused.
@@ -312,6 +319,11 @@ class Article(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_old_address()
+            # The search index is derived text too. Tags and bylines saved after this point are
+            # indexed by the admin's save_related, author renames and `reindex_search`.
+            from articles.search import index_article
+
+            index_article(self)
 
     def get_absolute_url(self) -> str:
         if self.is_public_address():

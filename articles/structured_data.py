@@ -1,8 +1,7 @@
-"""schema.org JSON-LD for story pages, built as plain dicts so other features can extend it.
+"""What search engines and link previews read: absolute addresses and schema.org JSON-LD.
 
-`news_article_json_ld(article)` returns the NewsArticle; the reader-site work adds its own keys
-(dates, authors, images) to the same dict. `json_ld_script(data)` serialises any of them into
-a `<script type="application/ld+json">` that cannot be broken out of.
+Built as plain dicts so tests can check them without parsing HTML, and so other parts of
+the site (sources and figures) can add to the same dict before it is written out.
 """
 
 from __future__ import annotations
@@ -12,24 +11,115 @@ from typing import Any
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.utils.html import format_html
+from django.templatetags.static import static
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.models import Article, Source
 from articles.sources import sources_cited
 
-# The same escapes as Django's json_script: "</script>" or "<!--" in a headline stays text.
+LOGO_PATH = "img/logo.png"
+LOGO_SIZE = (600, 60)
+
+# The same escapes Django's json_script uses: no "</script>", "<!--" or "&" can survive
+# inside the script element, whatever an editor typed into a headline.
 _SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-def news_article_json_ld(article: Article) -> dict[str, Any]:
-    """The story as a schema.org NewsArticle, with the sources it relies on as `citation`."""
+def absolute_url(path_or_url: str) -> str:
+    """The public address of a path, on the site's configured origin (NEWSROOM_SITE_URL).
+
+    The configured origin rather than the request's Host: behind a proxy or a CDN the
+    request may arrive under an internal name, and canonical links must not follow it.
+    """
+    if path_or_url.startswith(("http://", "https://")):
+        return path_or_url
+    return f"{settings.SITE_URL}{path_or_url}"
+
+
+def lead_image_urls(article: Article) -> list[str]:
+    """Absolute JPEG addresses of the lead image, largest first (the original if no copies)."""
+    if not article.lead_image:
+        return []
+    storage = article.lead_image.storage
+    renditions = sorted(article.lead_image_renditions or [], key=lambda r: -r["width"])
+    if renditions:
+        return [absolute_url(storage.url(r["jpeg"])) for r in renditions]
+    return [absolute_url(article.lead_image.url)]
+
+
+def publisher_json_ld() -> dict[str, Any]:
+    width, height = LOGO_SIZE
     return {
+        "@type": "NewsMediaOrganization",
+        "name": settings.SITE_NAME,
+        "url": absolute_url("/"),
+        "logo": {
+            "@type": "ImageObject",
+            "url": absolute_url(static(LOGO_PATH)),
+            "width": width,
+            "height": height,
+        },
+    }
+
+
+def news_article_json_ld(article: Article) -> dict[str, Any]:
+    """schema.org NewsArticle for a story, with its bylines, tags and corrections.
+
+    Uses the story's prefetched bylines, tags and corrections when present (the story view
+    prefetches them), so it adds no queries to the page.
+    """
+    url = absolute_url(article.get_absolute_url())
+    published = timezone.localtime(article.published_at) if article.published_at else None
+    modified = timezone.localtime(
+        max(article.updated_at, article.published_at or article.updated_at)
+    )
+    data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",
+        "mainEntityOfPage": {"@type": "WebPage", "@id": url},
+        "url": url,
         "headline": article.headline,
-        "url": settings.SITE_URL + article.get_absolute_url(),
+        "description": article.standfirst,
+        "datePublished": published.isoformat() if published else None,
+        "dateModified": modified.isoformat(),
+        "author": [
+            {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
+            for author in article.bylines
+        ],
+        "publisher": publisher_json_ld(),
+        "articleSection": article.section.name,
+        "keywords": [tag.name for tag in article.tags.all()],
+        "wordCount": article.word_count,
+        "isAccessibleForFree": True,
+        # The documents the story relies on (the provenance ledger), as schema.org citations.
         "citation": [citation_json_ld(source) for source in sources_cited(article)],
+    }
+    if images := lead_image_urls(article):
+        data["image"] = images
+    if corrections := list(article.corrections.all()):
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": correction.text,
+                "datePublished": timezone.localtime(correction.created_at).isoformat(),
+            }
+            for correction in corrections
+        ]
+    if data["datePublished"] is None:
+        del data["datePublished"]
+    return data
+
+
+def breadcrumb_json_ld(trail: list[tuple[str, str]]) -> dict[str, Any]:
+    """schema.org BreadcrumbList from (name, path) pairs, home first."""
+    return {
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            {"@type": "ListItem", "position": position, "name": name, "item": absolute_url(path)}
+            for position, (name, path) in enumerate(trail, start=1)
+        ],
     }
 
 
@@ -47,5 +137,6 @@ def citation_json_ld(source: Source) -> dict[str, Any]:
 
 
 def json_ld_script(data: dict[str, Any]) -> SafeString:
+    """A <script type="application/ld+json"> element holding `data`, safe to put in HTML."""
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False).translate(_SCRIPT_ESCAPES)
-    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))  # noqa: S308 - escaped above
+    return mark_safe(f'<script type="application/ld+json">{text}</script>')  # noqa: S308

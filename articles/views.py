@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Q
+from django.db.models import Count, Max, Min, Prefetch, Q
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
+from taggit.models import Tag
 
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
     ArticleRedirect,
     Author,
+    Correction,
     Figure,
     Metric,
     Person,
@@ -25,27 +29,47 @@ from articles.models import (
     Source,
     provenance_prefetches,
 )
+from articles.related import related_articles
+from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
 from comments.threads import story_comments
+from newsroom.models import SupportCampaign
 
 PAGE_SIZE = 20
 
 
+def _story_queryset(queryset):  # type: ignore[no-untyped-def]
+    """A story page's own rows: bylines, tags, corrections and its sources, figures and quotes,
+    each in a fixed number of queries."""
+    return queryset.with_bylines().prefetch_related(
+        Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk")),
+        *provenance_prefetches(),
+    )
+
+
+def _story_context(article: Article, *, preview: bool) -> dict[str, Any]:
+    return {
+        "article": article,
+        "preview": preview,
+        "corrections": article.corrections.all(),
+        "related": related_articles(article),
+        "campaign": SupportCampaign.objects.current(),
+        "json_ld": news_article_json_ld(article),
+    }
+
+
+@require_safe
 def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
-    try:
-        month_start = dt.date(int(year), int(month), 1)
-    except ValueError:
-        raise Http404("No such month.") from None
+    month_start = _month_start(year, month)
     article = (
-        Article.objects.published()
-        .with_bylines()
-        .prefetch_related(*provenance_prefetches())
+        _story_queryset(Article.objects.published())
         .filter(publication_month=month_start, slug=slug)
         .first()
     )
     if article is None:
         return _redirect_from_old_address(request)
     comments = story_comments(request, article)
-    context = {"article": article, "preview": False, "comments": comments}
+    context = {**_story_context(article, preview=False), "comments": comments}
+    # The commenter's own pending comment or a flash message make the page private.
     return comments.protect(render(request, "articles/story.html", context))
 
 
@@ -68,13 +92,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An unpublished story through the public template, for staff who may open it."""
     if not request.user.has_perm("articles.view_article"):
         raise Http404("No such story.")
-    article = get_object_or_404(
-        Article.objects.for_staff(request.user)
-        .with_bylines()
-        .prefetch_related(*provenance_prefetches()),
-        pk=pk,
-    )
-    response = render(request, "articles/story.html", {"article": article, "preview": True})
+    article = get_object_or_404(_story_queryset(Article.objects.for_staff(request.user)), pk=pk)
+    response = render(request, "articles/story.html", _story_context(article, preview=True))
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -86,24 +105,106 @@ def _listing(request: HttpRequest, queryset, template: str, context: dict) -> Ht
     return render(request, template, {**context, "page": page, "articles": page.object_list})
 
 
+@require_safe
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     the_section = get_object_or_404(Section, slug=slug)
     articles = Article.objects.published().filter(section=the_section)
-    return _listing(request, articles, "articles/section.html", {"section": the_section})
+    trail = [("Home", reverse("home")), (the_section.name, the_section.get_absolute_url())]
+    return _listing(
+        request,
+        articles,
+        "articles/section.html",
+        {"section": the_section, "breadcrumbs": breadcrumb_json_ld(trail)},
+    )
 
 
+@require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     the_author = get_object_or_404(Author, slug=slug)
     articles = Article.objects.published().filter(authors=the_author)
     return _listing(request, articles, "articles/author.html", {"author": the_author})
 
 
+@require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
-    from taggit.models import Tag
-
     the_tag = get_object_or_404(Tag, slug=slug)
     articles = Article.objects.published().filter(tags=the_tag)
-    return _listing(request, articles, "articles/tag.html", {"tag": the_tag})
+    path = reverse("articles:tag", kwargs={"slug": the_tag.slug})
+    trail = [("Home", reverse("home")), (the_tag.name, path)]
+    return _listing(
+        request,
+        articles,
+        "articles/tag.html",
+        {"tag": the_tag, "breadcrumbs": breadcrumb_json_ld(trail)},
+    )
+
+
+@require_safe
+def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
+    """Every story of a month ("March 2021"), with links to the months either side."""
+    month_start = _month_start(year, month)
+    live = Article.objects.published()
+    articles = live.filter(publication_month=month_start)
+    page = Paginator(articles.with_bylines().newest_first(), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    if not page.object_list:
+        raise Http404("No stories that month.")
+    around = live.aggregate(
+        previous=Max("publication_month", filter=Q(publication_month__lt=month_start)),
+        next=Min("publication_month", filter=Q(publication_month__gt=month_start)),
+    )
+    return render(
+        request,
+        "articles/month.html",
+        {
+            "month": month_start,
+            "previous_month": around["previous"],
+            "next_month": around["next"],
+            "page": page,
+            "articles": page.object_list,
+        },
+    )
+
+
+@require_safe
+def year_archive(request: HttpRequest, year: str) -> HttpResponse:
+    """The months of a year that have stories, with how many each."""
+    months = list(
+        Article.objects.published()
+        .filter(publication_month__year=int(year))
+        .values("publication_month")
+        .annotate(stories=Count("pk"))
+        .order_by("-publication_month")
+    )
+    if not months:
+        raise Http404("No stories that year.")
+    return render(
+        request,
+        "articles/year.html",
+        {"year": int(year), "months": months, "total": sum(m["stories"] for m in months)},
+    )
+
+
+@require_safe
+def corrections(request: HttpRequest) -> HttpResponse:
+    """Every correction, clarification and update to a live story, newest first."""
+    log = (
+        Correction.objects.filter(article__in=Article.objects.published())
+        .select_related("article", "article__section")
+        .order_by("-created_at", "-pk")
+    )
+    page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request, "articles/corrections.html", {"page": page, "corrections": page.object_list}
+    )
+
+
+def _month_start(year: str, month: str) -> dt.date:
+    try:
+        return dt.date(int(year), int(month), 1)
+    except ValueError:
+        raise Http404("No such month.") from None
 
 
 # --- Provenance pages: people, sources, metrics -------------------------------------------------

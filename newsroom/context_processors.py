@@ -1,8 +1,15 @@
-"""Site-wide template context: only static configuration, never anything per user."""
+"""Site-wide template context: configuration and navigation, never anything per user."""
 
 from django.conf import settings
 from django.http import HttpRequest
 
+from articles.models import Section
+
 
 def site(request: HttpRequest) -> dict:
     return {"SITE_NAME": settings.SITE_NAME, "SITE_URL": settings.SITE_URL}
+
+
+def navigation(request: HttpRequest) -> dict:
+    # A lazy queryset: one query, only on pages that draw the navigation.
+    return {"nav_sections": Section.objects.order_by("position", "name", "pk")}

@@ -13,10 +13,12 @@ bypass it, and only responses that set no cookie and are not marked private are 
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import time
 from collections.abc import Callable
 from email.utils import formatdate
+from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -96,11 +98,43 @@ def is_personal(request: HttpRequest) -> bool:
     return any(name in request.COOKIES for name in PERSONAL_COOKIES)
 
 
+# Settings that change what a page looks like; a restart with new values must not serve
+# pages rendered with the old ones.
+_RENDER_SETTINGS = (
+    "SITE_NAME",
+    "SITE_URL",
+    "TIME_ZONE",
+    "STATIC_URL",
+    "MEDIA_URL",
+    "NEWSROOM_FEED_FULL_CONTENT",
+    "NEWSROOM_PAGE_MAX_AGE",
+)
+
+
+@functools.cache
+def code_fingerprint() -> str:
+    """The deployed code and templates, so a deploy never serves pages the old code rendered.
+
+    Read once per process from file sizes and times; every worker of one deploy agrees.
+    """
+    root = Path(settings.BASE_DIR)
+    digest = hashlib.sha256()
+    for folder in ("newsroom", "articles", "comments", "templates"):
+        for path in sorted((root / folder).rglob("*")):
+            if path.suffix in {".py", ".html"}:
+                stat = path.stat()
+                digest.update(
+                    f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
+                )
+    return digest.hexdigest()[:12]
+
+
 def _key(request: HttpRequest, version: str) -> str:
+    rendering = "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
     # Hashed: hostile query strings must not make huge or odd cache keys.
-    raw = f"{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}"
+    raw = f"{rendering}|{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"newsroom:page:{version}:{digest}"
+    return f"newsroom:page:{code_fingerprint()}:{version}:{digest}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:

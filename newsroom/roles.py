@@ -92,6 +92,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         WRITERS: ["view_tag"],
         EDITORS: ["add_tag", "change_tag", "delete_tag", "view_tag"],
     },
+    "newsroom": {
+        EDITORS: [f"{action}_supportcampaign" for action in ("add", "change", "delete", "view")],
+    },
 }
 
 

@@ -165,6 +165,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
+                "newsroom.context_processors.navigation",
             ],
         },
     }
@@ -345,3 +346,6 @@ COMMENTS_MAIL_MODERATORS = env_bool("NEWSROOM_COMMENTS_MAIL_MODERATORS", False)
 # Django's bare 403 they get their comment back on an uncached page with a token to confirm it.
 # Every other CSRF failure, and any from a signed-in user, is Django's ordinary 403.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+# Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
+# come to the site, where corrections and sources sit next to the story).
+NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)

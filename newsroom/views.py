@@ -1,16 +1,87 @@
-"""Site-wide pages: the front page and the health check."""
+"""Site-wide pages: the front page, search, the support campaign, robots.txt and health."""
 
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.paginator import Paginator
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
+from django.urls import reverse
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from articles.models import Article
+from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
+from articles.sitemaps import news_sitemap_stories
+from articles.structured_data import absolute_url
+from newsroom.front_page import front_page, placed_ids
+from newsroom.models import SupportCampaign
+
+PAGE_SIZE = 20
+LATEST_ON_FRONT_PAGE = 10
 
 
+@require_safe
 def home(request: HttpRequest) -> HttpResponse:
-    latest = Article.objects.published().with_bylines().newest_first()[:20]
-    return render(request, "newsroom/home.html", {"articles": latest})
+    """Page 1: lead, featured, latest and section blocks; later pages: more of the latest."""
+    live = Article.objects.published()
+    ids = placed_ids(live)
+    latest = live.exclude(pk__in=ids).with_bylines().newest_first()
+    page = Paginator(latest, LATEST_ON_FRONT_PAGE).get_page(request.GET.get("page"))
+    if page.number > 1:
+        return render(request, "newsroom/latest.html", {"page": page, "articles": page.object_list})
+    return render(
+        request,
+        "newsroom/home.html",
+        {"front": front_page(ids=ids), "page": page, "articles": page.object_list},
+    )
+
+
+@require_safe
+def search(request: HttpRequest) -> HttpResponse:
+    query = request.GET.get("q", "")
+    terms = search_terms(query)
+    results = search_articles(query)
+    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "newsroom/search.html",
+        {
+            "query": query[:MAX_QUERY_CHARS],
+            "query_was_cut": len(query) > MAX_QUERY_CHARS,
+            "terms": terms,
+            "page": page,
+            "articles": page.object_list,
+        },
+    )
+
+
+@require_safe
+def support(request: HttpRequest) -> HttpResponse:
+    return render(request, "newsroom/support.html", {"campaign": SupportCampaign.objects.current()})
+
+
+@require_safe
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    lines = [
+        "User-agent: *",
+        f"Disallow: {reverse('admin:index')}",
+        "Disallow: /preview/",
+        "Disallow: /search/",
+        "",
+        f"Sitemap: {absolute_url(reverse('sitemap'))}",
+        f"Sitemap: {absolute_url(reverse('news-sitemap'))}",
+        "",
+    ]
+    return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """The 500 page in the site's design, rendered without the database (it may be down)."""
+    template = loader.get_template("500.html")
+    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
 
 
 @never_cache
@@ -24,3 +95,14 @@ def healthz(request: HttpRequest) -> HttpResponse:
             {"status": "error", "database": str(error.__class__.__name__)}, status=503
         )
     return JsonResponse({"status": "ok", "database": "ok"})
+
+
+@require_safe
+def news_sitemap(request: HttpRequest) -> HttpResponse:
+    """Google News sitemap: stories published in the last 48 hours."""
+    return render(
+        request,
+        "newsroom/news_sitemap.xml",
+        {"stories": news_sitemap_stories(), "language": "en"},
+        content_type="application/xml; charset=utf-8",
+    )

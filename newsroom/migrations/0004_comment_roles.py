@@ -11,7 +11,7 @@ def grant_comment_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0002_provenance_roles"),
+        ("newsroom", "0003_support_campaign"),
         ("comments", "0001_initial"),
     ]
 

@@ -3,9 +3,6 @@ comment back to the queue — in Debian's Chromium, against a live server."""
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-
 import pytest
 
 from comments.models import Comment, ModerationEvent, ModerationLimits
@@ -13,34 +10,7 @@ from tests.factories import published_article
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
-# are still plain synchronous calls.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-@pytest.fixture
-def browser() -> Iterator[object]:
-    # Module-local on purpose: tests/browser/conftest.py belongs to the reader-site work.
-    sync_api = pytest.importorskip("playwright.sync_api")
-    if not os.path.exists("/usr/bin/chromium"):
-        pytest.skip("Debian's chromium is not installed")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
-        yield browser
-        browser.close()
+# The browser comes from tests/browser/conftest.py (one Chromium for the whole run).
 
 
 def test_a_comment_goes_from_reader_to_moderator_and_back(live_server, browser, moderator):

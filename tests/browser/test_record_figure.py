@@ -14,19 +14,10 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
 ]
 
-CHROMIUM = "/usr/bin/chromium"
-
 
 @pytest.fixture
-def page(live_server, monkeypatch):  # type: ignore[no-untyped-def]
-    from playwright import sync_api
-
-    # Playwright's sync API runs an event loop; Django must still allow the ORM in this thread.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        yield browser.new_page()
-        browser.close()
+def page(page_at, live_server):  # type: ignore[no-untyped-def]
+    return page_at(1280)
 
 
 def test_clicking_record_this_figure_fills_a_new_figure_row(page, live_server) -> None:  # type: ignore[no-untyped-def]

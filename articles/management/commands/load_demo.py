@@ -32,6 +32,7 @@ from articles.models import (
     Source,
 )
 from articles.sources import normalize_url, sync_sources
+from newsroom.models import SupportCampaign
 from newsroom.roles import EDITORS, MODERATORS, WRITERS
 
 DEMO_USERS = [
@@ -59,6 +60,7 @@ class Command(BaseCommand):
             authors = self._authors(users)
             ledger = Ledger(sources=self._sources(), people=self._people(), metrics=self._metrics())
             created = self._stories(sections, authors, users["editor"], ledger)
+            self._front_page_and_campaign()
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new stories)."))
         self.stdout.write("Sign in at /admin/ as editor, writer or moderator")
         if generated:
@@ -246,3 +248,13 @@ class Command(BaseCommand):
                 )
             created += 1
         return created
+
+    def _front_page_and_campaign(self) -> None:
+        for slug, position in demo.FEATURED.items():
+            Article.objects.filter(slug=slug, featured_position__isnull=True).update(
+                featured_position=position
+            )
+        if not SupportCampaign.objects.exists():
+            SupportCampaign.objects.create(
+                **demo.CAMPAIGN, starts_at=timezone.now() - dt.timedelta(days=7)
+            )

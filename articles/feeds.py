@@ -1,0 +1,137 @@
+"""RSS 2.0 feeds for the whole site, each section and each tag (django.contrib.syndication).
+
+Items carry the full story or only its standfirst according to NEWSROOM_FEED_FULL_CONTENT,
+and the lead image as an enclosure. Only `Article.objects.published()` stories appear.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.http import HttpRequest
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+from articles.structured_data import absolute_url
+
+FEED_SIZE = 20
+
+
+def _enclosure_length(storage, name: str) -> str:  # type: ignore[no-untyped-def]
+    # RSS requires a byte length; a storage that cannot say (or a missing file) gets 0,
+    # which feed readers accept, rather than failing the whole feed.
+    try:
+        return str(storage.size(name))
+    except (OSError, NotImplementedError):
+        return "0"
+
+
+class StoriesFeed(Feed):
+    feed_type = Rss201rev2Feed
+    language = "en-gb"
+
+    def title(self, obj: object = None) -> str:
+        return settings.SITE_NAME
+
+    def description(self, obj: object = None) -> str:
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def link(self, obj: object = None) -> str:
+        return absolute_url(reverse("home"))
+
+    def feed_url(self, obj: object = None) -> str:
+        return absolute_url(reverse("feed"))
+
+    def stories(self, obj: object):  # type: ignore[no-untyped-def]
+        return Article.objects.published()
+
+    def items(self, obj: object = None) -> list[Article]:
+        return list(self.stories(obj).with_bylines().newest_first()[:FEED_SIZE])
+
+    def item_title(self, item: Article) -> str:
+        return item.headline
+
+    def item_description(self, item: Article) -> str:
+        if settings.NEWSROOM_FEED_FULL_CONTENT:
+            return item.body
+        return item.standfirst
+
+    def item_link(self, item: Article) -> str:
+        return absolute_url(item.get_absolute_url())
+
+    def item_guid(self, item: Article) -> str:
+        return absolute_url(item.get_absolute_url())
+
+    def item_pubdate(self, item: Article) -> dt.datetime:
+        return item.published_at
+
+    def item_updateddate(self, item: Article) -> dt.datetime:
+        return max(item.updated_at, item.published_at)
+
+    def item_author_name(self, item: Article) -> str | None:
+        names = [author.name for author in item.bylines]
+        return ", ".join(names) or None
+
+    def item_author_link(self, item: Article) -> str | None:
+        bylines: list[Author] = item.bylines
+        return absolute_url(bylines[0].get_absolute_url()) if bylines else None
+
+    def item_categories(self, item: Article) -> list[str]:
+        return [item.section.name, *(tag.name for tag in item.tags.all())]
+
+    def item_enclosures(self, item: Article) -> list[Enclosure]:
+        if not item.lead_image:
+            return []
+        storage = item.lead_image.storage
+        renditions = sorted(item.lead_image_renditions or [], key=lambda r: -r["width"])
+        name = renditions[0]["jpeg"] if renditions else item.lead_image.name
+        return [
+            Enclosure(
+                absolute_url(storage.url(name)), _enclosure_length(storage, name), "image/jpeg"
+            )
+        ]
+
+
+class SectionFeed(StoriesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Section:
+        return get_object_or_404(Section, slug=slug)
+
+    def title(self, obj: Section) -> str:
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def description(self, obj: Section) -> str:
+        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+
+    def link(self, obj: Section) -> str:
+        return absolute_url(obj.get_absolute_url())
+
+    def feed_url(self, obj: Section) -> str:
+        return absolute_url(reverse("articles:section-feed", kwargs={"slug": obj.slug}))
+
+    def stories(self, obj: Section):  # type: ignore[no-untyped-def]
+        return Article.objects.published().filter(section=obj)
+
+
+class TagFeed(StoriesFeed):
+    def get_object(self, request: HttpRequest, slug: str) -> Tag:
+        return get_object_or_404(Tag, slug=slug)
+
+    def title(self, obj: Tag) -> str:
+        return f"{obj.name} — {settings.SITE_NAME}"
+
+    def description(self, obj: Tag) -> str:
+        return f"Stories about {obj.name} from {settings.SITE_NAME}."
+
+    def link(self, obj: Tag) -> str:
+        return absolute_url(reverse("articles:tag", kwargs={"slug": obj.slug}))
+
+    def feed_url(self, obj: Tag) -> str:
+        return absolute_url(reverse("articles:tag-feed", kwargs={"slug": obj.slug}))
+
+    def stories(self, obj: Tag):  # type: ignore[no-untyped-def]
+        return Article.objects.published().filter(tags=obj)

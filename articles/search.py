@@ -1,0 +1,220 @@
+"""Full-text search over stories: one function for readers, two engines underneath.
+
+SQLite keeps an FTS5 virtual table, PostgreSQL a table of weighted `tsvector`s with a GIN
+index; both are created by migration 0003 and hold one row per story, drafts included,
+because a scheduled story goes live without anyone saving it. What a reader may find is
+still decided by `Article.objects.published()`, which both queries embed.
+
+The index is derived data, like the reading time: `index_article()` rewrites a story's row
+and is called where stories, their tags or their bylines are saved (`Article.save`, the
+admin after its inlines, author renames, the demo loader). `manage.py reindex_search`
+rebuilds everything.
+
+Readers' queries never reach either engine's query syntax: `search_terms()` keeps only the
+words, so quotes, `NEAR(`, `*`, `-` and `:` are plain punctuation here and cannot cause an
+error page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import overload
+
+from django.db import connection
+from django.utils.html import strip_tags
+
+from articles.models import Article, ArticleAuthor
+
+TABLE = "article_search"
+# A query longer than this is not a search a person typed; the rest is ignored.
+MAX_QUERY_CHARS = 500
+MAX_TERMS = 12
+MAX_TERM_CHARS = 40
+MAX_RESULTS = 200
+
+# Letters and digits in any script; underscores are punctuation to a reader.
+_WORD = re.compile(r"[^\W_]+")
+
+# Relative importance of each field. A word in the headline says far more about a story
+# than the same word in the twelfth paragraph.
+SQLITE_WEIGHTS = {"headline": 10.0, "standfirst": 5.0, "body": 1.0, "tags": 4.0, "authors": 4.0}
+# PostgreSQL has four weight classes, A (strongest) to D; ts_rank gives them 1.0/0.4/0.2/0.1.
+POSTGRES_WEIGHTS = {"headline": "A", "standfirst": "B", "tags": "B", "authors": "B", "body": "C"}
+POSTGRES_CONFIG = "english"
+
+
+@dataclass(frozen=True)
+class SearchDocument:
+    """The text of one story as the index sees it."""
+
+    article_id: int
+    headline: str
+    standfirst: str
+    body: str
+    tags: str
+    authors: str
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a reader's query, lower-cased, de-duplicated, at most MAX_TERMS."""
+    terms: list[str] = []
+    for word in _WORD.findall(query[:MAX_QUERY_CHARS].lower()):
+        word = word[:MAX_TERM_CHARS]
+        if word not in terms:
+            terms.append(word)
+        if len(terms) == MAX_TERMS:
+            break
+    return terms
+
+
+def search_articles(query: str, *, at: dt.datetime | None = None) -> SearchResults:
+    """Live stories matching every word of `query`, best match first, ties newest first.
+
+    An empty or wordless query finds nothing (the view says why). At most MAX_RESULTS
+    stories. The ranking is one query; stories are fetched, with their bylines, only for
+    the slice a page shows, so a Paginator over the results loads 20 stories, not 200.
+    """
+    terms = search_terms(query)
+    live = Article.objects.published(at=at)
+    return SearchResults(_ranked_ids(terms, live) if terms else [], live)
+
+
+class SearchResults(Sequence[Article]):
+    """Ranked search results: the ids are known, the stories are loaded per slice."""
+
+    def __init__(self, ids: list[int], live) -> None:  # type: ignore[no-untyped-def]
+        self.ids = ids
+        self._live = live
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Article: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Article]: ...
+
+    def __getitem__(self, index: int | slice) -> Article | list[Article]:
+        if isinstance(index, int):
+            return self._load([self.ids[index]])[0]
+        return self._load(self.ids[index])
+
+    def __iter__(self) -> Iterator[Article]:
+        # One query for all, not Sequence's default of one per item.
+        return iter(self._load(self.ids))
+
+    def __repr__(self) -> str:
+        return f"<SearchResults {len(self)} stories>"
+
+    def _load(self, ids: list[int]) -> list[Article]:
+        if not ids:
+            return []
+        found = {a.pk: a for a in self._live.with_bylines().filter(pk__in=ids)}
+        return [found[pk] for pk in ids if pk in found]
+
+
+def index_article(article: Article) -> None:
+    """Write (or rewrite) the story's row in the search index."""
+    tags = " ".join(sorted(article.tags.names()))
+    authors = " ".join(
+        ArticleAuthor.objects.filter(article=article)
+        .order_by("position", "pk")
+        .values_list("author__name", flat=True)
+    )
+    write_documents([document_for(article, tags=tags, authors=authors)])
+
+
+def reindex_articles(articles: Iterable[Article]) -> int:
+    """Rewrite the rows of many stories in a fixed number of queries; returns how many."""
+    documents = [
+        document_for(
+            article,
+            tags=" ".join(sorted(tag.name for tag in article.tags.all())),
+            authors=" ".join(author.name for author in article.bylines),
+        )
+        for article in articles
+    ]
+    write_documents(documents)
+    return len(documents)
+
+
+def document_for(article: Article, *, tags: str, authors: str) -> SearchDocument:
+    return SearchDocument(
+        article_id=article.pk,
+        headline=article.headline,
+        standfirst=article.standfirst,
+        body=strip_tags(article.body or ""),
+        tags=tags,
+        authors=authors,
+    )
+
+
+def write_documents(documents: list[SearchDocument]) -> None:
+    if not documents:
+        return
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(
+                f"DELETE FROM {TABLE} WHERE rowid = %s",  # noqa: S608 (constant table name)
+                [(d.article_id,) for d in documents],
+            )
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (rowid, headline, standfirst, body, tags, authors) "  # noqa: S608
+                "VALUES (%s, %s, %s, %s, %s, %s)",
+                [
+                    (d.article_id, d.headline, d.standfirst, d.body, d.tags, d.authors)
+                    for d in documents
+                ],
+            )
+        elif connection.vendor == "postgresql":
+            vector = " || ".join(
+                f"setweight(to_tsvector('{POSTGRES_CONFIG}', %s), '{weight}')"
+                for weight in POSTGRES_WEIGHTS.values()
+            )
+            cursor.executemany(
+                f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, {vector}) "  # noqa: S608
+                "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
+                [
+                    (d.article_id, *(getattr(d, field) for field in POSTGRES_WEIGHTS))
+                    for d in documents
+                ],
+            )
+        else:  # pragma: no cover - the project supports SQLite and PostgreSQL only
+            raise NotImplementedError(f"No search index for {connection.vendor}.")
+
+
+def _ranked_ids(terms: list[str], live) -> list[int]:  # type: ignore[no-untyped-def]
+    """Ids of live stories matching all terms: best match first, then newest, then by id."""
+    live_sql, live_params = live.order_by().values("pk", "published_at").query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # Every term is quoted, so FTS5 reads it as a plain string, never as syntax.
+            match = " ".join(f'"{term}"' for term in terms)
+            weights = ", ".join(str(w) for w in SQLITE_WEIGHTS.values())
+            # bm25() is lower for better matches.
+            cursor.execute(
+                f"SELECT {TABLE}.rowid FROM {TABLE} "  # noqa: S608 (constants and Django's SQL)
+                f"JOIN ({live_sql}) AS live ON live.pk = {TABLE}.rowid "
+                f"WHERE {TABLE} MATCH %s "
+                f"ORDER BY bm25({TABLE}, {weights}), live.published_at DESC, live.pk DESC "
+                "LIMIT %s",
+                [*live_params, match, MAX_RESULTS],
+            )
+        elif connection.vendor == "postgresql":
+            # plainto_tsquery ignores operators and ANDs the words together.
+            cursor.execute(
+                f"SELECT {TABLE}.article_id FROM {TABLE} "  # noqa: S608
+                f"JOIN ({live_sql}) AS live ON live.pk = {TABLE}.article_id, "
+                f"plainto_tsquery('{POSTGRES_CONFIG}', %s) AS query "
+                "WHERE document @@ query "
+                "ORDER BY ts_rank(document, query) DESC, live.published_at DESC, live.pk DESC "
+                "LIMIT %s",
+                [*live_params, " ".join(terms), MAX_RESULTS],
+            )
+        else:  # pragma: no cover
+            raise NotImplementedError(f"No search index for {connection.vendor}.")
+        return [int(pk) for (pk,) in cursor.fetchall()]

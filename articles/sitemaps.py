@@ -1,0 +1,109 @@
+"""Sitemaps: every live story, section, tag and author, and the Google News sitemap.
+
+Addresses use the configured site origin (NEWSROOM_SITE_URL), like canonical links.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max, Q
+from django.urls import reverse
+from django.utils import timezone
+from taggit.models import Tag
+
+from articles.models import Article, Author, Section
+
+NEWS_WINDOW = dt.timedelta(hours=48)
+# Google News reads at most this many stories from one news sitemap.
+NEWS_LIMIT = 1000
+
+
+class _SiteSitemap(Sitemap):
+    limit = 5000
+
+    def get_protocol(self, protocol: str | None = None) -> str:
+        return urlsplit(settings.SITE_URL).scheme
+
+    def get_domain(self, site: object = None) -> str:
+        return urlsplit(settings.SITE_URL).netloc
+
+
+class StorySitemap(_SiteSitemap):
+    def items(self):  # type: ignore[no-untyped-def]
+        return Article.objects.published().newest_first()
+
+    def lastmod(self, item: Article) -> dt.datetime:
+        return max(item.updated_at, item.published_at)
+
+
+class SectionSitemap(_SiteSitemap):
+    def items(self):  # type: ignore[no-untyped-def]
+        return (
+            Section.objects.annotate(
+                last_story=Max("articles__published_at", filter=_live("articles__"))
+            )
+            .filter(last_story__isnull=False)
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, item: Section) -> dt.datetime:
+        return item.last_story
+
+
+class TagSitemap(_SiteSitemap):
+    def items(self):  # type: ignore[no-untyped-def]
+        live = Article.objects.published()
+        return (
+            Tag.objects.filter(
+                taggit_taggeditem_items__content_type__app_label="articles",
+                taggit_taggeditem_items__content_type__model="article",
+                taggit_taggeditem_items__object_id__in=live.values("pk"),
+            )
+            .distinct()
+            .order_by("name", "pk")
+        )
+
+    def location(self, item: Tag) -> str:
+        return reverse("articles:tag", kwargs={"slug": item.slug})
+
+
+class AuthorSitemap(_SiteSitemap):
+    def items(self):  # type: ignore[no-untyped-def]
+        return (
+            Author.objects.annotate(
+                last_story=Max("articles__published_at", filter=_live("articles__"))
+            )
+            .filter(last_story__isnull=False)
+            .order_by("name", "pk")
+        )
+
+    def lastmod(self, item: Author) -> dt.datetime:
+        return item.last_story
+
+
+def _live(prefix: str) -> Q:
+    """The published() rule seen from a related model, through the one queryset."""
+    return Q(**{f"{prefix}in": Article.objects.published()})
+
+
+SITEMAPS = {
+    "stories": StorySitemap,
+    "sections": SectionSitemap,
+    "tags": TagSitemap,
+    "authors": AuthorSitemap,
+}
+
+
+def news_sitemap_stories(at: dt.datetime | None = None) -> list[Article]:
+    """Live stories of the last 48 hours, for the Google News sitemap."""
+    now = at or timezone.now()
+    return list(
+        Article.objects.published(at=now)
+        .filter(published_at__gte=now - NEWS_WINDOW)
+        .prefetch_related("tags")
+        .newest_first()[:NEWS_LIMIT]
+    )

@@ -1,0 +1,84 @@
+"""What the front page shows: the editors' lead and featured stories, then the rest by date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import F, Window
+from django.db.models.functions import RowNumber
+
+from articles.models import Article, Section
+
+MAX_FEATURED = 5
+SECTION_BLOCK_SIZE = 4
+
+
+@dataclass
+class SectionBlock:
+    section: Section
+    articles: list[Article]
+
+
+@dataclass
+class FrontPage:
+    lead: Article | None
+    featured: list[Article] = field(default_factory=list)
+    blocks: list[SectionBlock] = field(default_factory=list)
+
+    @property
+    def placed_ids(self) -> list[int]:
+        """Stories already shown above the fold, left out of the lists below."""
+        return [a.pk for a in [self.lead, *self.featured] if a is not None]
+
+
+def placed_ids(live) -> list[int]:  # type: ignore[no-untyped-def]
+    """The stories at the top of the front page: the editors' choice, or else the newest.
+
+    Editors choose the lead (featured position 1, or the lowest number used) and the order
+    of the featured stories after it.
+    """
+    featured = list(
+        live.filter(featured_position__isnull=False)
+        .order_by("featured_position", "-published_at", "-pk")
+        .values_list("pk", flat=True)[: MAX_FEATURED + 1]
+    )
+    return featured or list(live.newest_first().values_list("pk", flat=True)[:1])
+
+
+def front_page(at: dt.datetime | None = None, *, ids: list[int] | None = None) -> FrontPage:
+    """The lead story, the featured stories and a block per section.
+
+    `ids` are the placed stories when the caller has already looked them up.
+    """
+    live = Article.objects.published(at=at)
+    if ids is None:
+        ids = placed_ids(live)
+    placed = {a.pk: a for a in live.filter(pk__in=ids).with_bylines()}
+    ordered = [placed[pk] for pk in ids if pk in placed]
+    page = FrontPage(lead=ordered[0] if ordered else None, featured=ordered[1:])
+    page.blocks = section_blocks(live.exclude(pk__in=ids))
+    return page
+
+
+def section_blocks(stories, per_section: int = SECTION_BLOCK_SIZE) -> list[SectionBlock]:  # type: ignore[no-untyped-def]
+    """The newest `per_section` stories of every section that has any, in section order.
+
+    A window function numbers each section's stories, so this is one query (plus the byline
+    prefetch) however many sections there are.
+    """
+    newest = stories.annotate(
+        place_in_section=Window(
+            RowNumber(),
+            partition_by=[F("section_id")],
+            order_by=[F("published_at").desc(), F("pk").desc()],
+        )
+    ).filter(place_in_section__lte=per_section)
+    blocks: list[SectionBlock] = []
+    for article in newest.with_bylines().order_by(
+        "section__position", "section__name", "section_id", "-published_at", "-pk"
+    ):
+        if not blocks or blocks[-1].section.pk != article.section_id:
+            blocks.append(SectionBlock(section=article.section, articles=[]))
+        blocks[-1].articles.append(article)
+    return blocks
