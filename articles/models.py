@@ -71,9 +71,24 @@ class Author(models.Model):
         help_text="The staff account behind this byline, if any. Writers can edit stories "
         "they are credited on.",
     )
+    # Set by `import_wordpress`: a second import finds the byline again by the login, even
+    # after an editor renamed it or changed its address.
+    wordpress_login = models.CharField(
+        max_length=60,
+        blank=True,
+        editable=False,
+        help_text="The WordPress user this byline was imported from.",
+    )
 
     class Meta:
         ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["wordpress_login"],
+                condition=~Q(wordpress_login=""),
+                name="author_wordpress_login_unique",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -267,6 +282,24 @@ class Article(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Bumped on every save; the edit form carries it so a second editor's stale save is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set by `import_wordpress` (articles/wordpress_import.py) so a second import of the same
+    # export updates this story instead of adding another; empty for stories written here.
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text="The WordPress post this story was imported from.",
+    )
+    wordpress_guid = models.CharField(
+        max_length=300,
+        blank=True,
+        editable=False,
+        help_text="The WordPress post's GUID, as the export gave it.",
+    )
+    # A digest of everything the importer read for this post; the same digest on a later run
+    # means the post has not changed in WordPress and nothing is written.
+    wordpress_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords(
         excluded_fields=["lead_image_renditions", "version", "publication_month"],
@@ -410,6 +443,20 @@ class Article(models.Model):
     def _log(self, by: AbstractBaseUser | None, reason: str) -> None:
         self._history_user = by
         self._change_reason = reason
+
+    def take_imported_state(
+        self, *, status: str, published_at: dt.datetime | None, reason: str
+    ) -> None:
+        """Carry a story's state over from the CMS it was imported from; the caller saves.
+
+        Only the WordPress importer uses this. The sourcing check is not run: a story that was
+        live on the old site stays live (taking it down because WordPress kept no sources would
+        break every old link), and a scheduled one keeps its time. `reason` goes into the
+        story's history, with no user, so the change can be told from an editor's publish.
+        """
+        self.status = status
+        self.published_at = published_at
+        self._log(None, reason)
 
     def submit_for_review(self, *, by: AbstractBaseUser | None) -> None:
         if self.status != self.Status.DRAFT:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Max, Min, Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -18,7 +18,6 @@ from taggit.models import Tag
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
-    ArticleRedirect,
     Author,
     Correction,
     Figure,
@@ -29,6 +28,7 @@ from articles.models import (
     Source,
     provenance_prefetches,
 )
+from articles.redirects import old_address_redirect
 from articles.related import related_articles
 from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
 from comments.threads import story_comments
@@ -74,16 +74,10 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
 
 
 def _redirect_from_old_address(request: HttpRequest) -> HttpResponse:
-    redirect = (
-        ArticleRedirect.objects.filter(
-            old_path=request.path, article__in=Article.objects.published()
-        )
-        .select_related("article")
-        .first()
-    )
+    redirect = old_address_redirect(request.path)
     if redirect is None:
         raise Http404("No such story.")
-    return HttpResponsePermanentRedirect(redirect.article.get_absolute_url())
+    return redirect
 
 
 @never_cache

@@ -112,6 +112,14 @@ class Comment(models.Model):
         editable=False,
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # Set by `import_wordpress`: the comment's id in WordPress, unique within its story, so a
+    # second import adds only the comments that are new.
+    wordpress_id = models.PositiveBigIntegerField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="The WordPress comment this was imported from.",
+    )
 
     objects = CommentQuerySet.as_manager()
 
@@ -127,6 +135,11 @@ class Comment(models.Model):
                 condition=Q(parent__isnull=True, depth=0)
                 | Q(parent__isnull=False, root__isnull=False, depth__gt=0),
                 name="comment_depth_matches_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["article", "wordpress_id"],
+                condition=Q(wordpress_id__isnull=False),
+                name="comment_wordpress_id_unique_per_story",
             ),
         ]
         indexes = [
