@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
+from taggit.admin import TagAdmin
 from taggit.forms import TagWidget
 from taggit.models import Tag
 
@@ -37,6 +38,29 @@ from articles.models import (
 from articles.search import index_article, reindex_articles
 from articles.sources import sync_sources
 from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
+
+# taggit's own admin lets anyone who may *see* tags merge them (its action and its
+# merge-tags page check no permission), which re-tags every story, published ones included.
+# Merging is changing tags: editors only (#7, found by the permissions matrix).
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class NewsroomTagAdmin(TagAdmin):
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("render_tag_form", None)
+        return actions
+
+    def merge_tags_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if not request.session.get("selected_tag_ids"):
+            # Reached without choosing tags first: taggit would fail on the empty choice.
+            self.message_user(request, "Choose the tags to merge first.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
+        return super().merge_tags_view(request)
 
 
 @admin.register(Section)
@@ -397,6 +421,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
         return request.user.has_perm("articles.publish_article")
+
+    def has_view_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
+        # Object-aware, like change: django-simple-history opens a story's history and its
+        # past versions straight from the history table, not through get_queryset(), so
+        # without this a writer could read anyone's draft or embargoed story there (#7).
+        if not super().has_view_permission(request, obj):
+            return False
+        if obj is None or obj.pk is None or self.has_publish_permission(request):
+            return True
+        return Article.objects.for_staff(request.user).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):

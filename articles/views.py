@@ -164,6 +164,9 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
 @require_safe
 def year_archive(request: HttpRequest, year: str) -> HttpResponse:
     """The months of a year that have stories, with how many each."""
+    # /0000/ matches the URL pattern but is no year a date can hold (it was a 500, #7).
+    if not dt.MINYEAR <= int(year) <= dt.MAXYEAR:
+        raise Http404("No such year.")
     months = list(
         Article.objects.published()
         .filter(publication_month__year=int(year))

@@ -84,4 +84,5 @@ def render_body(text: str, *, links: bool = True, highlight: Iterable[str] = ())
             out.append(f"<mark>{escape(token)}</mark>")
         position = match.end()
     out.append(escape(text[position:]))
-    return mark_safe("".join(out).replace("\n", "<br>\n"))  # noqa: S308 - every piece escaped
+    # Safe: every piece of the reader's text went through escape() above.
+    return mark_safe("".join(out).replace("\n", "<br>\n"))  # noqa: S308  # nosec B308 B703

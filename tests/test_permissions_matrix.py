@@ -1,0 +1,596 @@
+"""The permissions matrix (issue #7, item 11): every URL the site has, tried as every role.
+
+The URL list is not written here: it is walked from the URL configuration (every admin page of
+every registered ModelAdmin, the moderation queue, comment and private views), and every
+pattern must be classified below. A new view that nobody classified fails the test with its
+name, so it cannot ship without someone deciding who may open it.
+
+What each role may do is DESIGN.md's roles table, written out as expectations, not read back
+from the groups (that would only prove the groups equal themselves):
+
+| group | may |
+| Writers | create stories, edit their own drafts, submit for review; cannot publish |
+| Editors | everything editorial: edit any story, publish, schedule, correct, manage sources… |
+| Moderators | moderation queue and comment admin, word lists and blocks; read-only on stories |
+
+Outcomes: ok (200), login (302 to the sign-in page), denied (403), missing (404), index (302
+to the admin index; also the admin's "this object does not exist" to someone who may not see
+it), moved (302 elsewhere on the site), not-allowed (405), bad (400).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from taggit.models import Tag
+
+from articles.models import Article, ArticleAuthor, ArticleRedirect
+from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
+from comments.notifications import unsubscribe_url
+from tests.admin_forms import story_post_data
+from tests.factories import (
+    ArticleFactory,
+    AuthorFactory,
+    CommentFactory,
+    FigureFactory,
+    MetricFactory,
+    PersonFactory,
+    QuoteFactory,
+    SectionFactory,
+    SourceFactory,
+    SupportCampaignFactory,
+    UserFactory,
+    published_article,
+)
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "nobody", "writer", "editor", "moderator"]
+STAFF = ROLES[1:]
+
+# --- What DESIGN.md allows, per admin model: role -> v(iew) a(dd) c(hange) d(elete) -------
+# Anonymous visitors are sent to sign in everywhere in the admin; "nobody" (a staff account in
+# no group) may sign in and do nothing.
+EDITORIAL = {"writer": "v", "editor": "vacd", "moderator": "v"}
+MODELS: dict[str, dict[str, str]] = {
+    "articles.section": EDITORIAL,
+    "articles.author": EDITORIAL,
+    "articles.metric": EDITORIAL,
+    # Writers record sources and people for their own stories; only editors delete them.
+    "articles.source": {"writer": "vac", "editor": "vacd", "moderator": "v"},
+    "articles.person": {"writer": "vac", "editor": "vacd", "moderator": "v"},
+    # Figures and quotes: writers edit them inline on their own stories, not from the lists.
+    "articles.figure": EDITORIAL,
+    "articles.quote": EDITORIAL,
+    "articles.articleredirect": {"editor": "vacd"},
+    # Stories: see ARTICLE_OBJECTS for whose story it is.
+    "articles.article": {"writer": "vac", "editor": "vacd", "moderator": "v"},
+    "taggit.tag": {"writer": "v", "editor": "vacd"},
+    "newsroom.supportcampaign": {"editor": "vacd"},
+    # Comments come from readers only (no "add"); moderators and editors read and remove.
+    "comments.comment": {"editor": "vcd", "moderator": "vcd"},
+    # The moderation log is append-only: read it, never add, change or delete.
+    "comments.moderationevent": {"editor": "v", "moderator": "v"},
+    "comments.flag": {"editor": "vacd", "moderator": "vacd"},
+    "comments.moderationword": {"editor": "vacd", "moderator": "vacd"},
+    "comments.block": {"editor": "vacd", "moderator": "vacd"},
+    # One row of limits: it exists here, so nobody adds another, and nobody deletes it.
+    "comments.moderationlimits": {"editor": "vc", "moderator": "vc"},
+    # Accounts and groups are the site administrator's (a superuser), not any newsroom role.
+    "auth.user": {},
+    "auth.group": {},
+}
+ADMIN_KINDS = {"changelist", "add", "change", "delete", "history"}
+
+# The writer's own draft and a published story by someone else: a writer edits only the first.
+ARTICLE_OBJECTS = ["own draft", "published story"]
+
+
+def admin_expectation(model: str, kind: str, role: str, variant: str = "") -> str:
+    if role == "anonymous":
+        return "login"
+    perms = MODELS[model].get(role, "")
+    if model == "articles.article" and role == "writer" and variant == "published story":
+        # Not a writer's to open: the admin says it does not exist (change) or refuses
+        # (delete, and the history that simple-history reads outside the admin's list).
+        if kind in {"changelist", "add"}:
+            return "ok"
+        return "index" if kind == "change" else "denied"
+    needed = {"changelist": "vc", "history": "vc", "change": "vc", "add": "a", "delete": "d"}
+    return "ok" if set(needed[kind]) & set(perms) else "denied"
+
+
+def staff_only(allowed: set[str], other: str = "denied") -> dict[str, str]:
+    """Anonymous → sign in; the listed roles → ok; other staff → `other`."""
+    return {
+        role: "login" if role == "anonymous" else ("ok" if role in allowed else other)
+        for role in ROLES
+    }
+
+
+EVERYONE = dict.fromkeys(ROLES, "ok")
+MODERATION = staff_only({"editor", "moderator"})
+
+# --- Every other URL, by name (or by route when unnamed) -----------------------------------
+OTHER_URLS: dict[str, dict[str, str]] = {
+    # The reader site: the same for everyone.
+    "home": EVERYONE,
+    "healthz": EVERYONE,
+    "search": EVERYONE,
+    "support": EVERYONE,
+    "feed": EVERYONE,
+    "robots": EVERYONE,
+    "sitemap": EVERYONE,
+    "news-sitemap": EVERYONE,
+    "articles:story": EVERYONE,
+    "articles:month": EVERYONE,
+    "articles:year": EVERYONE,
+    "articles:section": EVERYONE,
+    "articles:section-feed": EVERYONE,
+    "articles:author": EVERYONE,
+    "articles:tag": EVERYONE,
+    "articles:tag-feed": EVERYONE,
+    "articles:person": EVERYONE,
+    "articles:source": EVERYONE,
+    "articles:metric": EVERYONE,
+    "articles:corrections": EVERYONE,
+    "comments:form_token": EVERYONE,
+    "comments:flag": EVERYONE,
+    "comments:unsubscribe": EVERYONE,
+    "comments:post": dict.fromkeys(ROLES, "not-allowed"),  # POST only; tried below
+    # Preview of an unpublished story: staff who may view stories; a writer only their own.
+    "articles:preview": {
+        "anonymous": "login",
+        "nobody": "missing",
+        "writer": "missing",  # someone else's draft
+        "editor": "ok",
+        "moderator": "ok",
+    },
+    "articles:preview own draft": staff_only({"writer", "editor", "moderator"}, "missing"),
+    # The moderators' pages.
+    "moderation:queue": MODERATION,
+    "moderation:log": MODERATION,
+    "moderation:log_csv": MODERATION,
+    "moderation:act": staff_only({"editor", "moderator"})
+    | {"editor": "not-allowed", "moderator": "not-allowed"},
+    "moderation:bulk": staff_only({"editor", "moderator"})
+    | {"editor": "not-allowed", "moderator": "not-allowed"},
+    # The admin's own pages.
+    "admin:index": staff_only(set(STAFF)),
+    "admin:login": {"anonymous": "ok"} | dict.fromkeys(STAFF, "index"),
+    "admin:logout": dict.fromkeys(ROLES, "not-allowed") | {"anonymous": "index"},
+    "admin:password_change": staff_only(set(STAFF)),
+    "admin:password_change_done": staff_only(set(STAFF)),
+    "admin:jsi18n": staff_only(set(STAFF)),
+    "admin:view_on_site": staff_only(set(), "moved"),
+    # Autocomplete for a story's section box: anyone who may see sections.
+    "admin:autocomplete": staff_only({"writer", "editor", "moderator"}),
+    "admin:articles_article_tag_suggestions": staff_only({"writer", "editor", "moderator"}),
+    # A past version of a story (simple-history): those who may change it.
+    # A past version of a story (simple-history): read-only for moderators, never another
+    # writer's story for a writer.
+    "admin:articles_article_simple_history": staff_only({"editor", "moderator"}),
+    "admin:articles_article_simple_history own draft": staff_only(
+        {"writer", "editor", "moderator"}
+    ),
+    # Merging tags re-tags stories: editors only (taggit alone lets any viewer merge). With
+    # no tags chosen first, the page sends the editor back to the list.
+    "admin:taggit_tag_merge_tags": staff_only(set()) | {"editor": "moved"},
+    "admin:auth_user_password_change": staff_only(set()),
+    # An app's page in the admin exists for those who may see something in that app.
+    "admin:app_list articles": staff_only({"writer", "editor", "moderator"}, "missing"),
+    "admin:app_list comments": staff_only({"editor", "moderator"}, "missing"),
+    "admin:app_list taggit": staff_only({"writer", "editor"}, "missing"),
+    "admin:app_list newsroom": staff_only({"editor"}, "missing"),
+    "admin:app_list auth": staff_only(set(), "missing"),
+    # Unnamed: admin/<model>/<id>/ forwards to the change page; the admin's catch-all.
+    "route admin object shortcut": staff_only(set(), "moved"),
+    "route admin catch-all": dict.fromkeys(STAFF, "missing") | {"anonymous": "login"},
+    "route media": dict.fromkeys(ROLES, "missing"),
+}
+
+
+# --- Walking the URL configuration -----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    route: str
+    name: str | None
+
+
+def all_routes() -> Iterator[Route]:
+    def walk(resolver: URLResolver, prefix: str, namespace: str | None) -> Iterator[Route]:
+        for entry in resolver.url_patterns:
+            if isinstance(entry, URLResolver):
+                inner = namespace
+                if entry.namespace:
+                    inner = f"{namespace}:{entry.namespace}" if namespace else entry.namespace
+                yield from walk(entry, prefix + str(entry.pattern), inner)
+            elif isinstance(entry, URLPattern):
+                name = entry.name and (f"{namespace}:{entry.name}" if namespace else entry.name)
+                yield Route(prefix + str(entry.pattern), name)
+
+    yield from walk(get_resolver(), "", None)
+
+
+def admin_model_urls() -> dict[str, str]:
+    """url name → "app.model" for every registered ModelAdmin."""
+    names = {}
+    for model in admin.site._registry:
+        label = f"{model._meta.app_label}_{model._meta.model_name}"
+        for kind in ADMIN_KINDS:
+            names[f"admin:{label}_{kind}"] = f"{model._meta.app_label}.{model._meta.model_name}"
+    return names
+
+
+# --- The objects URLs are filled from ----------------------------------------------------------
+
+
+class Objects:
+    def __init__(self, writer: Any, editor: Any, moderator: Any) -> None:
+        self.writer, self.editor, self.moderator = writer, editor, moderator
+        self.section = SectionFactory(name="Harbour", slug="harbour")
+        self.author = AuthorFactory(name="Hal Harbour", slug="hal-harbour")
+        self.story = published_article(headline="Fares rise", section=self.section)
+        self.story.tags.add("ferries")
+        ArticleAuthor.objects.create(article=self.story, author=self.author)
+        self.own_draft = ArticleFactory(headline="Writer's draft", created_by=writer)
+        self.other_draft = ArticleFactory(headline="Editor's draft", created_by=editor)
+        self.source = SourceFactory()
+        self.metric = MetricFactory()
+        self.person = PersonFactory()
+        self.figure = FigureFactory(article=self.story, source=self.source, metric=self.metric)
+        self.quote = QuoteFactory(article=self.story, person=self.person, source=self.source)
+        self.story.source_links.get_or_create(source=self.source)
+        self.redirect = ArticleRedirect.objects.create(old_path="/old/", article=self.story)
+        self.comment = CommentFactory(article=self.story)
+        self.comment.approve(by=moderator, reason="Fair")
+        self.event = ModerationEvent.objects.first()
+        self.flag = Flag.objects.create(comment=self.comment, reason="abuse")
+        self.word = ModerationWord.objects.create(word="scoundrel", action="hold")
+        self.block = Block.objects.create(kind="email", value="spam@example.test")
+        self.limits = ModerationLimits.objects.create()
+        self.campaign = SupportCampaignFactory()
+        self.tag = Tag.objects.get(name="ferries")
+        self.group = Group.objects.get(name="Writers")
+        self.user = UserFactory(username="someone-else")
+        history = self.story.history.first()
+        self.story_history = history.history_id
+        self.own_draft_history = self.own_draft.history.first().history_id
+
+    def for_model(self, model: str, variant: str = "") -> Any:
+        if model == "articles.article":
+            return self.own_draft if variant == "own draft" else self.story
+        return {
+            "articles.section": self.section,
+            "articles.author": self.author,
+            "articles.metric": self.metric,
+            "articles.source": self.source,
+            "articles.person": self.person,
+            "articles.figure": self.figure,
+            "articles.quote": self.quote,
+            "articles.articleredirect": self.redirect,
+            "taggit.tag": self.tag,
+            "newsroom.supportcampaign": self.campaign,
+            "comments.comment": self.comment,
+            "comments.moderationevent": self.event,
+            "comments.flag": self.flag,
+            "comments.moderationword": self.word,
+            "comments.block": self.block,
+            "comments.moderationlimits": self.limits,
+            "auth.user": self.user,
+            "auth.group": self.group,
+        }[model]
+
+    def other_paths(self) -> dict[str, str]:
+        """The path to request for each classified non-model URL."""
+        story, month = self.story, self.story.published_at
+        article_type = ContentType.objects.get_for_model(Article)
+        return {
+            "home": "/",
+            "healthz": "/healthz",
+            "search": "/search/?q=fares",
+            "support": "/support/",
+            "feed": "/feed/",
+            "robots": "/robots.txt",
+            "sitemap": "/sitemap.xml",
+            "news-sitemap": "/news-sitemap.xml",
+            "articles:story": story.get_absolute_url(),
+            "articles:month": f"/{month:%Y}/{month:%m}/",
+            "articles:year": f"/{month:%Y}/",
+            "articles:section": reverse("articles:section", args=["harbour"]),
+            "articles:section-feed": reverse("articles:section-feed", args=["harbour"]),
+            "articles:author": reverse("articles:author", args=["hal-harbour"]),
+            "articles:tag": reverse("articles:tag", args=["ferries"]),
+            "articles:tag-feed": reverse("articles:tag-feed", args=["ferries"]),
+            "articles:person": reverse("articles:person", args=[self.person.slug]),
+            "articles:source": reverse("articles:source", args=[self.source.pk]),
+            "articles:metric": reverse("articles:metric", args=[self.metric.slug]),
+            "articles:corrections": reverse("articles:corrections"),
+            "comments:form_token": reverse("comments:form_token") + f"?article={story.pk}",
+            "comments:flag": reverse("comments:flag", args=[self.comment.pk]),
+            "comments:unsubscribe": unsubscribe_url("reader@example.test").split("testserver")[-1],
+            "comments:post": reverse("comments:post", args=[story.pk]),
+            "articles:preview": reverse("articles:preview", args=[self.other_draft.pk]),
+            "articles:preview own draft": reverse("articles:preview", args=[self.own_draft.pk]),
+            "moderation:queue": reverse("moderation:queue"),
+            "moderation:log": reverse("moderation:log"),
+            "moderation:log_csv": reverse("moderation:log_csv"),
+            "moderation:act": reverse("moderation:act", args=[self.comment.pk]),
+            "moderation:bulk": reverse("moderation:bulk"),
+            "admin:index": reverse("admin:index"),
+            "admin:login": reverse("admin:login"),
+            "admin:logout": reverse("admin:logout"),
+            "admin:password_change": reverse("admin:password_change"),
+            "admin:password_change_done": reverse("admin:password_change_done"),
+            "admin:jsi18n": reverse("admin:jsi18n"),
+            "admin:view_on_site": reverse("admin:view_on_site", args=[article_type.pk, story.pk]),
+            "admin:autocomplete": reverse("admin:autocomplete")
+            + "?app_label=articles&model_name=article&field_name=section&term=Har",
+            "admin:articles_article_tag_suggestions": reverse(
+                "admin:articles_article_tag_suggestions"
+            )
+            + "?q=fer",
+            "admin:articles_article_simple_history": reverse(
+                "admin:articles_article_simple_history", args=[story.pk, self.story_history]
+            ),
+            "admin:articles_article_simple_history own draft": reverse(
+                "admin:articles_article_simple_history",
+                args=[self.own_draft.pk, self.own_draft_history],
+            ),
+            "admin:taggit_tag_merge_tags": reverse("admin:taggit_tag_merge_tags"),
+            "admin:auth_user_password_change": reverse(
+                "admin:auth_user_password_change", args=[self.user.pk]
+            ),
+            **{
+                f"admin:app_list {app}": reverse("admin:app_list", args=[app])
+                for app in ("articles", "comments", "taggit", "newsroom", "auth")
+            },
+            "route admin object shortcut": f"/admin/articles/section/{self.section.pk}/",
+            "route admin catch-all": "/admin/no-such-page/",
+            "route media": "/media/no-such-file.jpg",
+        }
+
+
+def classify(route: Route, model_urls: dict[str, str]) -> list[str]:
+    """The keys of OTHER_URLS (or admin model URLs) this route is tested under."""
+    if route.name in model_urls:
+        return [route.name]
+    if route.name == "admin:app_list":
+        return [k for k in OTHER_URLS if k.startswith("admin:app_list ")]
+    if route.name:
+        keys = [k for k in OTHER_URLS if k == route.name or k.startswith(route.name + " ")]
+        return keys
+    if re.fullmatch(r"admin/\w+/\w+/<path:object_id>/", route.route):
+        return ["route admin object shortcut"]
+    if route.route == "admin/(?P<url>.*)$":
+        return ["route admin catch-all"]
+    if route.route.startswith("^media/"):
+        return ["route media"]
+    return []
+
+
+# --- Running a request and naming its outcome -----------------------------------------------
+
+
+def outcome(response: Any) -> str:
+    status = response.status_code
+    if status in {301, 302}:
+        location = response["Location"]
+        if location.startswith(reverse("admin:login")):
+            return "login"
+        if location == reverse("admin:index"):
+            return "index"
+        return "moved"
+    return {
+        200: "ok",
+        400: "bad",
+        403: "denied",
+        404: "missing",
+        405: "not-allowed",
+    }.get(status, str(status))
+
+
+@pytest.fixture
+def clients(writer, editor, moderator, nobody) -> dict[str, Client]:  # type: ignore[no-untyped-def]
+    clients = {"anonymous": Client()}
+    for role, user in [
+        ("nobody", nobody),
+        ("writer", writer),
+        ("editor", editor),
+        ("moderator", moderator),
+    ]:
+        client = Client()
+        client.force_login(user)
+        clients[role] = client
+    return clients
+
+
+@pytest.fixture
+def objects(writer, editor, moderator) -> Objects:  # type: ignore[no-untyped-def]
+    return Objects(writer, editor, moderator)
+
+
+def test_every_url_pattern_is_classified() -> None:
+    model_urls = admin_model_urls()
+    unclassified = [
+        route.name or route.route for route in all_routes() if not classify(route, model_urls)
+    ]
+    assert unclassified == [], f"URL patterns missing from the permissions matrix: {unclassified}"
+    # Every registered model is in the table, and the table names no model the admin lacks.
+    assert set(MODELS) == set(model_urls.values())
+
+
+def test_every_role_gets_exactly_what_the_roles_table_allows(clients, objects) -> None:  # type: ignore[no-untyped-def]
+    model_urls = admin_model_urls()
+    paths = objects.other_paths()
+    cells: list[tuple[str, str, str, str]] = []  # (label, role, path, expected)
+    for route in all_routes():
+        for key in classify(route, model_urls):
+            if key in model_urls:
+                model = model_urls[key]
+                kind = key.rsplit("_", 1)[1]
+                variants = ARTICLE_OBJECTS if model == "articles.article" else [""]
+                for variant in variants:
+                    obj = objects.for_model(model, variant)
+                    args = [] if kind in {"changelist", "add"} else [obj.pk]
+                    path = reverse(key, args=args)
+                    for role in ROLES:
+                        expected = admin_expectation(model, kind, role, variant)
+                        cells.append((f"{key} {variant}".strip(), role, path, expected))
+            else:
+                path = paths[key]
+                if key == "route admin object shortcut":
+                    # admin/<app>/<model>/<id>/ forwards to that model's change page.
+                    app, model_name = route.route.split("/")[1:3]
+                    obj = objects.for_model(f"{app}.{model_name}")
+                    path = f"/admin/{app}/{model_name}/{obj.pk}/"
+                for role in ROLES:
+                    cells.append((key, role, path, OTHER_URLS[key][role]))
+
+    wrong = []
+    for label, role, path, expected in cells:
+        got = outcome(clients[role].get(path))
+        if got != expected:
+            wrong.append(f"{label} as {role}: expected {expected}, got {got} ({path})")
+    patterns = len(list(all_routes()))
+    print(f"\npermissions matrix: {patterns} URL patterns, {len(cells)} URL×role cells checked")
+    assert wrong == [], "\n".join(wrong)
+
+
+# --- POST: the buttons and verbs that change things ---------------------------------------------
+
+
+def _verb_cells(clients: dict[str, Client], objects: Objects) -> list[str]:
+    """Each role presses each button once, on a fresh object; the database says what happened."""
+    wrong = []
+
+    def check(label: str, role: str, expected: bool, done: bool, response: Any) -> None:
+        if expected != done:
+            wrong.append(
+                f"{label} as {role}: {'allowed' if done else 'refused'} ({outcome(response)})"
+            )
+
+    may_moderate = {"editor", "moderator"}
+    for role in ROLES:
+        client = clients[role]
+        for verb, status in [
+            ("approve", Comment.Status.APPROVED),
+            ("reject", Comment.Status.REJECTED),
+            ("spam", Comment.Status.SPAM),
+            ("remove", Comment.Status.REMOVED),
+            ("block", None),
+        ]:
+            comment = CommentFactory(article=objects.story, status=Comment.Status.PENDING)
+            response = client.post(reverse("moderation:act", args=[comment.pk]), {"action": verb})
+            comment.refresh_from_db()
+            done = (
+                Block.objects.filter(value=comment.email).exists()
+                if verb == "block"
+                else comment.status == status
+            )
+            check(f"moderation {verb}", role, role in may_moderate, done, response)
+
+        comment = CommentFactory(article=objects.story, status=Comment.Status.PENDING)
+        response = client.post(
+            reverse("moderation:bulk"), {"action": "approve", "comments": [comment.pk]}
+        )
+        comment.refresh_from_db()
+        check(
+            "moderation bulk approve",
+            role,
+            role in may_moderate,
+            comment.status == "approved",
+            response,
+        )
+
+        comment = CommentFactory(article=objects.story, status=Comment.Status.PENDING)
+        response = client.post(
+            reverse("admin:comments_comment_changelist"),
+            {"action": "approve", "_selected_action": [comment.pk], "index": 0},
+        )
+        comment.refresh_from_db()
+        check(
+            "admin comment action publish",
+            role,
+            role in may_moderate,
+            comment.status == "approved",
+            response,
+        )
+
+        # "Save and publish" on the writer's own draft: only editors publish.
+        draft = ArticleFactory(created_by=objects.writer, section=objects.section)
+        response = client.post(
+            reverse("admin:articles_article_change", args=[draft.pk]),
+            {**story_post_data(objects.section, draft), "_publish": "Save and publish"},
+        )
+        draft.refresh_from_db()
+        check(
+            "story Save and publish", role, role == "editor", draft.status == "published", response
+        )
+
+        draft = ArticleFactory(created_by=objects.writer, section=objects.section)
+        response = client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "publish_now", "_selected_action": [draft.pk], "index": 0},
+        )
+        draft.refresh_from_db()
+        check(
+            "story action Publish now",
+            role,
+            role == "editor",
+            draft.status == "published",
+            response,
+        )
+
+        # Submitting for review is a writer's (and an editor's) step on a story they may edit.
+        draft = ArticleFactory(created_by=objects.writer, section=objects.section)
+        response = client.post(
+            reverse("admin:articles_article_changelist"),
+            {"action": "submit_for_review", "_selected_action": [draft.pk], "index": 0},
+        )
+        draft.refresh_from_db()
+        check(
+            "story action Submit for review",
+            role,
+            role in {"writer", "editor"},
+            draft.status == "review",
+            response,
+        )
+
+        victim = ArticleFactory(created_by=objects.writer, section=objects.section)
+        response = client.post(
+            reverse("admin:articles_article_delete", args=[victim.pk]), {"post": "yes"}
+        )
+        deleted = not Article.objects.filter(pk=victim.pk).exists()
+        check("story delete", role, role == "editor", deleted, response)
+
+        # Merging tags through taggit's action and page re-tags every story.
+        old, _ = Tag.objects.get_or_create(name=f"old-{role}")
+        objects.story.tags.add(old)
+        client.post(
+            reverse("admin:taggit_tag_changelist"),
+            {"action": "render_tag_form", "_selected_action": [old.pk], "index": 0},
+        )
+        response = client.post(
+            reverse("admin:taggit_tag_merge_tags"), {"new_tag_name": f"merged-{role}"}
+        )
+        merged = objects.story.tags.filter(name=f"merged-{role}").exists()
+        check("tag merge", role, role == "editor", merged, response)
+    return wrong
+
+
+def test_only_the_right_roles_can_press_the_buttons(clients, objects) -> None:  # type: ignore[no-untyped-def]
+    wrong = _verb_cells(clients, objects)
+    print(f"\npermissions matrix: {13 * len(ROLES)} POST verb×role cells checked")
+    assert wrong == [], "\n".join(wrong)
