@@ -41,6 +41,9 @@ def test_a_comment_goes_from_reader_to_moderator_and_back(live_server, browser, 
     item = staff.inner_text(f"#q-{comment.pk}")
     assert "First comment from this e-mail address." in item
     assert "The early ferry is a great change" in item
+    # The shortcuts script is deferred; it marks the first item current once it listens, and
+    # a key pressed before that would be lost on a slow machine.
+    staff.wait_for_selector(f"#q-{comment.pk}[aria-current=true]")
     staff.keyboard.press("a")
     staff.wait_for_selector("text=Published comment")
     comment.refresh_from_db()
