@@ -641,6 +641,8 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "accessed_on"
     inlines = [CitedByInline]
+    # An address typed without a scheme means HTTPS, as browsers now assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
         "title",
         "publisher",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib import admin
+from django.db import models
 
 from newsroom.models import SupportCampaign
 
@@ -13,6 +14,8 @@ class SupportCampaignAdmin(admin.ModelAdmin):
     list_filter = ["currency"]
     search_fields = ["title", "appeal"]
     date_hierarchy = "starts_at"
+    # An address typed without a scheme is the payment page over HTTPS, never plain HTTP.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fieldsets = [
         (None, {"fields": ["title", "appeal", "donate_url"]}),
         ("Money", {"fields": ["goal", "raised", "currency"]}),

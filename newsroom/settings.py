@@ -216,7 +216,8 @@ USE_TZ = True
 # --- Static files and media -------------------------------------------------------------------
 
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "var" / "static"
+# collectstatic writes here; nginx serves it (deploy/nginx-newsroom.conf).
+STATIC_ROOT = Path(env("NEWSROOM_STATIC_ROOT", str(BASE_DIR / "var" / "static")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
