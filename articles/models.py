@@ -329,6 +329,12 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "published_at"], name="article_live_idx"),
             models.Index(fields=["section", "status", "published_at"], name="article_section_idx"),
+            # Month and year archives and the months either side (issue #6).
+            models.Index(
+                fields=["status", "publication_month", "published_at"], name="article_month_idx"
+            ),
+            # The admin's story list, newest first for every status.
+            models.Index(fields=["published_at", "id"], name="article_newest_idx"),
         ]
 
     def __str__(self) -> str:

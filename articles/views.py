@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -138,23 +138,31 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
     """Every story of a month ("March 2021"), with links to the months either side."""
     month_start = _month_start(year, month)
     live = Article.objects.published()
-    articles = live.filter(publication_month=month_start)
+    # The nearest month with stories either side, as two uncorrelated subqueries on the page's
+    # own query: each is one step down the month index (issue #6), where a MIN/MAX with a
+    # filter read every live story.
+    months = live.order_by().values("publication_month")
+    articles = live.filter(publication_month=month_start).annotate(
+        previous_month=Subquery(
+            months.filter(publication_month__lt=month_start).order_by("-publication_month")[:1]
+        ),
+        next_month=Subquery(
+            months.filter(publication_month__gt=month_start).order_by("publication_month")[:1]
+        ),
+    )
     page = Paginator(articles.with_bylines().newest_first(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     if not page.object_list:
         raise Http404("No stories that month.")
-    around = live.aggregate(
-        previous=Max("publication_month", filter=Q(publication_month__lt=month_start)),
-        next=Min("publication_month", filter=Q(publication_month__gt=month_start)),
-    )
+    first = page.object_list[0]
     return render(
         request,
         "articles/month.html",
         {
             "month": month_start,
-            "previous_month": around["previous"],
-            "next_month": around["next"],
+            "previous_month": first.previous_month,
+            "next_month": first.next_month,
             "page": page,
             "articles": page.object_list,
         },

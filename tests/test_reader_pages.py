@@ -43,8 +43,8 @@ BUDGETS = {
     "tag": 6,
     # author, count, page, bylines, tags, navigation
     "author": 6,
-    # count, page, bylines, tags, months either side, navigation
-    "month": 6,
+    # count, page (carrying the months either side), bylines, tags, navigation
+    "month": 5,
     # months with counts, navigation
     "year": 2,
     # count, page of corrections with their stories, navigation
