@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
@@ -13,11 +14,12 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
+    ArticleAuthor,
     Author,
     Correction,
     Figure,
@@ -115,14 +117,21 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     the_author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(authors=the_author)
+    # From the author's bylines (a few hundred rows), not every live story joined to its
+    # bylines: the count alone read all of them (issue #6).
+    bylines = ArticleAuthor.objects.filter(author=the_author).values("article_id")
+    articles = Article.objects.published().filter(pk__in=bylines)
     return _listing(request, articles, "articles/author.html", {"author": the_author})
 
 
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     the_tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=the_tag)
+    # From the tag's own rows, as for authors above.
+    tagged = TaggedItem.objects.filter(
+        tag=the_tag, content_type=ContentType.objects.get_for_model(Article)
+    ).values("object_id")
+    articles = Article.objects.published().filter(pk__in=tagged)
     path = reverse("articles:tag", kwargs={"slug": the_tag.slug})
     trail = [("Home", reverse("home")), (the_tag.name, path)]
     return _listing(

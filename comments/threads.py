@@ -16,6 +16,7 @@ since those comments sit inside the conversations they answer.
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,7 @@ def bump_comment_version(article_id: int) -> str:
 def bump_comment_version_after_commit(article_id: int) -> None:
     """Bump now (this connection) and after commit (a render between the two is not kept)."""
     bump_comment_version(article_id)
-    transaction.on_commit(lambda: bump_comment_version(article_id))
+    transaction.on_commit(functools.partial(bump_comment_version, article_id))
 
 
 @dataclass(frozen=True)

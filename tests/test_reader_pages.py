@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 # Every page that draws the site header spends one query on the section navigation.
 BUDGETS = {
     # placed ids, latest count, latest page, its bylines and tags, placed stories with
-    # bylines and tags (3), section blocks with bylines and tags (3), navigation
-    "home": 12,
+    # bylines and tags (3), section ids, section blocks with bylines and tags (3), navigation
+    "home": 13,
     # placed ids, count, page, bylines, tags, navigation
     "home_page_2": 6,
     # story, bylines, tags, corrections, source links, figures, quotes, related, campaign,
