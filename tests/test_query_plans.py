@@ -24,6 +24,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from comments.models import Comment
+from newsroom.pagecache import bump_content_version
 
 pytestmark = pytest.mark.django_db
 
@@ -140,6 +141,20 @@ def test_every_listing_and_lookup_can_use_an_index(big_site, moderator_client, e
     assert not problems, "\n".join(
         f"{page}:\n  " + "\n  ".join(lines) for page, lines in problems.items()
     )
+
+
+def test_the_page_cache_finds_the_next_scheduled_moment_through_indexes(big_site):
+    """Every change a reader could see bumps the content version, which looks up the next
+    scheduled story and the next comment closing time: that must not read every story."""
+    Article.objects.filter(pk__in=Article.objects.published().values("pk")[:3]).update(
+        comments_close_at=timezone.now() + timezone.timedelta(days=2)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        bump_content_version()
+    selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(selects) == 2
+    for sql in selects:
+        assert not unindexed_reads(sql), sql
 
 
 def test_the_plan_reader_notices_a_full_scan():
