@@ -18,7 +18,8 @@ Environment: BENCH_STORIES / BENCH_COMMENTS (default 5,000 / 50,000; the targets
 requests are for 100,000 / 1,000,000), BENCH_DURATION seconds per wrk run (8),
 BENCH_CONNECTIONS (16), BENCH_DATABASE_URL (an empty PostgreSQL database; SQLite by default),
 BENCH_SEEDED_DB (a SQLite file seed_bench already filled, copied instead of seeding again),
-BENCH_WORKDIR (kept afterwards; a temporary folder by default).
+BENCH_WORKDIR (kept afterwards; a temporary folder by default), BENCH_RESULTS (another file
+for the report).
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ sys.path.insert(0, str(ROOT))
 
 from reliability.servers import Site, fetch  # noqa: E402
 
-RESULTS = ROOT / "bench" / "results" / "LATEST.md"
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "LATEST.md"))
 LUA = ROOT / "bench" / "wrk_report.lua"
 # A cookie that makes a request personal, so neither the page cache nor nginx answers it;
 # its signature is wrong, so the page is still the anonymous one.
