@@ -14,7 +14,7 @@ ratios compare like with like on whatever else the machine is doing:
   search and the admin story list (signed in);
 * the resident memory of the gunicorn workers under load, from /proc.
 
-Environment: BENCH_STORIES / BENCH_COMMENTS (default 5,000 / 50,000; the targets for single
+Environment: BENCH_STORIES / BENCH_COMMENTS (default 20,000 / 200,000; the targets for single
 requests are for 100,000 / 1,000,000), BENCH_DURATION seconds per wrk run (8),
 BENCH_CONNECTIONS (16), BENCH_DATABASE_URL (an empty PostgreSQL database; SQLite by default),
 BENCH_SEEDED_DB (a SQLite file seed_bench already filled, copied instead of seeding again),
@@ -123,8 +123,8 @@ print(json.dumps({
 
 @dataclass
 class Settings:
-    stories: int = int(os.environ.get("BENCH_STORIES", "5000"))
-    comments: int = int(os.environ.get("BENCH_COMMENTS", "50000"))
+    stories: int = int(os.environ.get("BENCH_STORIES", "20000"))
+    comments: int = int(os.environ.get("BENCH_COMMENTS", "200000"))
     duration: int = int(os.environ.get("BENCH_DURATION", "8"))
     connections: int = int(os.environ.get("BENCH_CONNECTIONS", "16"))
     database_url: str = os.environ.get("BENCH_DATABASE_URL", "")
