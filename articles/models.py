@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import strip_tags
@@ -889,3 +890,20 @@ def provenance_prefetches() -> list[models.Prefetch]:
         models.Prefetch("figures", queryset=Figure.objects.select_related("source", "metric")),
         models.Prefetch("quotes", queryset=Quote.objects.select_related("person", "source")),
     ]
+
+
+def union_of_ids(querysets: list[models.QuerySet]) -> RawSQL:
+    """`pk__in=` one subquery that is the UNION ALL of several ordered, sliced id queries.
+
+    Each part keeps its own ORDER BY and LIMIT (say, a section's newest four stories). The ORM
+    can only OR them as separate IN tests, which PostgreSQL answers by reading every story
+    and testing it against each list (issue #6); as one IN over a UNION ALL both databases
+    fetch the few rows by primary key. Each part must be `.values("pk")`.
+    """
+    parts, params = [], []
+    for number, queryset in enumerate(querysets):
+        sql, part_params = queryset.query.sql_with_params()
+        # Django's own compiled SQL, values still separate parameters: nothing is interpolated.
+        parts.append(f"SELECT pk FROM ({sql}) AS part{number}")  # noqa: S608
+        params.extend(part_params)
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611

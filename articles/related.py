@@ -7,7 +7,7 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
-from articles.models import Article
+from articles.models import Article, union_of_ids
 
 RELATED_LIMIT = 4
 
@@ -29,7 +29,7 @@ def related_articles(article: Article, *, limit: int = RELATED_LIMIT) -> list[Ar
     if not tag_ids:
         return list(same_section[:limit])
     sharing = others.filter(tags__in=tag_ids).newest_first().values("pk")[:CANDIDATES]
-    candidates = Q(pk__in=sharing) | Q(pk__in=same_section.values("pk")[:limit])
+    candidates = Q(pk__in=union_of_ids([sharing, same_section.values("pk")[:limit]]))
     # Counted per candidate through the tag index, not by joining every candidate to its tags
     # and grouping whole story rows (bodies included) as a COUNT over the join would.
     shared = (
