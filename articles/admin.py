@@ -3,6 +3,8 @@ sections, authors and the provenance registries (sources, metrics, people)."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,6 +26,7 @@ from articles.figures import format_decimal
 from articles.models import (
     Article,
     ArticleAuthor,
+    ArticleQuerySet,
     ArticleRedirect,
     ArticleSource,
     Author,
@@ -263,6 +266,34 @@ class ArticleStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class DrillDownQuerySet(ArticleQuerySet):
+    """The story list's queryset, with a cheap year and month drill-down.
+
+    The admin's date drill-down asks for the distinct years (then months) of `published_at`,
+    which SQLite computes by calling a Python function on every story: 450 ms at 100,000
+    stories (issue #6). The story's local publication month is already a column, derived from
+    the same local time, so the distinct months come from its index and the years from them.
+    """
+
+    def datetimes(  # type: ignore[override]
+        self, field_name: str, kind: str, order: str = "ASC", tzinfo: object = None
+    ) -> list[dt.datetime] | QuerySet:
+        if field_name != "published_at" or kind not in {"year", "month"} or tzinfo is not None:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        months = (
+            self.filter(publication_month__isnull=False)
+            .order_by()
+            .values_list("publication_month", flat=True)
+            .distinct()
+        )
+        starts = {month.replace(month=1) if kind == "year" else month for month in months}
+        zone = timezone.get_current_timezone()
+        return [
+            dt.datetime(start.year, start.month, 1, tzinfo=zone)
+            for start in sorted(starts, reverse=order == "DESC")
+        ]
+
+
 @admin.register(Article)
 class ArticleAdmin(SimpleHistoryAdmin):
     form = ArticleAdminForm
@@ -346,7 +377,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         qs = super().get_queryset(request).for_staff(request.user)
-        return qs.prefetch_related("byline_set__author")
+        qs = qs.prefetch_related("byline_set__author")
+        qs.__class__ = DrillDownQuerySet
+        return qs
 
     @admin.display(description="Status")
     def state(self, obj: Article) -> str:

@@ -6,18 +6,20 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, Max, Min, Prefetch, Q
+from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
+    ArticleAuthor,
     Author,
     Correction,
     Figure,
@@ -115,14 +117,21 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 @require_safe
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     the_author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.published().filter(authors=the_author)
+    # From the author's bylines (a few hundred rows), not every live story joined to its
+    # bylines: the count alone read all of them (issue #6).
+    bylines = ArticleAuthor.objects.filter(author=the_author).values("article_id")
+    articles = Article.objects.published().filter(pk__in=bylines)
     return _listing(request, articles, "articles/author.html", {"author": the_author})
 
 
 @require_safe
 def tag(request: HttpRequest, slug: str) -> HttpResponse:
     the_tag = get_object_or_404(Tag, slug=slug)
-    articles = Article.objects.published().filter(tags=the_tag)
+    # From the tag's own rows, as for authors above.
+    tagged = TaggedItem.objects.filter(
+        tag=the_tag, content_type=ContentType.objects.get_for_model(Article)
+    ).values("object_id")
+    articles = Article.objects.published().filter(pk__in=tagged)
     path = reverse("articles:tag", kwargs={"slug": the_tag.slug})
     trail = [("Home", reverse("home")), (the_tag.name, path)]
     return _listing(
@@ -138,23 +147,31 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
     """Every story of a month ("March 2021"), with links to the months either side."""
     month_start = _month_start(year, month)
     live = Article.objects.published()
-    articles = live.filter(publication_month=month_start)
+    # The nearest month with stories either side, as two uncorrelated subqueries on the page's
+    # own query: each is one step down the month index (issue #6), where a MIN/MAX with a
+    # filter read every live story.
+    months = live.order_by().values("publication_month")
+    articles = live.filter(publication_month=month_start).annotate(
+        previous_month=Subquery(
+            months.filter(publication_month__lt=month_start).order_by("-publication_month")[:1]
+        ),
+        next_month=Subquery(
+            months.filter(publication_month__gt=month_start).order_by("publication_month")[:1]
+        ),
+    )
     page = Paginator(articles.with_bylines().newest_first(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     if not page.object_list:
         raise Http404("No stories that month.")
-    around = live.aggregate(
-        previous=Max("publication_month", filter=Q(publication_month__lt=month_start)),
-        next=Min("publication_month", filter=Q(publication_month__gt=month_start)),
-    )
+    first = page.object_list[0]
     return render(
         request,
         "articles/month.html",
         {
             "month": month_start,
-            "previous_month": around["previous"],
-            "next_month": around["next"],
+            "previous_month": first.previous_month,
+            "next_month": first.next_month,
             "page": page,
             "articles": page.object_list,
         },

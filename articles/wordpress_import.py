@@ -69,6 +69,7 @@ from articles.wordpress import (
 )
 from comments.models import Comment, ModerationEvent, ModerationLimits
 from comments.privacy import hash_ip
+from comments.threads import bump_comment_version_after_commit
 
 logger = logging.getLogger(__name__)
 
@@ -618,7 +619,11 @@ class _Importer:
             else:
                 self.report.count("comments", Outcome.UNCHANGED)
         if changed:
-            Comment.objects.bulk_update(changed, ["name", "email", "body", "created_at", "status"])
+            for comment in changed:
+                comment.derive()  # bulk_update skips save()
+            Comment.objects.bulk_update(
+                changed, ["name", "email", "body", "body_html", "created_at", "status"]
+            )
             self.report.count("comments", Outcome.UPDATED, len(changed))
         # Parents before replies: each pass writes the comments whose parent is already in.
         while waiting:
@@ -643,6 +648,10 @@ class _Importer:
             self.report.count("comments", Outcome.CREATED, len(new))
             waiting = later
         ModerationEvent.objects.bulk_create(events)
+        if events or changed:
+            # Bulk writes send no signals, so the story's cached comment thread is made stale
+            # here rather than by newsroom/invalidation.py.
+            bump_comment_version_after_commit(article.pk)
 
     def _new_comment(
         self, article: Article, wxr: WxrComment, parent: Comment | None, by_pk: dict[int, Comment]
@@ -653,7 +662,7 @@ class _Importer:
             parent = by_pk.get(parent.parent_id) if parent.parent_id else None
         status, _ = _COMMENT_STATUS[wxr.state]
         seed = f"{self.export.site_url}|{article.wordpress_id}|{wxr.wordpress_id}"
-        return Comment(
+        comment = Comment(
             article=article,
             parent=parent,
             root_id=(parent.root_id or parent.pk) if parent else None,
@@ -668,6 +677,8 @@ class _Importer:
             created_at=wxr.created_at,
             wordpress_id=wxr.wordpress_id,
         )
+        comment.derive()  # bulk_create skips save()
+        return comment
 
     def _refresh_comment(
         self, comment: Comment, wxr: WxrComment, events: list[ModerationEvent]

@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from comments.text import render_body
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
@@ -82,6 +84,9 @@ class Comment(models.Model):
         help_text="The staff account that posted it, if signed in.",
     )
     body = models.TextField(help_text="Plain text; links are made clickable on the site.")
+    # The body as readers see it (escaped, line breaks kept, links made), derived on save like
+    # a story's reading time, so a page of 200 comments parses none of them (issue #6).
+    body_html = models.TextField(blank=True, editable=False)
     status = models.CharField(
         max_length=10, choices=Status, default=Status.PENDING, db_index=True, editable=False
     )
@@ -152,8 +157,19 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.name} on {self.article_id}: {self.body[:40]}"
 
+    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.derive()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "body_html"}
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self) -> str:
         return f"{self.article.get_absolute_url()}#comment-{self.pk}"
+
+    def derive(self) -> None:
+        """Fill the columns computed from others; bulk writers call it since they skip save()."""
+        self.body_html = render_body(self.body)
 
     @property
     def is_tombstone(self) -> bool:

@@ -4,10 +4,20 @@ A page holds whole conversations: its top-level comments (oldest first) and ever
 them, loaded together through `root`. Everything here is the same for every reader, except the
 commenter's own pending comments and the flash message after posting; when either is shown the
 response is marked private so no shared cache keeps it.
+
+The shared part (the count, the conversations and their page links) is rendered once and kept
+in the cache as a fragment keyed on the story's *comment version*, which newsroom/invalidation.py
+bumps whenever a comment on that story is published, decided, edited, erased or deleted. A
+story page rendered after an unrelated change (another story published empties the page cache)
+then reuses the fragment: no comment queries and no per-comment template work (issue #6).
+A reader with their own pending comments on the story gets the thread rendered just for them,
+since those comments sit inside the conversations they answer.
 """
 
 from __future__ import annotations
 
+import functools
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -15,10 +25,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
-from django.core.paginator import Page, Paginator
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.safestring import SafeString, mark_safe
 
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
@@ -30,6 +44,11 @@ OWN_COOKIE = "nr_own_comments"
 OWN_SALT = "comments.own"
 OWN_MAX_AGE = 60 * 60 * 24 * 14  # long enough to see a comment through moderation
 OWN_LIMIT = 20
+
+THREAD_TEMPLATE = "comments/_thread.html"
+# Fragments expire on their own; the version makes a stale one unreachable long before that.
+FRAGMENT_TIMEOUT = 60 * 60 * 24
+VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
@@ -56,11 +75,107 @@ def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: 
     )
 
 
+def _version_key(article_id: int) -> str:
+    return f"newsroom:comment-version:{article_id}"
+
+
+def comment_version(article_id: int) -> str:
+    """The story's comment version; a missing one starts fresh (old fragments unreachable)."""
+    return cache.get(_version_key(article_id)) or bump_comment_version(article_id)
+
+
+def bump_comment_version(article_id: int) -> str:
+    # Time-based, like the page cache's content version, so a version evicted from the cache
+    # can never come back and meet fragments stored under it.
+    version = f"{time.time_ns():x}"
+    cache.set(_version_key(article_id), version, timeout=VERSION_TIMEOUT)
+    return version
+
+
+def bump_comment_version_after_commit(article_id: int) -> None:
+    """Bump now (this connection) and after commit (a render between the two is not kept)."""
+    bump_comment_version(article_id)
+    transaction.on_commit(functools.partial(bump_comment_version, article_id))
+
+
+@dataclass(frozen=True)
+class ThreadFragment:
+    """What every reader of one page of a story's comments sees alike."""
+
+    count: int
+    html: SafeString
+
+
+def _page_number(request: HttpRequest) -> int | str:
+    # Only digits reach the key (anything else is page 1 to the paginator anyway), so odd
+    # query strings cannot make new fragments.
+    raw = request.GET.get("comments", "")
+    return int(raw) if raw.isdigit() and len(raw) < 7 else 1
+
+
+def _fragment_key(article: Article, page: int | str, is_open: bool) -> str:
+    from newsroom.pagecache import code_fingerprint
+
+    version = comment_version(article.pk)
+    return (
+        f"newsroom:comments:{code_fingerprint()}:{settings.TIME_ZONE}:{article.pk}:{version}:"
+        f"{page}:{int(is_open)}"
+    )
+
+
+def render_thread(
+    article: Article, page_number: int | str, *, is_open: bool, own_pending: list[Comment]
+) -> tuple[ThreadFragment, list[Comment]]:
+    """Query and render one page of conversations; returns the fragment and the reader's own
+    pending comments that found no place in it (shown above the conversations)."""
+    visible = Comment.objects.visible().filter(article=article).select_related("user")
+    paginator = Paginator(
+        visible.filter(parent__isnull=True).in_order(), settings.COMMENTS_PER_PAGE
+    )
+    page = paginator.get_page(page_number)
+    roots = list(page.object_list)
+    replies = list(visible.filter(root__in=[c.pk for c in roots]).in_order()) if roots else []
+    build_tree(roots, replies)
+    page.object_list = roots
+
+    unplaced = own_pending
+    if own_pending:
+        shown = {c.pk: c for c in [*roots, *replies]}
+        placed = set()
+        for comment in own_pending:
+            comment.thread_replies = []
+            comment.is_own_pending = True
+            if comment.pk in shown:
+                # Back in the queue but shown as a tombstone (it has replies): its author sees
+                # the text in place, marked pending.
+                shown[comment.pk].is_own_pending = True
+                placed.add(comment.pk)
+            elif comment.parent_id in shown:
+                shown[comment.parent_id].thread_replies.append(comment)
+                placed.add(comment.pk)
+        unplaced = [c for c in own_pending if c.pk not in placed]
+
+    html = render_to_string(THREAD_TEMPLATE, {"page": page, "threads": roots, "open": is_open})
+    count = Comment.objects.published().filter(article=article).count()
+    return ThreadFragment(count=count, html=mark_safe(html)), unplaced  # noqa: S308
+
+
+def shared_thread(article: Article, page_number: int | str, *, is_open: bool) -> ThreadFragment:
+    """The page of conversations from the cache, rendered and stored on a miss."""
+    key = _fragment_key(article, page_number, is_open)
+    stored = cache.get(key)
+    if stored is not None:
+        count, html = stored
+        return ThreadFragment(count=count, html=mark_safe(html))  # noqa: S308
+    fragment, _ = render_thread(article, page_number, is_open=is_open, own_pending=[])
+    cache.set(key, (fragment.count, str(fragment.html)), timeout=FRAGMENT_TIMEOUT)
+    return fragment
+
+
 @dataclass
 class StoryComments:
     article: Article
-    page: Page
-    count: int
+    thread: ThreadFragment
     is_open: bool
     form: CommentForm
     post_url: str
@@ -68,14 +183,16 @@ class StoryComments:
     reply_to: Comment | None = None
     own_pending: list[Comment] = field(default_factory=list)
     flash: list[Any] = field(default_factory=list)
+    # The conversations hold this reader's own pending replies (rendered for them alone).
+    personal_thread: bool = False
 
     @property
-    def threads(self) -> list[Comment]:
-        return list(self.page.object_list)
+    def count(self) -> int:
+        return self.thread.count
 
     @property
     def personal(self) -> bool:
-        return bool(self.own_pending or self.flash)
+        return bool(self.own_pending or self.flash or self.personal_thread)
 
     def protect(self, response: HttpResponse) -> HttpResponse:
         """Keep a page showing this reader's own things out of every shared cache."""
@@ -107,16 +224,8 @@ def build_tree(roots: list[Comment], replies: list[Comment]) -> None:
 
 
 def story_comments(request: HttpRequest, article: Article) -> StoryComments:
-    visible = Comment.objects.visible().filter(article=article).select_related("user")
-    paginator = Paginator(
-        visible.filter(parent__isnull=True).in_order(), settings.COMMENTS_PER_PAGE
-    )
-    page = paginator.get_page(request.GET.get("comments"))
-    roots = list(page.object_list)
-    replies = list(visible.filter(root__in=[c.pk for c in roots]).in_order()) if roots else []
-    build_tree(roots, replies)
-    page.object_list = roots
-
+    is_open = article.comments_open()
+    page_number = _page_number(request)
     own_pending: list[Comment] = []
     own_ids = own_comment_ids(request)
     if own_ids:
@@ -125,34 +234,28 @@ def story_comments(request: HttpRequest, article: Article) -> StoryComments:
                 pk__in=own_ids, article=article, status=Comment.Status.PENDING
             ).in_order()
         )
-        shown = {c.pk: c for c in [*roots, *replies]}
-        placed = set()
-        for comment in own_pending:
-            comment.thread_replies = []
-            comment.is_own_pending = True
-            if comment.pk in shown:
-                # Back in the queue but shown as a tombstone (it has replies): its author sees
-                # the text in place, marked pending.
-                shown[comment.pk].is_own_pending = True
-                placed.add(comment.pk)
-            elif comment.parent_id in shown:
-                shown[comment.parent_id].thread_replies.append(comment)
-                placed.add(comment.pk)
-        own_pending = [c for c in own_pending if c.pk not in placed]
+    personal_thread = bool(own_pending)
+    if personal_thread:
+        # Rendered for this reader alone and never stored: the page is private (see protect).
+        thread, own_pending = render_thread(
+            article, page_number, is_open=is_open, own_pending=own_pending
+        )
+    else:
+        thread = shared_thread(article, page_number, is_open=is_open)
 
     reply_to = _reply_to(request, article)
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
     return StoryComments(
         article=article,
-        page=page,
-        count=Comment.objects.published().filter(article=article).count(),
-        is_open=article.comments_open(),
+        thread=thread,
+        is_open=is_open,
         form=form,
         post_url=reverse("comments:post", kwargs={"article_id": article.pk}),
         token_url=reverse("comments:form_token"),
         reply_to=reply_to,
         own_pending=own_pending,
         flash=_flash(request),
+        personal_thread=personal_thread,
     )
 
 

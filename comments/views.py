@@ -345,17 +345,19 @@ def queue(request: HttpRequest) -> HttpResponse:
     label, condition, ordering = TABS[tab]
     rows = queue_queryset().filter(condition).order_by(*ordering)
     page = Paginator(rows, QUEUE_PAGE).get_page(request.GET.get("page"))
-    counts = Comment.objects.aggregate(
-        pending=Count("pk", filter=Q(status=Comment.Status.PENDING)),
-        flagged=Count(
-            "pk",
-            filter=Q(
-                flags__isnull=False,
-                status__in=[Comment.Status.APPROVED, Comment.Status.PENDING],
-            ),
-            distinct=True,
-        ),
-    )
+    # Two counts that each start from an index (the pending ones, the flags), rather than one
+    # pass joining every comment ever posted to its flags (issue #6).
+    from comments.models import Flag
+
+    counts = {
+        "pending": Comment.objects.filter(status=Comment.Status.PENDING).count(),
+        "flagged": Flag.objects.filter(
+            comment__status__in=[Comment.Status.APPROVED, Comment.Status.PENDING]
+        )
+        .values("comment")
+        .distinct()
+        .count(),
+    }
     return render(
         request,
         "comments/moderation/queue.html",

@@ -26,14 +26,17 @@ def _editorial_change(sender: type, **kwargs: Any) -> None:
 
 def _comment_change(sender: type, instance: Any, **kwargs: Any) -> None:
     # Only what readers can see: a comment that is (or was just decided to be or not to be)
-    # published. A spam wave of held comments must not empty the cache on every post.
+    # published. A spam wave of held comments must not empty the cache on every post. The
+    # same change makes the story's cached comment thread stale (comments/threads.py).
     from comments.models import Comment
+    from comments.threads import bump_comment_version_after_commit
 
     if sender is not Comment:
         return
     update_fields = kwargs.get("update_fields")
     decided = update_fields is not None and "status" in update_fields
     if instance.status == Comment.Status.APPROVED or decided or kwargs.get("signal") is post_delete:
+        bump_comment_version_after_commit(instance.article_id)
         bump_after_commit()
 
 

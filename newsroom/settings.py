@@ -154,7 +154,9 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-ROOT_URLCONF = "newsroom.urls"
+# The load benchmark (`make bench`) adds a trivial view as its baseline; never set in production.
+NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
+ROOT_URLCONF = "newsroom.bench_urls" if NEWSROOM_BENCH_VIEWS else "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [

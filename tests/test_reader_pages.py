@@ -30,8 +30,8 @@ pytestmark = pytest.mark.django_db
 # Every page that draws the site header spends one query on the section navigation.
 BUDGETS = {
     # placed ids, latest count, latest page, its bylines and tags, placed stories with
-    # bylines and tags (3), section blocks with bylines and tags (3), navigation
-    "home": 12,
+    # bylines and tags (3), section ids, section blocks with bylines and tags (3), navigation
+    "home": 13,
     # placed ids, count, page, bylines, tags, navigation
     "home_page_2": 6,
     # story, bylines, tags, corrections, source links, figures, quotes, related, campaign,
@@ -43,8 +43,8 @@ BUDGETS = {
     "tag": 6,
     # author, count, page, bylines, tags, navigation
     "author": 6,
-    # count, page, bylines, tags, months either side, navigation
-    "month": 6,
+    # count, page (carrying the months either side), bylines, tags, navigation
+    "month": 5,
     # months with counts, navigation
     "year": 2,
     # count, page of corrections with their stories, navigation

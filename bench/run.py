@@ -1,0 +1,509 @@
+"""The load benchmark (issue #6): `make bench`, results in bench/results/LATEST.md.
+
+Seeds a synthetic site (`manage.py seed_bench`), serves it as production does — gunicorn from
+gunicorn.conf.py with NEWSROOM_DEBUG=0 and 2 workers, nginx from deploy/nginx-newsroom.conf —
+through reliability/servers.py's `Site`, and drives each page with wrk, all in one run so the
+ratios compare like with like on whatever else the machine is doing:
+
+* every reader page from the page cache (hit) and with a query string of its own per request
+  (a forced miss: the whole page is rendered; the comment thread fragment stays warm, as after
+  another story was published);
+* a trivial view through the same middleware (the bench-only URLconf, NEWSROOM_BENCH_VIEWS=1);
+* an anonymous story through nginx, and the same bytes as a static file from nginx;
+* single-request medians without any page cache for the front page, stories, archives,
+  search and the admin story list (signed in);
+* the resident memory of the gunicorn workers under load, from /proc.
+
+Environment: BENCH_STORIES / BENCH_COMMENTS (default 20,000 / 200,000; the targets for single
+requests are for 100,000 / 1,000,000), BENCH_DURATION seconds per wrk run (8),
+BENCH_CONNECTIONS (16), BENCH_DATABASE_URL (an empty PostgreSQL database; SQLite by default),
+BENCH_SEEDED_DB (a SQLite file seed_bench already filled, copied instead of seeding again),
+BENCH_WORKDIR (kept afterwards; a temporary folder by default), BENCH_RESULTS (another file
+for the report).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from reliability.servers import Site, fetch  # noqa: E402
+
+RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "LATEST.md"))
+LUA = ROOT / "bench" / "wrk_report.lua"
+# A cookie that makes a request personal, so neither the page cache nor nginx answers it;
+# its signature is wrong, so the page is still the anonymous one.
+BYPASS = {"Cookie": "nr_own_comments=bench"}
+
+TARGETS = {
+    "hit": 0.8,  # cache-hit story ≥ 0.8 × trivial view
+    "miss": 1 / 12,  # cache-miss story with 50 comments ≥ 1/12 × trivial view
+    "nginx": 0.5,  # anonymous story through nginx ≥ 0.5 × nginx static, same bytes
+    "single_ms": 50.0,  # uncached single requests at 100k stories / 1M comments
+    "admin_ms": 300.0,
+    "rss_mb": 150.0,
+}
+
+# Run inside the site (manage.py shell) after seeding: two stories with exactly 50 and 200
+# approved comments, a signed-in editor's session, and the addresses the benchmark uses.
+SETUP = r"""
+import json, datetime as dt
+from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
+from django.contrib.sessions.backends.db import SessionStore
+from django.utils import timezone
+from articles.models import Article
+from comments.models import Comment
+from comments.threads import bump_comment_version
+from newsroom.pagecache import bump_content_version
+
+live = list(Article.objects.published().order_by("-published_at", "-pk")[:2])
+
+def fill(article, count, roots):
+    Comment.objects.filter(article=article).delete()
+    start = article.published_at + dt.timedelta(minutes=5)
+    made = []
+    for n in range(count):
+        parent = made[(n * 7) % roots] if n >= roots else None
+        if parent is not None and parent.depth >= 2:
+            parent = parent.parent
+        comment = Comment(
+            article=article, parent=parent,
+            root=(parent.root or parent) if parent else None,
+            depth=parent.depth + 1 if parent else 0,
+            name=f"Bench reader {n}", email=f"bench{n}@example.test",
+            body=f"Comment {n}: the ferry was late again, see www.ferry.example/times\nTwice.",
+            status="approved", nonce=f"bench-{article.pk}-{n}",
+            created_at=min(start + dt.timedelta(seconds=n), timezone.now()),
+        )
+        comment.save()
+        made.append(comment)
+    bump_comment_version(article.pk)
+
+fill(live[0], 50, 30)
+fill(live[1], 200, 50)
+bump_content_version()
+user = get_user_model().objects.filter(username="bench-editor").first()
+if user is None:
+    user = get_user_model().objects.create_superuser("bench-editor", "bench@example.test", None)
+session = SessionStore()
+session[SESSION_KEY] = str(user.pk)
+session[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+session.create()
+story = live[0]
+local = timezone.localtime(story.published_at)
+print(json.dumps({
+    "story50": story.get_absolute_url(),
+    "story200": live[1].get_absolute_url(),
+    "section": story.section.get_absolute_url(),
+    "tag": f"/tag/{story.tags.first().slug}/",
+    "month": f"/{local.year}/{local.month:02d}/",
+    "search": "/search/?q=" + "+".join(story.headline.split()[-2:]),
+    "session": session.session_key,
+    "stories": Article.objects.count(),
+    "live": Article.objects.published().count(),
+    "comments": Comment.objects.count(),
+}))
+"""
+
+
+@dataclass
+class Settings:
+    stories: int = int(os.environ.get("BENCH_STORIES", "20000"))
+    comments: int = int(os.environ.get("BENCH_COMMENTS", "200000"))
+    duration: int = int(os.environ.get("BENCH_DURATION", "8"))
+    connections: int = int(os.environ.get("BENCH_CONNECTIONS", "16"))
+    database_url: str = os.environ.get("BENCH_DATABASE_URL", "")
+    seeded_db: str = os.environ.get("BENCH_SEEDED_DB", "")
+    workdir: str = os.environ.get("BENCH_WORKDIR", "")
+
+
+@dataclass
+class Run:
+    name: str
+    url: str
+    rps: float = 0.0
+    p50_ms: float = 0.0
+    p99_ms: float = 0.0
+    errors: int = 0
+    requests: int = 0
+    bytes_per_response: int = 0
+    rss_mb: float = 0.0
+
+
+@dataclass
+class Report:
+    settings: Settings
+    site: dict = field(default_factory=dict)
+    seed_seconds: float = 0.0
+    seed_note: str = ""
+    runs: list[Run] = field(default_factory=list)
+    single_ms: dict[str, float] = field(default_factory=dict)
+    load_before: str = ""
+    load_after: str = ""
+    database: str = "SQLite"
+
+    def run(self, name: str) -> Run:
+        return next(r for r in self.runs if r.name == name)
+
+
+# --- Servers --------------------------------------------------------------------------------
+
+
+def start_servers(site: Site) -> None:
+    """Everything about launching servers is here, in reliability/servers.py's Site."""
+    site.start_gunicorn(timeout=60)
+    site.start_nginx()
+
+
+class RssSampler:
+    """The largest resident set of any gunicorn worker while it runs, sampled from /proc."""
+
+    def __init__(self, site: Site) -> None:
+        self.site = site
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(0.25):
+            for pid in self.site.worker_pids():
+                try:
+                    status = Path(f"/proc/{pid}/status").read_text()
+                except OSError:
+                    continue  # recycled by max_requests between listing and reading
+                for line in status.splitlines():
+                    if line.startswith("VmRSS:"):
+                        self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+
+    def __enter__(self) -> RssSampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+# --- Measurements ---------------------------------------------------------------------------
+
+
+def wrk(site: Site, name: str, url: str, settings: Settings, *, miss: bool = False) -> Run:
+    fetch(url, headers={"Host": "localhost"}, timeout=60)  # warm: compiled, cached, connected
+    env = {**os.environ, "BENCH_MISS": "1" if miss else "0"}
+    command = [
+        "wrk", "-t2", f"-c{settings.connections}", f"-d{settings.duration}s",
+        "--timeout", "10s", "-s", str(LUA), url,
+    ]  # fmt: skip
+    with RssSampler(site) as rss:
+        out = subprocess.run(command, capture_output=True, text=True, env=env, check=True)
+    line = next(x for x in reversed(out.stdout.splitlines()) if x.startswith("{"))
+    data = json.loads(line)
+    run = Run(
+        name=name,
+        url=url,
+        rps=data["rps"],
+        p50_ms=data["p50_ms"],
+        p99_ms=data["p99_ms"],
+        errors=data["non_2xx_3xx"] + data["socket_errors"],
+        requests=data["requests"],
+        bytes_per_response=data["bytes"] // max(1, data["requests"]),
+        rss_mb=rss.peak_kb / 1024,
+    )
+    print(
+        f"  {name:<34} {run.rps:>8.0f} req/s  p50 {run.p50_ms:>7.1f} ms  "
+        f"p99 {run.p99_ms:>7.1f} ms  errors {run.errors}",
+        flush=True,
+    )
+    return run
+
+
+def single_request_ms(url: str, headers: dict[str, str], repeats: int = 15) -> float:
+    """Median time of one request at a time, page cache bypassed, after two warm-ups."""
+    times = []
+    for attempt in range(repeats + 2):
+        start = time.perf_counter()
+        response = fetch(url, headers={"Host": "localhost", **headers}, timeout=60)
+        elapsed = (time.perf_counter() - start) * 1000
+        if response.status != 200:
+            raise RuntimeError(f"{url} answered {response.status}")
+        if response.header("X-Page-Cache"):
+            raise RuntimeError(f"{url} came from the page cache; the bypass cookie failed")
+        if attempt >= 2:
+            times.append(elapsed)
+    return statistics.median(times)
+
+
+# --- The run --------------------------------------------------------------------------------
+
+
+def prepare(site: Site, settings: Settings, report: Report) -> dict:
+    print("Preparing the site (migrate, collectstatic)…", flush=True)
+    if settings.seeded_db:
+        if site.sqlite_path is None:
+            raise SystemExit(
+                "BENCH_SEEDED_DB is a SQLite file; do not combine it with a PostgreSQL URL."
+            )
+        shutil.copyfile(settings.seeded_db, site.sqlite_path)
+        report.seed_note = (
+            f"copied from a database seed_bench filled earlier ({settings.seeded_db})"
+        )
+    site.prepare(demo=False)
+    if not settings.seeded_db:
+        print(
+            f"Seeding {settings.stories:,} stories and {settings.comments:,} comments…", flush=True
+        )
+        start = time.perf_counter()
+        site.manage(
+            "seed_bench", "--stories", str(settings.stories), "--comments", str(settings.comments)
+        )
+        report.seed_seconds = time.perf_counter() - start
+    info = json.loads(site.manage("shell", "-c", SETUP).stdout.strip().splitlines()[-1])
+    report.site = info
+    return info
+
+
+def measure(site: Site, settings: Settings, report: Report, info: dict) -> None:
+    base = site.gunicorn_url
+    pages = [
+        ("front page", "/"),
+        ("story, 50 comments", info["story50"]),
+        ("story, 200 comments", info["story200"]),
+        ("section", info["section"]),
+        ("tag", info["tag"]),
+        ("month archive", info["month"]),
+        ("search", info["search"]),
+        ("feed", "/feed/"),
+    ]
+    print("Single requests, no page cache (median of 15):", flush=True)
+    signed_in = {"Cookie": f"sessionid={info['session']}"}
+    singles = [
+        ("front page", "/", BYPASS),
+        ("story, 50 comments", info["story50"], BYPASS),
+        ("story, 200 comments", info["story200"], BYPASS),
+        ("month archive", info["month"], BYPASS),
+        ("section", info["section"], BYPASS),
+        ("tag", info["tag"], BYPASS),
+        ("search", info["search"], BYPASS),
+        ("admin story list (signed in)", "/admin/articles/article/", signed_in),
+    ]  # fmt: skip
+    for name, path, headers in singles:
+        report.single_ms[name] = single_request_ms(base + path, headers)
+        print(f"  {name:<34} {report.single_ms[name]:>7.1f} ms", flush=True)
+
+    print(f"wrk: {settings.duration} s per run, {settings.connections} connections", flush=True)
+    report.runs.append(wrk(site, "trivial view", base + "/bench/trivial/", settings))
+    for name, path in pages:
+        report.runs.append(wrk(site, f"{name} (cache hit)", base + path, settings))
+        report.runs.append(wrk(site, f"{name} (cache miss)", base + path, settings, miss=True))
+
+    # nginx: the anonymous story (nginx's own proxy cache in front of Django's), and the very
+    # same bytes as a file nginx serves from the static folder.
+    story = fetch(site.nginx_url + info["story50"], timeout=60).body
+    static = site.workdir / "static" / "bench"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / "story.html").write_bytes(story)
+    report.runs.append(
+        wrk(site, "nginx: story, 50 comments", site.nginx_url + info["story50"], settings)
+    )
+    report.runs.append(
+        wrk(
+            site,
+            "nginx: same bytes, static file",
+            site.nginx_url + "/static/bench/story.html",
+            settings,
+        )
+    )
+
+
+def machine() -> str:
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+         if line.startswith("model name")),
+        platform.processor() or "unknown CPU",
+    )  # fmt: skip
+    memory = next(
+        line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+        if line.startswith("MemTotal")
+    )  # fmt: skip
+    return (
+        f"{cpu}, {os.cpu_count()} CPUs, {int(memory) // 1024 // 1024} GB RAM; "
+        f"Linux {platform.release()}; Python {platform.python_version()}"
+    )
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def main() -> None:
+    settings = Settings()
+    report = Report(settings=settings, load_before=load())
+    if settings.database_url:
+        report.database = "PostgreSQL"
+    workdir = Path(settings.workdir or tempfile.mkdtemp(prefix="newsroom-bench-"))
+    site = Site(
+        workdir, database_url=settings.database_url, extra_env={"NEWSROOM_BENCH_VIEWS": "1"}
+    )
+    try:
+        info = prepare(site, settings, report)
+        print(
+            f"Site: {info['stories']:,} stories ({info['live']:,} live), "
+            f"{info['comments']:,} comments, {report.database}",
+            flush=True,
+        )
+        start_servers(site)
+        measure(site, settings, report, info)
+    finally:
+        site.stop()
+        if not settings.workdir:
+            shutil.rmtree(workdir, ignore_errors=True)
+    report.load_after = load()
+    text = render(report)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(text)
+    print()
+    print(text)
+
+
+# --- The report -----------------------------------------------------------------------------
+
+# What limits each figure when it misses its target, as measured on the machine the committed
+# results came from (see "Where targets are missed" in LATEST.md).
+LIMITS = {
+    "hit": "A hit is about 0.40 ms of CPU in-process against 0.29 ms for the trivial view "
+    "(both through the full middleware). Nearly half of a hit is zlib: Django's file-based "
+    "cache compresses every entry, so each hit decompresses the stored page (50-180 KB) and "
+    "reads two more files for the content version. Redis (REDIS_URL) stores entries "
+    "uncompressed; nginx's own cache in front answers most anonymous hits without gunicorn.",
+    "miss": "A miss renders the whole story: about 20 ms of CPU in-process at 100,000 "
+    "stories with the comment thread from its fragment (the story and its six prefetches, "
+    "related stories about 6 ms, campaign, navigation, structured data, the comment form "
+    "about 15% of the render, the template) and stores it. At 0.3 ms for the trivial view, "
+    "1/12 would need a 4 ms render, which needs more of the page kept as fragments than this "
+    "change makes safe to cache. wrk, nginx and other jobs share the machine's 2 CPUs.",
+    "nginx": "nginx answers the story from its proxy cache, which checks the cache key and "
+    "reads a file with a header block; the static file is a plain sendfile.",
+    "single": "Timed one at a time over HTTP on a machine other jobs were also loading (see "
+    "the load average); in-process on the same data the front page takes about 50 ms (14 "
+    "queries, among them counting every live story for the latest list's pagination), "
+    "stories 20-30 ms, tag and author pages about 45 ms (counting the tag's or author's live "
+    "stories), search about 40 ms (FTS5 ranking up to 200 matches).",
+    "admin": "The admin's list counts all stories twice (filtered and total) and builds its "
+    "filter lists from every story.",
+    "rss": "Django, the admin, simple_history, taggit and the template engine loaded in each "
+    "worker; the page cache keeps nothing in process memory.",
+}
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "**missed**"
+
+
+def render(report: Report) -> str:
+    s = report.settings
+    trivial = report.run("trivial view").rps
+    hit = report.run("story, 50 comments (cache hit)").rps
+    miss = report.run("story, 50 comments (cache miss)").rps
+    nginx_story = report.run("nginx: story, 50 comments").rps
+    nginx_static = report.run("nginx: same bytes, static file").rps
+    rss = max(r.rss_mb for r in report.runs)
+    at_scale = (
+        report.site.get("stories", 0) >= 100_000 and report.site.get("comments", 0) >= 1_000_000
+    )
+    ratios = [
+        ("cache-hit story / trivial view", hit / trivial, TARGETS["hit"], "hit"),
+        ("cache-miss story (50 comments) / trivial view", miss / trivial, TARGETS["miss"], "miss"),
+        ("nginx story / nginx static file", nginx_story / nginx_static, TARGETS["nginx"], "nginx"),
+    ]
+    lines = [
+        "# Newsroom load benchmark",
+        "",
+        f"Run {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC by `make bench` (bench/run.py).",
+        "",
+        f"- Machine: {machine()}; load average {report.load_before} before, "
+        f"{report.load_after} after (other work shares this machine).",
+        f"- Site: {report.site.get('stories', 0):,} stories ({report.site.get('live', 0):,} live), "
+        f"{report.site.get('comments', 0):,} comments, {report.database}; "
+        + (
+            f"seeded in {report.seed_seconds:.0f} s."
+            if report.seed_seconds
+            else f"{report.seed_note}."
+        ),
+        "- Servers: gunicorn from gunicorn.conf.py (NEWSROOM_DEBUG=0, 2 workers × 4 threads, "
+        "file-based page cache), nginx from deploy/nginx-newsroom.conf over TLS "
+        "(reliability/servers.py).",
+        f"- Load: wrk, 2 threads, {s.connections} connections, {s.duration} s per line, on the "
+        "same machine as the servers.",
+        "",
+        "## Ratios against the targets",
+        "",
+        "| measure | ratio | target | |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for label, value, target, _ in ratios:
+        lines.append(f"| {label} | {value:.2f} | ≥ {target:.2f} | {_verdict(value >= target)} |")
+    lines.append(
+        f"| peak worker RSS under load | {rss:.0f} MB | < {TARGETS['rss_mb']:.0f} MB | "
+        f"{_verdict(rss < TARGETS['rss_mb'])} |"
+    )
+    lines += [
+        "",
+        "## Throughput and latency",
+        "",
+        "| page | req/s | p50 ms | p99 ms | errors | bytes | peak worker RSS MB |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for r in report.runs:
+        lines.append(
+            f"| {r.name} | {r.rps:.0f} | {r.p50_ms:.1f} | {r.p99_ms:.1f} | {r.errors} | "
+            f"{r.bytes_per_response:,} | {r.rss_mb:.0f} |"
+        )
+    lines += [
+        "",
+        "A *miss* sends a query string of its own with every request, so the page cache never has "
+        "the page and Django renders all of it; the story's comment thread stays cached as a "
+        "fragment, as it does after an unrelated change empties the page cache.",
+        "",
+        "## Single requests without the page cache (median of 15)",
+        "",
+        "| page | ms | target | |",
+        "| --- | ---: | ---: | --- |",
+    ]
+    for name, ms in report.single_ms.items():
+        target = TARGETS["admin_ms"] if name.startswith("admin") else TARGETS["single_ms"]
+        verdict = _verdict(ms < target) if at_scale else "target is for 100k/1M"
+        lines.append(f"| {name} | {ms:.1f} | < {target:.0f} | {verdict} |")
+    missed = [key for _, value, target, key in ratios if value < target]
+    if rss >= TARGETS["rss_mb"]:
+        missed.append("rss")
+    if at_scale:
+        if any(
+            ms >= TARGETS["single_ms"]
+            for n, ms in report.single_ms.items()
+            if not n.startswith("admin")
+        ):
+            missed.append("single")
+        if report.single_ms.get("admin story list (signed in)", 0) >= TARGETS["admin_ms"]:
+            missed.append("admin")
+    lines += ["", "## Where targets are missed", ""]
+    lines += [f"- {LIMITS[key]}" for key in missed] or ["- None at this size."]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    main()

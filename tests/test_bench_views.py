@@ -1,0 +1,23 @@
+"""The benchmark's trivial view exists only when the bench flag picks its URLconf."""
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_production_urls_have_no_trivial_view(client):
+    assert client.get("/bench/trivial/").status_code == 404
+
+
+def test_the_bench_urls_add_it_behind_the_same_middleware(settings):
+    settings.ROOT_URLCONF = "newsroom.bench_urls"
+    client = Client()
+    first = client.get("/bench/trivial/")
+    second = client.get("/bench/trivial/")
+    assert first.content == second.content == b"The tide is in."
+    # Looked up in the page cache like any page, never stored, so every request runs the view.
+    assert "X-Page-Cache" not in second
+    assert "private" in second["Cache-Control"]
+    assert second["X-Frame-Options"] == "DENY"
+    assert client.get("/").status_code == 200  # the site itself is unchanged
