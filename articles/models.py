@@ -904,6 +904,6 @@ def union_of_ids(querysets: list[models.QuerySet]) -> RawSQL:
     for number, queryset in enumerate(querysets):
         sql, part_params = queryset.query.sql_with_params()
         # Django's own compiled SQL, values still separate parameters: nothing is interpolated.
-        parts.append(f"SELECT pk FROM ({sql}) AS part{number}")  # noqa: S608
+        parts.append(f"SELECT pk FROM ({sql}) AS part{number}")  # noqa: S608  # nosec B608
         params.extend(part_params)
-    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611
+    return RawSQL(" UNION ALL ".join(parts), params)  # noqa: S611  # nosec B611
