@@ -52,6 +52,7 @@ class Browser:
             all_headers["Origin"] = self.base_url
             all_headers["Referer"] = self.base_url + path
         all_headers.update(headers or {})
+        reused = self._conn is not None
         if self._conn is None:
             self._conn = connect(
                 self.base_url, timeout=self.timeout, source_address=self.source_address
@@ -62,6 +63,10 @@ class Browser:
             response = Response(raw.status, raw.headers, raw.read())
         except (OSError, http.client.HTTPException):
             self.close()
+            # A kept-alive connection the server has since closed: a browser silently sends
+            # a GET again on a new one. A POST's failure is the caller's to handle.
+            if reused and method in {"GET", "HEAD"}:
+                return self.request(method, path, headers=headers, body=body)
             raise
         if raw.will_close:
             self.close()

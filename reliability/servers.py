@@ -276,6 +276,24 @@ class Site:
                 pids.append(int(stat.parent.name))
         return sorted(pids)
 
+    def restart_workers(self, timeout: float = 30) -> None:
+        """Replace every worker with a fresh one (SIGHUP to the master), e.g. so a memory
+        measurement starts from a worker no earlier request has grown."""
+        old = set(self.worker_pids())
+        os.kill(self.gunicorn_pid, signal.SIGHUP)
+
+        def fresh() -> bool:
+            pids = set(self.worker_pids())
+            return len(pids) == self.workers and not pids & old
+
+        _wait_until(fresh, "fresh gunicorn workers", timeout, self.workdir / "gunicorn.log")
+        _wait_until(
+            lambda: fetch(self.gunicorn_url + "/healthz", timeout=2).status == 200,
+            "gunicorn after a restart",
+            timeout,
+            self.workdir / "gunicorn.log",
+        )
+
     def gunicorn_log(self) -> str:
         path = self.workdir / "gunicorn.log"
         return path.read_text(errors="replace") if path.exists() else ""
