@@ -365,3 +365,8 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
 # come to the site, where corrections and sources sit next to the story).
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)
+
+# Test-only: mounts reliability/vulnerable.py (a reflected-XSS and an SQL-injectable page) at
+# /__battery__/ so the battery's scanners can prove they find what they should. Never in
+# production.
+NEWSROOM_TEST_VULNERABLE_ENDPOINT = env_bool("NEWSROOM_TEST_VULNERABLE_ENDPOINT", False)
