@@ -10,7 +10,9 @@ import json
 import os
 import re
 import signal
+import socket
 import sqlite3
+import ssl
 import subprocess
 import tempfile
 import threading
@@ -20,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reliability.clients import Browser, Commenter, PostResult
-from reliability.servers import Site, fetch
+from reliability.servers import HOST, Site, fetch
 
 LOCKED = "database is locked"
 
@@ -313,7 +315,9 @@ class SlowReport:
     probes: int = 0
     fast_ok: int = 0
     slowest: float = 0.0
-    open_connections_seen: int = 0
+    plain_open_max: int = 0  # slowhttptest's connections seen open on port 80
+    tls_open_max: int = 0  # our TLS attack's connections seen open on port 443
+    tls_cut_off: int = 0  # of those, closed by nginx before the attack ended
     output: str = ""
 
     @property
@@ -321,24 +325,75 @@ class SlowReport:
         return self.fast_ok / self.probes if self.probes else 0.0
 
 
+class _TlsSlowloris(threading.Thread):
+    """Slow headers over TLS with the right SNI name, which slowhttptest 1.8 cannot do (it
+    sends no SNI, and the shipped config refuses such handshakes): `connections` requests
+    that each send one more header line every `interval` seconds and never finish."""
+
+    def __init__(self, site: Site, connections: int, seconds: float, interval: float) -> None:
+        super().__init__(daemon=True)
+        self.site, self.connections, self.seconds, self.interval = (
+            site,
+            connections,
+            seconds,
+            interval,
+        )
+        self.open_now = 0
+        self.open_max = 0
+        self.cut_off = 0
+
+    def run(self) -> None:
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        conns: list[ssl.SSLSocket] = []
+        for _ in range(self.connections):
+            try:
+                raw = socket.create_connection(("127.0.0.1", self.site.https_port), timeout=5)
+                conn = context.wrap_socket(raw, server_hostname=HOST)
+                conn.sendall(f"GET / HTTP/1.1\r\nHost: {HOST}\r\n".encode())
+                conns.append(conn)
+            except OSError:
+                continue
+        deadline = time.monotonic() + self.seconds
+        n = 0
+        while time.monotonic() < deadline and conns:
+            self.open_now = len(conns)
+            self.open_max = max(self.open_max, len(conns))
+            time.sleep(self.interval)
+            n += 1
+            for conn in list(conns):
+                try:
+                    conn.sendall(f"X-Slow-{n}: {n}\r\n".encode())
+                except OSError:
+                    conns.remove(conn)
+                    self.cut_off += 1
+                    conn.close()
+        for conn in conns:
+            conn.close()
+
+
 def slowloris(
     site: Site, *, connections: int = 200, seconds: float = 40, probe_every: float = 0.5
 ) -> SlowReport:
-    """slowhttptest's slow-headers attack on nginx while a reader fetches a story every
-    `probe_every` seconds; a probe counts when it gets a 200 in under a second."""
+    """slowhttptest's slow-headers attack (-H) with `connections` connections on nginx's
+    port 80 and as many slow TLS requests on its port 443, while a reader fetches a story over
+    HTTPS every `probe_every` seconds; a probe counts when it gets a 200 in under a second."""
     story = next(iter(site.story_ids()))
     proc = subprocess.Popen(
         [
             "slowhttptest", "-H", "-c", str(connections), "-r", str(connections),
             "-i", "5", "-l", str(int(seconds)), "-s", "8192", "-x", "24", "-p", "3",
-            "-u", site.nginx_url + story,
+            "-u", site.nginx_http_url + story,
         ],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )  # fmt: skip
+    tls = _TlsSlowloris(site, connections, seconds, interval=5)
+    tls.start()
     report = SlowReport()
-    time.sleep(2)  # let the attack open its connections first
+    time.sleep(2)  # let the attacks open their connections first
     deadline = time.monotonic() + seconds - 3
     while time.monotonic() < deadline:
         started = time.monotonic()
@@ -351,20 +406,22 @@ def slowloris(
         report.slowest = max(report.slowest, took)
         if ok and took < 1.0:
             report.fast_ok += 1
-        report.open_connections_seen = max(report.open_connections_seen, _established(site))
+        report.plain_open_max = max(report.plain_open_max, _established(site.http_port))
         time.sleep(max(0.0, probe_every - took))
     try:
         output, _ = proc.communicate(timeout=seconds + 30)
     except subprocess.TimeoutExpired:
         proc.kill()
         output, _ = proc.communicate()
+    tls.join(timeout=seconds + 30)
+    report.tls_open_max, report.tls_cut_off = tls.open_max, tls.cut_off
     report.output = output
     return report
 
 
-def _established(site: Site) -> int:
-    """Connections currently established to nginx's HTTPS port: proof the attack is on."""
-    port = f"{site.https_port:04X}"
+def _established(port: int) -> int:
+    """Connections currently established to this local port: proof the attack is on."""
+    suffix = f":{port:04X}"
     count = 0
     for table in ("/proc/net/tcp", "/proc/net/tcp6"):
         try:
@@ -373,6 +430,6 @@ def _established(site: Site) -> int:
             continue
         for line in lines:
             parts = line.split()
-            if parts[1].endswith(":" + port) and parts[3] == "01":
+            if parts[1].endswith(suffix) and parts[3] == "01":
                 count += 1
     return count

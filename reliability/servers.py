@@ -294,6 +294,10 @@ class Site:
             self.workdir / "gunicorn.log",
         )
 
+    def gunicorn_access_log(self) -> str:
+        path = self.workdir / "gunicorn-access.log"
+        return path.read_text(errors="replace") if path.exists() else ""
+
     def gunicorn_log(self) -> str:
         path = self.workdir / "gunicorn.log"
         return path.read_text(errors="replace") if path.exists() else ""
