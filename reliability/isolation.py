@@ -67,12 +67,14 @@ class IsolationReport:
     editor_statuses: Counter = field(default_factory=Counter)
     editor_cache: Counter = field(default_factory=Counter)
     anonymous_cache: Counter = field(default_factory=Counter)
+    second_fetch_cache: Counter = field(default_factory=Counter)
     leaks: list[str] = field(default_factory=list)
     cookies_to_readers: list[str] = field(default_factory=list)
 
     @property
     def hits(self) -> int:
-        return self.anonymous_cache.get("HIT", 0)
+        """Pages whose second anonymous fetch came from nginx's cache."""
+        return self.second_fetch_cache.get("HIT", 0)
 
 
 def check_isolation(site: Site, editor: str = "editor") -> IsolationReport:
@@ -104,11 +106,14 @@ def check_isolation(site: Site, editor: str = "editor") -> IsolationReport:
 
     # Two fresh readers per page: the first may fill the cache, the second must be served it.
     for path in paths:
-        for _ in range(2):
+        for fetch_number in (1, 2):
             reader = Browser(site.nginx_url)
             response = reader.get(path)
             reader.close()
-            report.anonymous_cache[response.header("X-Cache-Status") or "-"] += 1
+            status = response.header("X-Cache-Status") or "-"
+            report.anonymous_cache[status] += 1
+            if fetch_number == 2:
+                report.second_fetch_cache[status] += 1
             if response.headers.get_all("Set-Cookie"):
                 report.cookies_to_readers.append(f"{path}: {response.header('Set-Cookie')}")
             text = response.text + str(response.headers)

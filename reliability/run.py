@@ -185,7 +185,8 @@ def cache_isolation(battery: Battery, site: Site) -> None:
         and report.hits == report.paths
         and set(report.editor_cache) == {"BYPASS"},
         f"{report.paths} public URLs; editor {dict(report.editor_cache)}; readers "
-        f"{dict(report.anonymous_cache)}; leaks {len(report.leaks)}, cookies to readers "
+        f"{dict(report.anonymous_cache)}, second fetches HIT {report.hits}/{report.paths}; "
+        f"leaks {len(report.leaks)}, cookies to readers "
         f"{len(report.cookies_to_readers)}"
         + (
             f" [{'; '.join((report.leaks + report.cookies_to_readers)[:3])}]"
