@@ -22,11 +22,18 @@ class Browser:
     is reopened on the next request; the failed request raises OSError or HTTPException."""
 
     def __init__(
-        self, base_url: str, *, source_address: str | None = None, timeout: float = 15.0
+        self,
+        base_url: str,
+        *,
+        source_address: str | None = None,
+        timeout: float = 15.0,
+        headers: dict[str, str] | None = None,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.source_address = source_address
         self.timeout = timeout
+        # Sent with every request, e.g. the X-Forwarded-For a client would forge.
+        self.headers = dict(headers or {})
         self.cookies: dict[str, str] = {}
         self.set_cookie_headers: list[str] = []
         self._conn: http.client.HTTPConnection | None = None
@@ -44,7 +51,7 @@ class Browser:
         headers: dict[str, str] | None = None,
         body: bytes | None = None,
     ) -> Response:
-        all_headers = {"User-Agent": "newsroom-battery"}
+        all_headers = {"User-Agent": "newsroom-battery", **self.headers}
         if self.cookies:
             all_headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if method == "POST":

@@ -175,6 +175,8 @@ class Site:
                 "WEB_CONCURRENCY": str(self.workers),
                 "NEWSROOM_THREADS": str(self.threads),
                 "NEWSROOM_ACCESS_LOG": str(self.workdir / "gunicorn-access.log"),
+                # Its own control socket, so sites started side by side do not collide.
+                "NEWSROOM_CONTROL_SOCKET": str(self.workdir / "gunicorn.ctl"),
                 "NEWSROOM_LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
             }

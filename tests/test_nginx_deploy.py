@@ -48,15 +48,9 @@ def hash_for(site: Site, ip: str) -> str:
 
 
 def comment_from(site: Site, base_url: str, address: str, headers: dict[str, str]) -> int | None:
-    browser = Browser(base_url, source_address=address)
+    """Post one comment from `address` to `base_url`, sending `headers` with every request."""
+    browser = Browser(base_url, source_address=address, headers=headers)
     commenter = Commenter(browser, name="Petroc Hale", email=f"petroc-{address}@example.test")
-    original = browser.request
-
-    def with_claims(method: str, path: str, **kwargs):  # type: ignore[no-untyped-def]
-        kwargs["headers"] = {**(kwargs.get("headers") or {}), **headers}
-        return original(method, path, **kwargs)
-
-    browser.request = with_claims  # type: ignore[method-assign]
     commenter.fetch_stamp(site.story_ids()[a_story(site)])
     time.sleep(3.2)  # past the too-fast rule, as a reader typing would be
     result = commenter.post(f"LZ{address.replace('.', '')}x1z")
