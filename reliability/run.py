@@ -84,7 +84,7 @@ def judge_comments(
         and not stored.wrong_id
         and integrity == "ok"
         and stored.acknowledged > 0
-        and (allow_connection_failures or failed_connections == 0)
+        and (allow_connection_failures or (failed_connections == 0 and not report.stamp_failures))
     )
     battery.line(
         item,
@@ -92,6 +92,7 @@ def judge_comments(
         f"{len(report.results)} posts in {report.seconds:.0f} s, {stored.acknowledged} "
         f"acknowledged ({stored.acknowledged / report.seconds:.1f}/s), statuses {statuses}, "
         f"resent after a dropped connection {report.retried}, "
+        f"form-token failures {report.stamp_failures}, "
         f"5xx {report.server_errors}, locked {locked}, missing {len(stored.missing)}, "
         f"duplicates {len(stored.duplicates)}, integrity {integrity}",
     )
