@@ -7,7 +7,8 @@ PORT ?= 8000
 # NEWSROOM_DEBUG=0 and a secret (see README, "Configuration").
 export NEWSROOM_DEBUG ?= 1
 
-.PHONY: run test install install-dev migrate demo static lint format bench clean
+.PHONY: run test install install-dev migrate demo static lint format bench clean \
+	reliability scanners
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +47,21 @@ run: demo static
 test: install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
+# The scanners of the reliability battery live in their own virtualenv, out of the dev extra.
+.venv-scanners/.installed: reliability/scanners-requirements.txt
+	$(PYTHON) -m venv .venv-scanners
+	.venv-scanners/bin/pip install --quiet -r reliability/scanners-requirements.txt
+	touch $@
+
+scanners: .venv-scanners/.installed
+
+# Load, faults and scanners through production gunicorn and nginx (docs/reliability.md).
+# TIER=fast|full; DATABASE_URL=postgres://…/name runs it on PostgreSQL (databases name_load
+# and name_scan are created and dropped by the battery).
+TIER ?= fast
+reliability: install-dev scanners
+	$(BIN)/python -m reliability.run --tier $(TIER) --database-url "$(DATABASE_URL)"
+
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
@@ -60,4 +76,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) var node_modules
+	rm -rf $(VENV) .venv-scanners var node_modules

@@ -17,3 +17,8 @@ accesslog = os.environ.get("NEWSROOM_ACCESS_LOG", "-")
 errorlog = "-"
 wsgi_app = "newsroom.wsgi:application"
 forwarded_allow_ips = os.environ.get("NEWSROOM_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25+ opens a control socket at one path per user by default, so two sites on one
+# machine (the reliability battery, the benchmark, a second instance) would take it from each
+# other; each can name its own. Older gunicorn ignores the setting.
+if os.environ.get("NEWSROOM_CONTROL_SOCKET"):
+    control_socket = os.environ["NEWSROOM_CONTROL_SOCKET"]

@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table. A malformed value 
 secret outside debug mode stops start-up with a message that names the variable.
 """
 
+import ipaddress
 import os
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
@@ -286,8 +287,20 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 # Behind nginx the scheme arrives in X-Forwarded-Proto; trust it only when told the proxy
 # sets it, or any client could claim HTTPS.
-if env_bool("NEWSROOM_BEHIND_PROXY", False):
+NEWSROOM_BEHIND_PROXY = env_bool("NEWSROOM_BEHIND_PROXY", False)
+if NEWSROOM_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# The reader's own address (flood limits, blocks) comes from nginx's X-Real-IP, believed only on
+# a connection from one of these addresses or networks; from anyone else the header is a
+# client's claim and is ignored (issue #7, item 0).
+NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES", "127.0.0.1,::1")
+for _proxy in NEWSROOM_TRUSTED_PROXIES:
+    try:
+        ipaddress.ip_network(_proxy, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_TRUSTED_PROXIES must list IP addresses or networks; got {_proxy!r}."
+        ) from None
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("NEWSROOM_SSL_REDIRECT", True)
     SESSION_COOKIE_SECURE = True
@@ -356,3 +369,8 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
 # come to the site, where corrections and sources sit next to the story).
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)
+
+# Test-only: mounts reliability/vulnerable.py (a reflected-XSS and an SQL-injectable page) at
+# /__battery__/ so the battery's scanners can prove they find what they should. Never in
+# production.
+NEWSROOM_TEST_VULNERABLE_ENDPOINT = env_bool("NEWSROOM_TEST_VULNERABLE_ENDPOINT", False)

@@ -59,28 +59,39 @@ def fetch(
     headers: dict[str, str] | None = None,
     body: bytes | None = None,
     timeout: float = 10.0,
+    source_address: str | None = None,
 ) -> Response:
     """One request on a fresh connection; redirects are not followed and certificates not
     checked (ours is self-signed). Host is sent as the URL names it, so SNI and the Host header
-    agree as they would for a reader."""
+    agree as they would for a reader. `source_address` (e.g. 127.0.1.7: all of 127.0.0.0/8 is
+    loopback on Linux) makes the request come from another reader's address."""
     scheme, rest = url.split("://", 1)
     netloc, _, path = rest.partition("/")
-    host, _, port = netloc.partition(":")
-    if scheme == "https":
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
-        conn: http.client.HTTPConnection = http.client.HTTPSConnection(
-            host, int(port or 443), timeout=timeout, context=context
-        )
-    else:
-        conn = http.client.HTTPConnection(host, int(port or 80), timeout=timeout)
+    conn = connect(f"{scheme}://{netloc}", timeout=timeout, source_address=source_address)
     try:
         conn.request(method, "/" + path, body=body, headers=headers or {})
         raw = conn.getresponse()
         return Response(raw.status, raw.headers, raw.read())
     finally:
         conn.close()
+
+
+def connect(
+    base_url: str, *, timeout: float = 10.0, source_address: str | None = None
+) -> http.client.HTTPConnection:
+    """An unopened connection to `base_url` (scheme://host:port), optionally from a given
+    loopback address; certificates are not checked (ours is self-signed)."""
+    scheme, netloc = base_url.split("://", 1)
+    host, _, port = netloc.partition(":")
+    source = (source_address, 0) if source_address else None
+    if scheme == "https":
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        return http.client.HTTPSConnection(
+            host, int(port or 443), timeout=timeout, context=context, source_address=source
+        )
+    return http.client.HTTPConnection(host, int(port or 80), timeout=timeout, source_address=source)
 
 
 def _wait_until(ready: Callable[[], bool], what: str, timeout: float, log: Path | None) -> None:
@@ -114,6 +125,8 @@ class Site:
     https_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+    # The demo accounts (editor, writer, moderator) sign in with this.
+    demo_password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     _gunicorn: subprocess.Popen | None = field(default=None, init=False, repr=False)
     _nginx: subprocess.Popen | None = field(default=None, init=False, repr=False)
 
@@ -157,10 +170,13 @@ class Site:
                 "NEWSROOM_STATIC_ROOT": str(self.workdir / "static"),
                 "MEDIA_ROOT": str(self.workdir / "media"),
                 "EMAIL_URL": "console://",
+                "NEWSROOM_DEMO_PASSWORD": self.demo_password,
                 "NEWSROOM_BIND": f"127.0.0.1:{self.gunicorn_port}",
                 "WEB_CONCURRENCY": str(self.workers),
                 "NEWSROOM_THREADS": str(self.threads),
                 "NEWSROOM_ACCESS_LOG": str(self.workdir / "gunicorn-access.log"),
+                # Its own control socket, so sites started side by side do not collide.
+                "NEWSROOM_CONTROL_SOCKET": str(self.workdir / "gunicorn.ctl"),
                 "NEWSROOM_LOG_LEVEL": "WARNING",
                 "PYTHONUNBUFFERED": "1",
             }
@@ -181,6 +197,31 @@ class Site:
         if check and result.returncode != 0:
             raise ServerError(f"manage.py {' '.join(args)} failed:\n{result.stdout}{result.stderr}")
         return result
+
+    def shell(self, code: str) -> str:
+        """Run Python inside this site's Django (`manage.py shell -c`) and return what it
+        printed: how the battery reads the database back without guessing its engine."""
+        return self.manage("shell", "--no-imports", "-c", code).stdout
+
+    def story_ids(self) -> dict[str, int]:
+        """Every story a reader can see, newest first: its address and its id."""
+        out = self.shell(
+            "from articles.models import Article\n"
+            "for a in Article.objects.published().order_by('-published_at', '-pk'):\n"
+            "    print(a.pk, a.get_absolute_url())"
+        )
+        pairs = (line.split(" ", 1) for line in out.splitlines() if line.strip())
+        return {path: int(pk) for pk, path in pairs}
+
+    def set_moderation_limits(self, **limits: int | None) -> None:
+        """Change the moderators' limits (the admin's one-row model), e.g. to let a load test
+        post more than a reader may."""
+        assignments = "".join(f"row.{name} = {value!r}\n" for name, value in limits.items())
+        self.shell(
+            "from comments.models import ModerationLimits\n"
+            "row = ModerationLimits.objects.filter(pk=1).first() or ModerationLimits()\n"
+            f"{assignments}row.save()"
+        )
 
     def prepare(self, *, demo: bool = True) -> None:
         """Migrate, collect static files and (by default) load the demo content."""
@@ -236,6 +277,28 @@ class Site:
             if int(fields[1]) == master and fields[0] != "Z":
                 pids.append(int(stat.parent.name))
         return sorted(pids)
+
+    def restart_workers(self, timeout: float = 30) -> None:
+        """Replace every worker with a fresh one (SIGHUP to the master), e.g. so a memory
+        measurement starts from a worker no earlier request has grown."""
+        old = set(self.worker_pids())
+        os.kill(self.gunicorn_pid, signal.SIGHUP)
+
+        def fresh() -> bool:
+            pids = set(self.worker_pids())
+            return len(pids) == self.workers and not pids & old
+
+        _wait_until(fresh, "fresh gunicorn workers", timeout, self.workdir / "gunicorn.log")
+        _wait_until(
+            lambda: fetch(self.gunicorn_url + "/healthz", timeout=2).status == 200,
+            "gunicorn after a restart",
+            timeout,
+            self.workdir / "gunicorn.log",
+        )
+
+    def gunicorn_access_log(self) -> str:
+        path = self.workdir / "gunicorn-access.log"
+        return path.read_text(errors="replace") if path.exists() else ""
 
     def gunicorn_log(self) -> str:
         path = self.workdir / "gunicorn.log"
@@ -379,3 +442,19 @@ http {{
         tb: TracebackType | None,
     ) -> None:
         self.stop()
+
+
+def fresh_database(server_url: str, suffix: str) -> str:
+    """A new, empty PostgreSQL database `<name>_<suffix>` on the server `server_url` names
+    (dropped first if a previous run left it), so the battery can run again and again."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    import psycopg
+
+    parts = urlsplit(server_url)
+    name = f"{parts.path.lstrip('/') or 'newsroom'}_{suffix}"
+    admin = urlunsplit(parts._replace(path="/postgres", scheme="postgresql"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.execute(f'CREATE DATABASE "{name}"')
+    return urlunsplit(parts._replace(path=f"/{name}"))

@@ -43,6 +43,68 @@ def test_the_client_address_comes_from_remote_addr():
     assert client_ip(request) == "192.0.2.5"
 
 
+def test_without_a_proxy_a_client_cannot_claim_another_address_even_from_loopback(settings):
+    settings.NEWSROOM_BEHIND_PROXY = False
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9")
+    assert client_ip(request) == "127.0.0.1"
+
+
+def test_behind_the_proxy_the_address_nginx_set_is_the_readers(settings):
+    settings.NEWSROOM_BEHIND_PROXY = True
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9", HTTP_X_FORWARDED_FOR="1.1.1.1"
+    )
+    assert client_ip(request) == "203.0.113.9"
+
+
+def test_behind_the_proxy_a_reader_connecting_directly_cannot_claim_another_address(settings):
+    settings.NEWSROOM_BEHIND_PROXY = True
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="198.51.100.7", HTTP_X_REAL_IP="203.0.113.9", HTTP_X_FORWARDED_FOR="::1"
+    )
+    assert client_ip(request) == "198.51.100.7"
+
+
+def test_a_proxy_network_can_be_trusted_and_ipv6_addresses_are_normalised(settings):
+    settings.NEWSROOM_BEHIND_PROXY = True
+    settings.NEWSROOM_TRUSTED_PROXIES = ["10.0.0.0/8"]
+    via_proxy = RequestFactory().get(
+        "/", REMOTE_ADDR="10.4.5.6", HTTP_X_REAL_IP=" 2001:DB8:0:0::1 "
+    )
+    assert client_ip(via_proxy) == "2001:db8::1"
+    loopback_no_longer_trusted = RequestFactory().get(
+        "/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP="203.0.113.9"
+    )
+    assert client_ip(loopback_no_longer_trusted) == "127.0.0.1"
+
+
+@pytest.mark.parametrize("header", ["", "unknown", "203.0.113.9, 198.51.100.1", "<script>"])
+def test_a_missing_or_malformed_forwarded_address_falls_back_to_the_connection(settings, header):
+    settings.NEWSROOM_BEHIND_PROXY = True
+    request = RequestFactory().get("/", REMOTE_ADDR="127.0.0.1", HTTP_X_REAL_IP=header)
+    assert client_ip(request) == "127.0.0.1"
+
+
+def test_behind_the_proxy_readers_have_their_own_flood_buckets(settings):
+    """Two readers behind nginx post one after the other: both get through, and a third post
+    from the first is held back by the flood rule, which a shared bucket could not tell."""
+    settings.NEWSROOM_BEHIND_PROXY = True
+    article = published_article()
+    proxy = {"REMOTE_ADDR": "127.0.0.1"}
+    first = post_comment(Client(HTTP_X_REAL_IP="203.0.113.10", **proxy), article, ip="127.0.0.1")
+    second = post_comment(Client(HTTP_X_REAL_IP="203.0.113.11", **proxy), article, ip="127.0.0.1")
+    again = post_comment(
+        Client(HTTP_X_REAL_IP="203.0.113.10", **proxy),
+        article,
+        ip="127.0.0.1",
+        body="A second thought about the harbour wall.",
+    )
+    assert (first.status_code, second.status_code, again.status_code) == (302, 302, 429)
+    assert sorted(Comment.objects.values_list("ip_hash", flat=True)) == sorted(
+        [hash_ip("203.0.113.10"), hash_ip("203.0.113.11")]
+    )
+
+
 def test_readers_who_do_not_comment_get_no_cookies():
     article = published_article()
     CommentFactory(article=article)

@@ -673,3 +673,24 @@ def test_make_renditions_removes_what_it_wrote_when_a_save_fails(tmp_path) -> No
 
     assert not (tmp_path / "renditions").exists() or not any((tmp_path / "renditions").iterdir())
     assert storage.exists(name)
+
+
+@pytest.mark.parametrize("mode", ["RGBA", "RGB", "P", "1"])
+def test_a_large_image_is_reduced_band_by_band_exactly_as_a_whole_image_reduce_would(
+    mode: str,
+) -> None:
+    """The widest rendition of a big image is averaged a band of rows at a time to save memory
+    (issue #7, item 6); the pixels must be those of reducing the whole image at once."""
+    from articles.images import _widest_rendition
+
+    gradient = Image.linear_gradient("L").resize((1000, 700))
+    source = Image.merge("RGBA", [gradient, gradient.rotate(90), gradient.transpose(0), gradient])
+    image = source.convert(mode) if mode != "RGBA" else source
+    target = "RGBA" if image.has_transparency_data else "RGB"
+
+    banded = _widest_rendition(image, (300, 210))
+
+    whole = image.convert(target).reduce(3).resize((300, 210), Image.Resampling.LANCZOS)
+    assert banded.mode == target
+    assert banded.size == (300, 210)
+    assert banded.tobytes() == whole.tobytes()

@@ -1,0 +1,181 @@
+"""The shipped nginx config in front of production gunicorn, on loopback (issue #7, deployment
+checks and item 0): unknown hosts dropped, HTTPS enforced, the anonymous cache used and
+bypassed when it must be, static files served by nginx, the body limit, and the reader's
+address taken from nginx rather than from what a client claims."""
+
+from __future__ import annotations
+
+import http.client
+import socket
+import ssl
+import time
+
+import pytest
+from django.utils.crypto import salted_hmac
+
+from reliability.clients import Browser, Commenter
+from reliability.servers import HOST, Site, fetch
+
+pytestmark = pytest.mark.live
+
+
+def tls_request(site: Site, server_name: str, host: str) -> bytes:
+    """One request over TLS with this SNI name and this Host header; what came back."""
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with (
+        socket.create_connection(("127.0.0.1", site.https_port), timeout=5) as raw,
+        context.wrap_socket(raw, server_hostname=server_name) as conn,
+    ):
+        conn.sendall(f"GET / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        return conn.recv(4096)
+
+
+def a_story(site: Site, n: int = 0) -> str:
+    return list(site.story_ids())[n]
+
+
+def stored_ip_hash(site: Site, comment_id: int) -> str:
+    return site.shell(
+        f"from comments.models import Comment\nprint(Comment.objects.get(pk={comment_id}).ip_hash)"
+    ).strip()
+
+
+def hash_for(site: Site, ip: str) -> str:
+    """comments.privacy.hash_ip as the live site computes it, with the live site's key."""
+    return salted_hmac("comments.ip", ip, secret=site.secret_key, algorithm="sha256").hexdigest()
+
+
+def comment_from(site: Site, base_url: str, address: str, headers: dict[str, str]) -> int | None:
+    """Post one comment from `address` to `base_url`, sending `headers` with every request."""
+    browser = Browser(base_url, source_address=address, headers=headers)
+    commenter = Commenter(browser, name="Petroc Hale", email=f"petroc-{address}@example.test")
+    commenter.fetch_stamp(site.story_ids()[a_story(site)])
+    time.sleep(3.2)  # past the too-fast rule, as a reader typing would be
+    result = commenter.post(f"LZ{address.replace('.', '')}x1z")
+    browser.close()
+    assert result.status == 302, (result.status, result.body[:300])
+    return result.comment_id
+
+
+# --- Unknown hosts --------------------------------------------------------------------------
+
+
+def test_a_request_for_an_unknown_host_over_http_gets_no_answer(live_site: Site) -> None:
+    with pytest.raises(http.client.RemoteDisconnected):
+        fetch(live_site.nginx_http_url + "/", headers={"Host": "intruder.example"})
+
+
+def test_a_tls_handshake_for_an_unknown_name_is_refused(live_site: Site) -> None:
+    with pytest.raises(ssl.SSLError, match="UNRECOGNIZED_NAME"):
+        tls_request(live_site, "intruder.example", "intruder.example")
+
+
+def test_a_known_tls_name_with_an_unknown_host_header_gets_no_answer(live_site: Site) -> None:
+    assert tls_request(live_site, HOST, "intruder.example") == b""
+    assert tls_request(live_site, HOST, HOST).startswith(b"HTTP/1.1 200")
+
+
+# --- HTTPS and the cache ----------------------------------------------------------------
+
+
+def test_plain_http_is_redirected_to_https_keeping_the_address(live_site: Site) -> None:
+    response = fetch(live_site.nginx_http_url + a_story(live_site) + "?from=feed")
+
+    assert response.status == 301
+    assert response.header("Location") == f"https://{HOST}{a_story(live_site)}?from=feed"
+
+
+def test_an_anonymous_story_is_served_from_nginx_cache_the_second_time(live_site: Site) -> None:
+    url = live_site.nginx_url + a_story(live_site, 1) + "?edition=deploy-test"
+
+    first, second = fetch(url), fetch(url)
+
+    assert (first.status, second.status) == (200, 200)
+    assert first.header("X-Cache-Status") == "MISS"
+    assert second.header("X-Cache-Status") == "HIT"
+    assert second.body == first.body
+    assert not second.headers.get_all("Set-Cookie")
+
+
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "nr_own_comments", "messages"])
+def test_a_personal_cookie_bypasses_the_cache_and_is_never_stored(
+    live_site: Site, cookie: str
+) -> None:
+    url = live_site.nginx_url + a_story(live_site, 2) + f"?edition=bypass-{cookie}"
+    personal = fetch(url, headers={"Cookie": f"{cookie}=battery-personal-value"})
+    anonymous = fetch(url)
+
+    assert personal.status == 200
+    assert personal.header("X-Cache-Status") == "BYPASS"
+    # Had the personal response been stored, this would be a HIT.
+    assert anonymous.header("X-Cache-Status") == "MISS"
+
+
+def test_static_files_are_served_by_nginx_with_a_year_of_caching(live_site: Site) -> None:
+    page = fetch(live_site.nginx_url + "/").text
+    stylesheet = next(
+        part.split('"')[0] for part in page.split('href="')[1:] if part.startswith("/static/")
+    )
+    requests_before = live_site.gunicorn_access_log().count(stylesheet)
+
+    response = fetch(live_site.nginx_url + stylesheet)
+
+    assert response.status == 200
+    assert response.headers.get_all("Cache-Control") == ["public, max-age=31536000, immutable"]
+    assert live_site.gunicorn_access_log().count(stylesheet) == requests_before
+
+
+def test_a_body_over_the_limit_is_refused_by_nginx_before_gunicorn(live_site: Site) -> None:
+    path = f"/comments/post/{live_site.story_ids()[a_story(live_site)]}/"
+    posts_before = live_site.gunicorn_access_log().count(path)
+    response = fetch(
+        live_site.nginx_url + path,
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"body=" + b"x" * (17 * 1024 * 1024),
+    )
+
+    assert response.status == 413
+    assert live_site.gunicorn_access_log().count(path) == posts_before
+
+
+# --- The reader's address (item 0) ---------------------------------------------------------
+
+
+def test_behind_nginx_each_reader_is_known_by_their_own_address(live_site: Site) -> None:
+    """Two readers post through nginx one after the other: both get through (one shared
+    flood bucket would refuse the second) and each is stored under their own address."""
+    first = comment_from(live_site, live_site.nginx_url, "127.0.1.31", {})
+    second = comment_from(live_site, live_site.nginx_url, "127.0.1.32", {})
+
+    assert first is not None and second is not None
+    assert stored_ip_hash(live_site, first) == hash_for(live_site, "127.0.1.31")
+    assert stored_ip_hash(live_site, second) == hash_for(live_site, "127.0.1.32")
+
+
+def test_a_forwarded_address_sent_by_the_client_through_nginx_is_not_trusted(
+    live_site: Site,
+) -> None:
+    claims = {"X-Forwarded-For": "203.0.113.77", "X-Real-IP": "203.0.113.78"}
+
+    comment = comment_from(live_site, live_site.nginx_url, "127.0.1.33", claims)
+
+    assert comment is not None
+    assert stored_ip_hash(live_site, comment) == hash_for(live_site, "127.0.1.33")
+
+
+def test_a_forwarded_address_sent_straight_to_gunicorn_is_not_trusted(live_site: Site) -> None:
+    """Only the proxy's own address (loopback 127.0.0.1 by default) may name the reader."""
+    claims = {"X-Forwarded-For": "203.0.113.79", "X-Real-IP": "203.0.113.80"}
+
+    comment = comment_from(live_site, live_site.gunicorn_url, "127.0.1.34", claims)
+
+    assert comment is not None
+    assert stored_ip_hash(live_site, comment) == hash_for(live_site, "127.0.1.34")
+
+
+def test_the_battery_s_vulnerable_pages_are_not_on_a_production_site(live_site: Site) -> None:
+    for path in ("/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?id=1"):
+        assert fetch(live_site.nginx_url + path).status == 404, path
