@@ -34,7 +34,8 @@ def lookup(request: HttpRequest) -> HttpResponse:
     story = request.GET.get("id", "1")
     try:
         with connection.cursor() as cursor:
-            sql = f"SELECT headline FROM articles_article WHERE id = {story}"  # noqa: S608
+            # Planted on purpose for the scanners to find; routed only under the test flag.
+            sql = f"SELECT headline FROM articles_article WHERE id = {story}"  # noqa: S608  # nosec B608
             cursor.execute(sql)
             rows = cursor.fetchall()
     except DatabaseError as error:
