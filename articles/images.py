@@ -122,7 +122,13 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
         profile = image.info.get("icc_profile")
         # Only the widest rendition is made from the full-size pixels; the rest come from it,
         # so the full-size picture is let go as early as possible.
-        widest = _widest_rendition(image, sizes[-1])
+        widest = _shrunk_towards(image, sizes[-1])
+    # Leaving `with` closes the file, not the pixels: drop them before resampling and
+    # encoding, which would otherwise add their buffers to the full-size picture's 160 MB
+    # (40 MP RGBA) at the request's peak.
+    del image
+    if widest.size != sizes[-1]:
+        widest = widest.resize(sizes[-1], Image.Resampling.LANCZOS, reducing_gap=3.0)
 
     stem = PurePosixPath(name).stem
     icc_profile = _matching_profile(profile, widest.mode)
@@ -164,8 +170,9 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
     return renditions
 
 
-def _widest_rendition(image: Image.Image, size: tuple[int, int]) -> Image.Image:
-    """The picture at `size`, in RGB or RGBA, never holding a second full-size copy.
+def _shrunk_towards(image: Image.Image, size: tuple[int, int]) -> Image.Image:
+    """The picture in RGB or RGBA, averaged down towards `size` (never below it) without
+    holding a second full-size copy; the caller resamples the rest of the way.
 
     The battery (issue #7, item 6) measured a 40-megapixel RGBA upload costing a worker
     330 MB here: `convert` copied the full-size pixels (even to the same mode) and Pillow's
@@ -173,7 +180,8 @@ def _widest_rendition(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     the rendition's size is averaged down by whole blocks one band of rows at a time
     (box filtering: each band gives exactly the rows a whole-image `reduce` would), so only
     a band is ever converted; LANCZOS then makes up the remaining fraction on the small
-    result. Pillow keeps RGB at four bytes a pixel, so 40 MP is 160 MB however it is held.
+    result, once the full-size picture is gone. Pillow keeps RGB at four bytes a pixel, so
+    40 MP is 160 MB however it is held.
     """
     target = "RGBA" if image.has_transparency_data else "RGB"
     width, height = image.size
@@ -189,8 +197,6 @@ def _widest_rendition(image: Image.Image, size: tuple[int, int]) -> Image.Image:
         image = reduced
     elif image.mode != target:
         image = image.convert(target)
-    if image.size != size:
-        image = image.resize(size, Image.Resampling.LANCZOS, reducing_gap=3.0)
     return image
 
 
