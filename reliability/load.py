@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from reliability.clients import Browser, Commenter, PostResult
-from reliability.servers import HOST, Site, fetch
+from reliability.servers import HOST, Site, fetch, insecure_tls_context
 
 LOCKED = "database is locked"
 
@@ -343,9 +343,7 @@ class _TlsSlowloris(threading.Thread):
         self.cut_off = 0
 
     def run(self) -> None:
-        context = ssl.create_default_context()
-        context.check_hostname = False
-        context.verify_mode = ssl.CERT_NONE
+        context = insecure_tls_context()
         conns: list[ssl.SSLSocket] = []
         for _ in range(self.connections):
             try:

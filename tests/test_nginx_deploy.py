@@ -14,16 +14,14 @@ import pytest
 from django.utils.crypto import salted_hmac
 
 from reliability.clients import Browser, Commenter
-from reliability.servers import HOST, Site, fetch
+from reliability.servers import HOST, Site, fetch, insecure_tls_context
 
 pytestmark = pytest.mark.live
 
 
 def tls_request(site: Site, server_name: str, host: str) -> bytes:
     """One request over TLS with this SNI name and this Host header; what came back."""
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
+    context = insecure_tls_context()
     with (
         socket.create_connection(("127.0.0.1", site.https_port), timeout=5) as raw,
         context.wrap_socket(raw, server_hostname=server_name) as conn,
