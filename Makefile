@@ -8,7 +8,7 @@ PORT ?= 8000
 export NEWSROOM_DEBUG ?= 1
 
 .PHONY: run test install install-dev migrate demo static lint format bench clean \
-	reliability scanners
+	reliability scanners system-packages-test system-packages-reliability system-packages-bench
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,7 +44,12 @@ static: install
 run: demo static
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
-test: install-dev
+# The Debian packages the tests drive (Chromium, nginx, …), listed once in system-packages.txt:
+# installed when missing and we are root with apt, otherwise named in one line before pytest.
+system-packages-test system-packages-reliability system-packages-bench:
+	bin/ensure-system-packages $(@:system-packages-%=%)
+
+test: system-packages-test install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # The scanners of the reliability battery live in their own virtualenv, out of the dev extra.
@@ -59,7 +64,7 @@ scanners: .venv-scanners/.installed
 # TIER=fast|full; DATABASE_URL=postgres://…/name runs it on PostgreSQL (databases name_load
 # and name_scan are created and dropped by the battery).
 TIER ?= fast
-reliability: install-dev scanners
+reliability: system-packages-reliability install-dev scanners
 	$(BIN)/python -m reliability.run --tier $(TIER) --database-url "$(DATABASE_URL)"
 
 lint: install-dev
@@ -72,7 +77,7 @@ format: install-dev
 
 # Load benchmark (issue #6): seeds a site, serves it with gunicorn and nginx, drives it with wrk
 # and writes bench/results/LATEST.md. BENCH_STORIES=100000 BENCH_COMMENTS=1000000 for the big run.
-bench: install
+bench: system-packages-bench install
 	$(BIN)/python bench/run.py
 
 clean:

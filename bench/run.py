@@ -166,8 +166,7 @@ class Report:
 
 def start_servers(site: Site) -> None:
     """Everything about launching servers is here, in reliability/servers.py's Site."""
-    site.start_gunicorn(timeout=60)
-    site.start_nginx()
+    site.start(gunicorn_timeout=60)
 
 
 class RssSampler:

@@ -6,6 +6,7 @@ class NewsroomConfig(AppConfig):
     verbose_name = "Site"
 
     def ready(self) -> None:
-        from newsroom import invalidation
+        # Importing the checks registers them with Django's check framework.
+        from newsroom import checks, invalidation  # noqa: F401
 
         invalidation.connect()

@@ -116,7 +116,11 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("NEWSROOM_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("NEWSROOM_SITE_NAME", "The Harbour Gazette")
-SITE_URL = env("NEWSROOM_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Feeds, sitemaps, canonical links and e-mails use this absolute address. Unset, it is where
+# `make run` serves (its PORT); production must name its public address, and the deploy check
+# (newsroom/checks.py) refuses the loopback default.
+SITE_URL_DEFAULT = f"http://127.0.0.1:{env_int('PORT', 8000)}"
+SITE_URL = env("NEWSROOM_SITE_URL", SITE_URL_DEFAULT).rstrip("/")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -20,6 +20,7 @@ urlpatterns = [
     path("support/", views.support, name="support"),
     path("feed/", StoriesFeed(), name="feed"),
     path("robots.txt", views.robots_txt, name="robots"),
+    path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
     path("admin/", admin.site.urls),

@@ -1,6 +1,9 @@
-"""Site-wide pages: the front page, search, the support campaign, robots.txt and health."""
+"""Site-wide pages: the front page, search, the support campaign, robots.txt, the favicon and
+health."""
 
 from __future__ import annotations
+
+from functools import cache
 
 from django.conf import settings
 from django.core.paginator import Paginator
@@ -61,6 +64,22 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def support(request: HttpRequest) -> HttpResponse:
     return render(request, "newsroom/support.html", {"campaign": SupportCampaign.objects.current()})
+
+
+# Browsers (and the admin, whose templates name no icon) ask for /favicon.ico on every page;
+# the file is tiny and read once per process. In production nginx serves it from the static
+# folder with a day's caching; here the page cache makes it public like any page.
+FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
+
+
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
+
+
+@cache
+def _favicon_bytes() -> bytes:
+    return FAVICON.read_bytes()
 
 
 @require_safe

@@ -134,6 +134,8 @@ class Site:
     https_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
+    # The nginx binary; a test points it elsewhere to prove a failed start leaks nothing.
+    nginx: str = field(default_factory=lambda: shutil.which("nginx") or "/usr/sbin/nginx")
     # The demo accounts (editor, writer, moderator) sign in with this.
     demo_password: str = field(default_factory=lambda: secrets.token_urlsafe(16))
     _gunicorn: subprocess.Popen | None = field(default=None, init=False, repr=False)
@@ -398,7 +400,9 @@ http {{
         return conf
 
     def start_nginx(self, timeout: float = 15) -> None:
-        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        nginx = self.nginx
+        if not Path(nginx).exists():
+            raise ServerError(f"nginx is not installed at {nginx}: `make test` installs it.")
         conf = self._write_nginx()
         prefix = str(self.workdir / "nginx")
         error_log = self.workdir / "nginx" / "error.log"
@@ -424,9 +428,15 @@ http {{
 
     # --- Lifecycle --------------------------------------------------------------------------
 
-    def start(self) -> Site:
-        self.start_gunicorn()
-        self.start_nginx()
+    def start(self, *, gunicorn_timeout: float = 30) -> Site:
+        """gunicorn, then nginx in front. If either fails to come up, whatever did start is
+        stopped before the error propagates: a failed start leaves no server behind."""
+        try:
+            self.start_gunicorn(timeout=gunicorn_timeout)
+            self.start_nginx()
+        except BaseException:
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

@@ -103,7 +103,9 @@ def live_site(tmp_path_factory):  # type: ignore[no-untyped-def]
     url = os.environ.get("DATABASE_URL", "")
     database = fresh_database(url, "live") if url.startswith("postgres") else ""
     site = Site(tmp_path_factory.mktemp("live-site"), database_url=database)
-    site.prepare(demo=True)
-    site.start()
-    yield site
-    site.stop()
+    try:
+        site.prepare(demo=True)
+        site.start()
+        yield site
+    finally:
+        site.stop()

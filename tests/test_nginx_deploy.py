@@ -125,6 +125,17 @@ def test_static_files_are_served_by_nginx_with_a_year_of_caching(live_site: Site
     assert live_site.gunicorn_access_log().count(stylesheet) == requests_before
 
 
+def test_the_favicon_is_served_by_nginx_without_asking_gunicorn(live_site: Site) -> None:
+    requests_before = live_site.gunicorn_access_log().count("/favicon.ico")
+
+    response = fetch(live_site.nginx_url + "/favicon.ico")
+
+    assert response.status == 200
+    assert response.body.startswith(b"\x00\x00\x01\x00")  # an ICO file's header
+    assert response.headers.get_all("Cache-Control") == ["public, max-age=86400"]
+    assert live_site.gunicorn_access_log().count("/favicon.ico") == requests_before
+
+
 def test_a_body_over_the_limit_is_refused_by_nginx_before_gunicorn(live_site: Site) -> None:
     path = f"/comments/post/{live_site.story_ids()[a_story(live_site)]}/"
     posts_before = live_site.gunicorn_access_log().count(path)

@@ -13,6 +13,7 @@ PRODUCTION = {
     "NEWSROOM_DEBUG": "0",
     "NEWSROOM_SECRET_KEY": "k" * 20 + "-production-secret-for-the-deploy-check-0123456789",
     "NEWSROOM_ALLOWED_HOSTS": "news.example.org",
+    "NEWSROOM_SITE_URL": "https://news.example.org",
 }
 
 
@@ -38,6 +39,29 @@ def test_production_settings_pass_the_deployment_checks():
     result = manage("check", "--deploy", "--fail-level", "WARNING", env=PRODUCTION)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_the_deployment_check_refuses_a_site_url_left_at_its_default():
+    env = {k: v for k, v in PRODUCTION.items() if k != "NEWSROOM_SITE_URL"}
+    result = manage("check", "--deploy", env=env)
+    assert result.returncode == 1
+    assert "NEWSROOM_SITE_URL is not set" in result.stderr
+    assert "newsroom.E001" in result.stderr
+
+
+def test_the_deployment_check_warns_of_a_site_url_without_https():
+    env = {**PRODUCTION, "NEWSROOM_SITE_URL": "http://news.example.org"}
+    result = manage("check", "--deploy", "--fail-level", "WARNING", env=env)
+    assert result.returncode == 1
+    assert "newsroom.W001" in result.stderr
+
+
+def test_absolute_links_follow_the_port_make_run_serves_on():
+    code = "from django.conf import settings; print(settings.SITE_URL)"
+    result = manage(
+        "shell", "--no-imports", "-c", code, env={"NEWSROOM_DEBUG": "1", "PORT": "8101"}
+    )
+    assert result.stdout.strip() == "http://127.0.0.1:8101", result.stderr
 
 
 # Signs in through the real admin login over HTTPS with production settings and reports the
