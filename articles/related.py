@@ -7,7 +7,8 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from taggit.models import TaggedItem
 
-from articles.models import Article, union_of_ids
+from articles.models import Article
+from articles.unions import union_of_ids
 
 RELATED_LIMIT = 4
 

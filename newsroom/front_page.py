@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from articles.models import Article, Section, union_of_ids
+from articles.models import Article, Section
+from articles.unions import union_of_ids
 
 MAX_FEATURED = 5
 SECTION_BLOCK_SIZE = 4

@@ -1,0 +1,33 @@
+"""The editorial model, by topic: taxonomy (sections, authors), stories (with their bylines and
+old addresses), corrections, and provenance (sources, figures, metrics, people, quotes).
+Everything is importable from `articles.models`."""
+
+from articles.models.corrections import Correction
+from articles.models.provenance import (
+    ArticleSource,
+    Figure,
+    Metric,
+    Person,
+    Quote,
+    Source,
+    provenance_prefetches,
+)
+from articles.models.stories import Article, ArticleAuthor, ArticleQuerySet, ArticleRedirect
+from articles.models.taxonomy import Author, Section
+
+__all__ = [
+    "Article",
+    "ArticleAuthor",
+    "ArticleQuerySet",
+    "ArticleRedirect",
+    "ArticleSource",
+    "Author",
+    "Correction",
+    "Figure",
+    "Metric",
+    "Person",
+    "Quote",
+    "Section",
+    "Source",
+    "provenance_prefetches",
+]
