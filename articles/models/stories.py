@@ -25,6 +25,7 @@ from articles.sanitize import clean_body
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 from articles.models.taxonomy import Author, Section
+from articles.permissions import is_editor, may_write
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -57,7 +58,7 @@ class ArticleQuerySet(models.QuerySet):
         Writers (who may add stories but not publish) see only their own unpublished ones;
         editors see all, and so do read-only roles such as moderators.
         """
-        if user.has_perm("articles.publish_article") or not user.has_perm("articles.add_article"):
+        if is_editor(user) or not may_write(user):
             return self
         own = Q(created_by=user) | Q(byline_set__author__user=user)
         return self.filter(pk__in=self.filter(own).values("pk")).exclude(
@@ -428,7 +429,7 @@ class Article(models.Model):
         problems = sourcing_problems(self)
         if problems and not reason:
             raise UnsourcedStory(problems)
-        if problems and not (by is not None and by.has_perm("articles.publish_article")):
+        if problems and not (by is not None and is_editor(by)):
             raise PermissionDenied("Only an editor can publish despite the sourcing check.")
         now = timezone.now()
         self.published_at = at or self.published_at or now

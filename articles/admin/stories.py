@@ -1,14 +1,11 @@
-"""The editors' CMS: stories with their bylines, corrections, sources, figures and quotes;
-sections, authors and the provenance registries (sources, metrics, people)."""
+"""The editors' CMS for stories: the change form with bylines, corrections, sources, figures
+and quotes inline, the list, the workflow buttons and bulk actions."""
 
 from __future__ import annotations
-
-import datetime as dt
 
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.uploadedfile import UploadedFile
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
@@ -17,84 +14,24 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
-from taggit.admin import TagAdmin
-from taggit.forms import TagWidget
 from taggit.models import Tag
 
 from articles import images
+from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
+from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.figures import format_decimal
 from articles.models import (
     Article,
     ArticleAuthor,
-    ArticleQuerySet,
-    ArticleRedirect,
     ArticleSource,
-    Author,
     Correction,
     Figure,
-    Metric,
-    Person,
     Quote,
-    Section,
-    Source,
 )
-from articles.search import index_article, reindex_articles
+from articles.permissions import is_editor
+from articles.search import index_article
 from articles.sources import sync_sources
 from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
-
-# taggit's own admin lets anyone who may *see* tags merge them (its action and its
-# merge-tags page check no permission), which re-tags every story, published ones included.
-# Merging is changing tags: editors only (#7, found by the permissions matrix).
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class NewsroomTagAdmin(TagAdmin):
-    def get_actions(self, request: HttpRequest) -> dict:
-        actions = super().get_actions(request)
-        if not self.has_change_permission(request):
-            actions.pop("render_tag_form", None)
-        return actions
-
-    def merge_tags_view(self, request: HttpRequest) -> HttpResponse:
-        if not self.has_change_permission(request):
-            raise PermissionDenied
-        if not request.session.get("selected_tag_ids"):
-            # Reached without choosing tags first: taggit would fail on the empty choice.
-            self.message_user(request, "Choose the tags to merge first.", messages.WARNING)
-            return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
-        return super().merge_tags_view(request)
-
-
-@admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "position"]
-    list_editable = ["position"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
-    list_select_related = ["user"]
-    search_fields = ["name"]
-    prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
-
-    def save_model(self, request: HttpRequest, obj: Author, form: forms.Form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # Readers search by byline, so a renamed author's stories are re-indexed.
-            reindex_articles(Article.objects.filter(authors=obj).with_bylines())
-
-
-@admin.register(ArticleRedirect)
-class ArticleRedirectAdmin(admin.ModelAdmin):
-    list_display = ["old_path", "article", "created_at"]
-    list_select_related = ["article"]
-    search_fields = ["old_path", "article__headline"]
-    autocomplete_fields = ["article"]
 
 
 class BylineInline(admin.TabularInline):
@@ -110,23 +47,6 @@ class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
     fields = ["kind", "text", "created_at"]
-
-
-class SuggestingTagWidget(TagWidget):
-    """The comma-separated tag box, with existing tags suggested as the editor types."""
-
-    def __init__(self, suggest_url: str = "", attrs: dict | None = None) -> None:
-        super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
-        self.suggest_url = suggest_url
-
-    class Media:
-        js = ["js/tag-suggest.js"]
-
-    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
-        list_id = f"{(attrs or {}).get('id', 'id_' + name)}-suggestions"
-        attrs = {**(attrs or {}), "list": list_id, "data-suggest-url": self.suggest_url}
-        html = super().render(name, value, attrs, renderer)
-        return format_html('{}<datalist id="{}"></datalist>', html, list_id)
 
 
 class SourceLinkInline(admin.TabularInline):
@@ -160,138 +80,6 @@ class QuoteInline(admin.StackedInline):
 
 
 # The query parameter of a "record this figure" link: the figure's span in the body text.
-RECORD_FIGURE = "record_figure"
-
-
-class ArticleAdminForm(forms.ModelForm):
-    # The version the editor loaded; a save against a newer version is refused instead of
-    # silently overwriting a colleague's work.
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    # A plain file field: Django's ImageField would let Pillow try every format it knows on
-    # the upload before our own checks run (and answer a bomb with a vague message).
-    lead_image = forms.FileField(
-        required=False,
-        widget=admin.widgets.AdminFileWidget,
-        help_text=Article._meta.get_field("lead_image").help_text,
-    )
-    # Read only by the "Save and publish" button, and only from editors (Article.publish()).
-    publish_anyway_reason = forms.CharField(
-        label="Publish anyway because",
-        required=False,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only if the sourcing check above lists problems and the story must go live "
-        "now: say why. The reason, your name and the time are kept in the story's history. "
-        "Used only with “Save and publish”.",
-    )
-
-    class Meta:
-        model = Article
-        fields = [
-            "headline",
-            "slug",
-            "standfirst",
-            "body",
-            "section",
-            "tags",
-            "lead_image",
-            "lead_image_alt",
-            "lead_image_caption",
-            "lead_image_credit",
-            "published_at",
-            "comment_mode",
-            "comments_close_at",
-            "featured_position",
-        ]
-
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(*args, **kwargs)
-        if "tags" in self.fields:
-            self.fields["tags"].widget = SuggestingTagWidget(
-                suggest_url=reverse("admin:articles_article_tag_suggestions")
-            )
-        if self.instance.pk and "loaded_version" in self.fields:
-            self.fields["loaded_version"].initial = self.instance.version
-
-    def clean_lead_image(self):  # type: ignore[no-untyped-def]
-        upload = self.cleaned_data.get("lead_image")
-        if isinstance(upload, UploadedFile):
-            return images.clean_upload(upload)
-        return upload
-
-    def clean(self) -> dict:
-        cleaned = super().clean()
-        if self.instance.pk and "loaded_version" in self.fields:
-            self._refuse_stale_save(cleaned.get("loaded_version"))
-        return cleaned
-
-    def _refuse_stale_save(self, loaded: int | None) -> None:
-        # The admin runs this inside its transaction; locking the row (PostgreSQL) or holding
-        # SQLite's write lock (IMMEDIATE) means no save can slip in between check and write.
-        current = (
-            Article.objects.select_for_update()
-            .filter(pk=self.instance.pk)
-            .values_list("version", flat=True)
-            .first()
-        )
-        if loaded is None or current is None or loaded == current:
-            return
-        last = self.instance.history.select_related("history_user").first()
-        who = (
-            (last.history_user.get_full_name() or last.history_user.get_username())
-            if (last and last.history_user)
-            else "someone else"
-        )
-        when = date_filter(timezone.localtime(last.history_date), "j M Y, H:i") if last else ""
-        raise ValidationError(
-            f"This story was changed by {who} at {when} after you opened it. Your changes were "
-            "not saved: reload the page to see the latest version, then make your edits again.",
-            code="stale",
-        )
-
-
-class ArticleStateFilter(admin.SimpleListFilter):
-    title = "on the site"
-    parameter_name = "live"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("live", "Live now"), ("scheduled", "Scheduled"), ("unpublished", "Not published")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() == "live":
-            return queryset.published()
-        if self.value() == "scheduled":
-            return queryset.scheduled()
-        if self.value() == "unpublished":
-            return queryset.exclude(status=Article.Status.PUBLISHED)
-        return queryset
-
-
-class DrillDownQuerySet(ArticleQuerySet):
-    """The story list's queryset, with a cheap year and month drill-down.
-
-    The admin's date drill-down asks for the distinct years (then months) of `published_at`,
-    which SQLite computes by calling a Python function on every story: 450 ms at 100,000
-    stories (issue #6). The story's local publication month is already a column, derived from
-    the same local time, so the distinct months come from its index and the years from them.
-    """
-
-    def datetimes(  # type: ignore[override]
-        self, field_name: str, kind: str, order: str = "ASC", tzinfo: object = None
-    ) -> list[dt.datetime] | QuerySet:
-        if field_name != "published_at" or kind not in {"year", "month"} or tzinfo is not None:
-            return super().datetimes(field_name, kind, order, tzinfo)
-        months = (
-            self.filter(publication_month__isnull=False)
-            .order_by()
-            .values_list("publication_month", flat=True)
-            .distinct()
-        )
-        starts = {month.replace(month=1) if kind == "year" else month for month in months}
-        zone = timezone.get_current_timezone()
-        return [
-            dt.datetime(start.year, start.month, 1, tzinfo=zone)
-            for start in sorted(starts, reverse=order == "DESC")
-        ]
 
 
 @admin.register(Article)
@@ -376,10 +164,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return response
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        qs = super().get_queryset(request).for_staff(request.user)
-        qs = qs.prefetch_related("byline_set__author")
-        qs.__class__ = DrillDownQuerySet
-        return qs
+        # ModelAdmin.get_queryset, on the list's own queryset class (for its drill-down).
+        qs = DrillDownQuerySet(self.model).for_staff(request.user)
+        if ordering := self.get_ordering(request):
+            qs = qs.order_by(*ordering)
+        return qs.prefetch_related("byline_set__author")
 
     @admin.display(description="Status")
     def state(self, obj: Article) -> str:
@@ -453,7 +242,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # --- Permissions ----------------------------------------------------------------------
 
     def has_publish_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("articles.publish_article")
+        return is_editor(request.user)
 
     def has_view_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Object-aware, like change: django-simple-history opens a story's history and its
@@ -663,112 +452,3 @@ class ArticleAdmin(SimpleHistoryAdmin):
         for article in stories:
             article.return_to_draft(by=request.user)
         self.message_user(request, f"Returned {len(stories)} to draft.")
-
-
-# --- Provenance registries --------------------------------------------------------------------
-
-
-class EditorsOnlyMixin:
-    """Lists anyone with view permission may read, but only editors change from here.
-
-    Writers edit figures and quotes inline on their own stories; from these lists they could
-    reach other people's published stories.
-    """
-
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_add_permission(request, *args) and _is_editor(request)
-
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_change_permission(request, obj) and _is_editor(request)
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_delete_permission(request, obj) and _is_editor(request)
-
-
-def _is_editor(request: HttpRequest) -> bool:
-    return request.user.has_perm("articles.publish_article")
-
-
-class CitedByInline(admin.TabularInline):
-    model = ArticleSource
-    extra = 0
-    fields = ["article", "origin"]
-    readonly_fields = ["article", "origin"]
-    can_delete = False
-    verbose_name_plural = "cited by"
-
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-
-@admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
-    list_display = ["title", "publisher", "kind", "url", "accessed_on"]
-    list_filter = ["kind", "publisher"]
-    search_fields = ["title", "publisher", "url"]
-    date_hierarchy = "accessed_on"
-    inlines = [CitedByInline]
-    # An address typed without a scheme means HTTPS, as browsers now assume.
-    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
-    fields = [
-        "title",
-        "publisher",
-        "kind",
-        "url",
-        "archive_url",
-        "published_on",
-        "accessed_on",
-        "notes",
-    ]
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        # Cited sources are protected by the database too; this keeps the button honest.
-        return super().has_delete_permission(request, obj) and _is_editor(request)
-
-
-@admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
-    list_display = ["name", "unit", "slug"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-
-
-@admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
-    list_display = ["name", "description", "slug"]
-    search_fields = ["name", "description"]
-    prepopulated_fields = {"slug": ["name"]}
-
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_delete_permission(request, obj) and _is_editor(request)
-
-
-class SourcedFilter(admin.SimpleListFilter):
-    title = "sourced"
-    parameter_name = "sourced"
-
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
-        return [("no", "Unsourced"), ("yes", "Sourced")]
-
-    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
-        if self.value() in {"yes", "no"}:
-            return queryset.filter(source__isnull=self.value() == "no")
-        return queryset
-
-
-@admin.register(Figure)
-class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
-    list_display = ["text", "unit", "counts", "as_of", "article", "source", "metric"]
-    list_select_related = ["article", "source", "metric"]
-    list_filter = [SourcedFilter, "metric"]
-    search_fields = ["text", "counts", "article__headline"]
-    autocomplete_fields = ["article", "source", "metric"]
-
-
-@admin.register(Quote)
-class QuoteAdmin(EditorsOnlyMixin, admin.ModelAdmin):
-    list_display = ["__str__", "role", "article", "source"]
-    list_select_related = ["person", "article", "source"]
-    list_filter = [SourcedFilter]
-    search_fields = ["text", "person__name", "article__headline"]
-    autocomplete_fields = ["article", "person", "source"]

@@ -1,0 +1,122 @@
+"""The provenance registries: sources, metrics, people, and lists of figures and quotes."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.db import models
+from django.db.models import QuerySet
+from django.http import HttpRequest
+
+from articles.models import (
+    ArticleSource,
+    Figure,
+    Metric,
+    Person,
+    Quote,
+    Source,
+)
+from articles.permissions import is_editor
+
+# --- Provenance registries --------------------------------------------------------------------
+
+
+class EditorsOnlyMixin:
+    """Lists anyone with view permission may read, but only editors change from here.
+
+    Writers edit figures and quotes inline on their own stories; from these lists they could
+    reach other people's published stories.
+    """
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_add_permission(request, *args) and is_editor(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_change_permission(request, obj) and is_editor(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+
+class CitedByInline(admin.TabularInline):
+    model = ArticleSource
+    extra = 0
+    fields = ["article", "origin"]
+    readonly_fields = ["article", "origin"]
+    can_delete = False
+    verbose_name_plural = "cited by"
+
+    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(Source)
+class SourceAdmin(admin.ModelAdmin):
+    list_display = ["title", "publisher", "kind", "url", "accessed_on"]
+    list_filter = ["kind", "publisher"]
+    search_fields = ["title", "publisher", "url"]
+    date_hierarchy = "accessed_on"
+    inlines = [CitedByInline]
+    # An address typed without a scheme means HTTPS, as browsers now assume.
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    fields = [
+        "title",
+        "publisher",
+        "kind",
+        "url",
+        "archive_url",
+        "published_on",
+        "accessed_on",
+        "notes",
+    ]
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        # Cited sources are protected by the database too; this keeps the button honest.
+        return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+
+@admin.register(Metric)
+class MetricAdmin(admin.ModelAdmin):
+    list_display = ["name", "unit", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Person)
+class PersonAdmin(admin.ModelAdmin):
+    list_display = ["name", "description", "slug"]
+    search_fields = ["name", "description"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return super().has_delete_permission(request, obj) and is_editor(request.user)
+
+
+class SourcedFilter(admin.SimpleListFilter):
+    title = "sourced"
+    parameter_name = "sourced"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("no", "Unsourced"), ("yes", "Sourced")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() in {"yes", "no"}:
+            return queryset.filter(source__isnull=self.value() == "no")
+        return queryset
+
+
+@admin.register(Figure)
+class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+    list_display = ["text", "unit", "counts", "as_of", "article", "source", "metric"]
+    list_select_related = ["article", "source", "metric"]
+    list_filter = [SourcedFilter, "metric"]
+    search_fields = ["text", "counts", "article__headline"]
+    autocomplete_fields = ["article", "source", "metric"]
+
+
+@admin.register(Quote)
+class QuoteAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+    list_display = ["__str__", "role", "article", "source"]
+    list_select_related = ["person", "article", "source"]
+    list_filter = [SourcedFilter]
+    search_fields = ["text", "person__name", "article__headline"]
+    autocomplete_fields = ["article", "person", "source"]

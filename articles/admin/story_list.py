@@ -1,0 +1,60 @@
+"""The story list's filter by state and its cheap year/month drill-down."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib import admin
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+
+from articles.models import (
+    Article,
+    ArticleQuerySet,
+)
+
+
+class ArticleStateFilter(admin.SimpleListFilter):
+    title = "on the site"
+    parameter_name = "live"
+
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+        return [("live", "Live now"), ("scheduled", "Scheduled"), ("unpublished", "Not published")]
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
+        if self.value() == "live":
+            return queryset.published()
+        if self.value() == "scheduled":
+            return queryset.scheduled()
+        if self.value() == "unpublished":
+            return queryset.exclude(status=Article.Status.PUBLISHED)
+        return queryset
+
+
+class DrillDownQuerySet(ArticleQuerySet):
+    """The story list's queryset, with a cheap year and month drill-down.
+
+    The admin's date drill-down asks for the distinct years (then months) of `published_at`,
+    which SQLite computes by calling a Python function on every story: 450 ms at 100,000
+    stories (issue #6). The story's local publication month is already a column, derived from
+    the same local time, so the distinct months come from its index and the years from them.
+    """
+
+    def datetimes(  # type: ignore[override]
+        self, field_name: str, kind: str, order: str = "ASC", tzinfo: object = None
+    ) -> list[dt.datetime] | QuerySet:
+        if field_name != "published_at" or kind not in {"year", "month"} or tzinfo is not None:
+            return super().datetimes(field_name, kind, order, tzinfo)
+        months = (
+            self.filter(publication_month__isnull=False)
+            .order_by()
+            .values_list("publication_month", flat=True)
+            .distinct()
+        )
+        starts = {month.replace(month=1) if kind == "year" else month for month in months}
+        zone = timezone.get_current_timezone()
+        return [
+            dt.datetime(start.year, start.month, 1, tzinfo=zone)
+            for start in sorted(starts, reverse=order == "DESC")
+        ]

@@ -1,0 +1,73 @@
+"""Tags, sections, authors and old story addresses in the admin."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.urls import reverse
+from taggit.admin import TagAdmin
+from taggit.models import Tag
+
+from articles.models import (
+    Article,
+    ArticleRedirect,
+    Author,
+    Section,
+)
+from articles.search import reindex_articles
+
+# taggit's own admin lets anyone who may *see* tags merge them (its action and its
+# merge-tags page check no permission), which re-tags every story, published ones included.
+# Merging is changing tags: editors only (#7, found by the permissions matrix).
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class NewsroomTagAdmin(TagAdmin):
+    def get_actions(self, request: HttpRequest) -> dict:
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("render_tag_form", None)
+        return actions
+
+    def merge_tags_view(self, request: HttpRequest) -> HttpResponse:
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        if not request.session.get("selected_tag_ids"):
+            # Reached without choosing tags first: taggit would fail on the empty choice.
+            self.message_user(request, "Choose the tags to merge first.", messages.WARNING)
+            return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
+        return super().merge_tags_view(request)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "position"]
+    list_editable = ["position"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user"]
+    list_select_related = ["user"]
+    search_fields = ["name"]
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: Author, form: forms.Form, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "name" in form.changed_data:
+            # Readers search by byline, so a renamed author's stories are re-indexed.
+            reindex_articles(Article.objects.filter(authors=obj).with_bylines())
+
+
+@admin.register(ArticleRedirect)
+class ArticleRedirectAdmin(admin.ModelAdmin):
+    list_display = ["old_path", "article", "created_at"]
+    list_select_related = ["article"]
+    search_fields = ["old_path", "article__headline"]
+    autocomplete_fields = ["article"]

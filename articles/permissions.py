@@ -1,0 +1,21 @@
+"""The role checks the editorial code asks, each defined once.
+
+The groups and what they hold are the roles table (newsroom/roles.py); code asks about
+permissions, never group names, so an outlet can rename or add groups.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+PUBLISH = "articles.publish_article"
+
+
+def is_editor(user: Any) -> bool:
+    """An editor is whoever may publish: they may edit any story and change shared records."""
+    return bool(user.has_perm(PUBLISH))
+
+
+def may_write(user: Any) -> bool:
+    """Writers (and editors) may add stories; read-only roles such as moderators may not."""
+    return bool(user.has_perm("articles.add_article"))
