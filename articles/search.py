@@ -5,10 +5,10 @@ index; both are created by migration 0003 and hold one row per story, drafts inc
 because a scheduled story goes live without anyone saving it. What a reader may find is
 still decided by `Article.objects.published()`, which both queries embed.
 
-The index is derived data, like the reading time: `index_article()` rewrites a story's row
-and is called where stories, their tags or their bylines are saved (`Article.save`, the
-admin after its inlines, author renames, the demo loader). `manage.py reindex_search`
-rebuilds everything.
+The index is derived data, kept by the signal receivers in articles/derived.py: saving a
+story, its tags or bylines, or renaming a tag, author or section rewrites the rows it touches.
+`manage.py reindex_search` rebuilds everything. The "tags" column holds a story's topics:
+its section's name and its tags.
 
 Readers' queries never reach either engine's query syntax: `search_terms()` keeps only the
 words, so quotes, `NEAR(`, `*`, `-` and `:` are plain punctuation here and cannot cause an
@@ -26,7 +26,7 @@ from typing import overload
 from django.db import connection
 from django.utils.html import strip_tags
 
-from articles.models import Article, ArticleAuthor
+from articles.models import Article
 
 TABLE = "article_search"
 # A query longer than this is not a search a person typed; the rest is ignored.
@@ -117,23 +117,14 @@ class SearchResults(Sequence[Article]):
         return [found[pk] for pk in ids if pk in found]
 
 
-def index_article(article: Article) -> None:
-    """Write (or rewrite) the story's row in the search index."""
-    tags = " ".join(sorted(article.tags.names()))
-    authors = " ".join(
-        ArticleAuthor.objects.filter(article=article)
-        .order_by("position", "pk")
-        .values_list("author__name", flat=True)
-    )
-    write_documents([document_for(article, tags=tags, authors=authors)])
-
-
 def reindex_articles(articles: Iterable[Article]) -> int:
-    """Rewrite the rows of many stories in a fixed number of queries; returns how many."""
+    """Rewrite the rows of many stories in a fixed number of queries; returns how many.
+
+    The stories should come `with_bylines()` (section, bylines and tags prefetched)."""
     documents = [
         document_for(
             article,
-            tags=" ".join(sorted(tag.name for tag in article.tags.all())),
+            topics=" ".join([article.section.name, *sorted(t.name for t in article.tags.all())]),
             authors=" ".join(author.name for author in article.bylines),
         )
         for article in articles
@@ -142,13 +133,23 @@ def reindex_articles(articles: Iterable[Article]) -> int:
     return len(documents)
 
 
-def document_for(article: Article, *, tags: str, authors: str) -> SearchDocument:
+def remove_documents(ids: Iterable[int]) -> None:
+    """Forget deleted stories (a search never shows them anyway: it joins live stories)."""
+    column = "rowid" if connection.vendor == "sqlite" else "article_id"
+    with connection.cursor() as cursor:
+        cursor.executemany(
+            f"DELETE FROM {TABLE} WHERE {column} = %s",  # noqa: S608  # nosec B608
+            [(pk,) for pk in ids],
+        )
+
+
+def document_for(article: Article, *, topics: str, authors: str) -> SearchDocument:
     return SearchDocument(
         article_id=article.pk,
         headline=article.headline,
         standfirst=article.standfirst,
         body=strip_tags(article.body or ""),
-        tags=tags,
+        tags=topics,
         authors=authors,
     )
 

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from django.core.exceptions import ValidationError
 
 from articles.figures import FoundFigure, find_figures_in_html, text_from_html
-from articles.sources import links_in
+from articles.links import links_in
 
 if TYPE_CHECKING:
     from articles.models import Article, Figure

@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
-from articles.models import ArticleSource, Source
-from articles.sources import external_links, links_in, normalize_url, sync_sources
+from articles.links import external_links, links_in, normalize_url
+from articles.models import Article, ArticleSource, Source
+from articles.sources import sync_sources
 from tests.factories import ArticleFactory, SourceFactory
 
 # --- normalize_url --------------------------------------------------------------------------------
@@ -120,9 +121,8 @@ def _body(*urls: str) -> str:
 
 def test_a_new_link_creates_a_source_titled_with_the_link_text() -> None:
     article = ArticleFactory(body=_body("https://trust.example/seal-survey"))
-    result = sync_sources(article)
     (source,) = article.sources.all()
-    assert result.created == [source]
+    assert article.source_sync.created == [source]
     assert source.title == "document 0"
     assert source.publisher == "trust.example"
     assert source.url == "https://trust.example/seal-survey"
@@ -133,48 +133,54 @@ def test_a_new_link_creates_a_source_titled_with_the_link_text() -> None:
 def test_a_link_to_a_known_source_reuses_it_whatever_the_spelling() -> None:
     known = SourceFactory(url="https://trust.example/seal-survey")
     article = ArticleFactory(body=_body("HTTPS://Trust.example/seal-survey/?utm_medium=email"))
-    result = sync_sources(article)
     assert list(article.sources.all()) == [known]
-    assert result.created == []
+    assert article.source_sync.created == []
     assert Source.objects.count() == 1
 
 
 def test_a_removed_link_removes_its_source_from_the_story_but_not_the_registry() -> None:
     article = ArticleFactory(body=_body("https://a.example/1", "https://b.example/2"))
-    sync_sources(article)
     article.body = _body("https://b.example/2")
     article.save()
-    result = sync_sources(article)
     assert [s.url for s in article.sources.all()] == ["https://b.example/2"]
-    assert [s.url for s in result.removed] == ["https://a.example/1"]
+    assert [s.url for s in article.source_sync.removed] == ["https://a.example/1"]
     assert Source.objects.filter(url="https://a.example/1").exists()
+
+
+def test_a_save_through_the_orm_keeps_the_sources_without_any_call() -> None:
+    # No call to sync_sources anywhere: the shell, a script or an importer saving a story
+    # gets its sources kept by the same receiver as the admin.
+    article = ArticleFactory(body="<p>Nothing linked yet.</p>")
+    assert list(article.sources.all()) == []
+    fresh = Article.objects.get(pk=article.pk)
+    fresh.body = _body("https://c.example/3")
+    fresh.save()
+    assert [s.url for s in article.sources.all()] == ["https://c.example/3"]
 
 
 def test_sources_added_by_hand_stay_when_the_body_changes() -> None:
     interview = SourceFactory(url="", title="Interview with the harbour master")
     article = ArticleFactory(body=_body("https://a.example/1"))
     ArticleSource.objects.create(article=article, source=interview)
-    sync_sources(article)
     article.body = "<p>No links now.</p>"
     article.save()
-    sync_sources(article)
     assert list(article.sources.all()) == [interview]
 
 
 def test_a_hand_added_source_that_is_also_linked_stays_hand_added() -> None:
     report = SourceFactory(url="https://a.example/1")
-    article = ArticleFactory(body=_body("https://a.example/1"))
+    article = ArticleFactory(body="<p>Not linked yet.</p>")
     ArticleSource.objects.create(article=article, source=report)
-    sync_sources(article)
+    article.body = _body("https://a.example/1")
+    article.save()
     article.body = ""
     article.save()
-    sync_sources(article)
     assert list(article.sources.all()) == [report]
+    assert article.source_links.get().origin == ArticleSource.Origin.HAND
 
 
 def test_syncing_twice_changes_nothing() -> None:
     article = ArticleFactory(body=_body("https://a.example/1", "https://a.example/1#again"))
-    sync_sources(article)
     result = sync_sources(article)
     assert result.added == result.removed == result.created == []
     assert article.source_links.count() == 1
@@ -190,3 +196,22 @@ def test_editors_saving_in_the_admin_sync_the_links(editor_client) -> None:  # t
     response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
     assert response.status_code == 302, response.content[:2000]
     assert [s.url for s in article.sources.all()] == ["https://port-ellery-council.example/minutes"]
+
+
+def test_a_source_linked_in_the_body_and_added_by_hand_in_one_save_is_kept_by_hand(
+    editor_client,
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_provenance_admin import add_rows, change_form_data
+
+    report = SourceFactory(url="https://port-ellery-council.example/minutes")
+    article = ArticleFactory()
+    data = change_form_data(
+        editor_client, article, body=_body("https://port-ellery-council.example/minutes")
+    )
+    add_rows(data, "source_links", [{"source": report.pk}])
+
+    response = editor_client.post(f"/admin/articles/article/{article.pk}/change/", data)
+
+    assert response.status_code == 302, response.content[:2000]
+    link = article.source_links.get()
+    assert (link.source, link.origin) == (report, ArticleSource.Origin.HAND)

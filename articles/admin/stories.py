@@ -8,6 +8,7 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
+from django.forms.models import BaseInlineFormSet
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import date as date_filter
 from django.urls import path, reverse
@@ -29,8 +30,6 @@ from articles.models import (
     Quote,
 )
 from articles.permissions import is_editor
-from articles.search import index_article
-from articles.sources import sync_sources
 from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
 
 
@@ -49,8 +48,23 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "text", "created_at"]
 
 
+class SourceLinkFormSet(BaseInlineFormSet):
+    def save_new(self, form: forms.ModelForm, commit: bool = True) -> ArticleSource:
+        # Saving the story registered its body links already (articles/derived.py); a source
+        # the editor also added by hand is that same citation, kept from now on by hand.
+        link = ArticleSource.objects.filter(
+            article=self.instance, source=form.cleaned_data["source"]
+        ).first()
+        if link is None:
+            return super().save_new(form, commit)
+        link.origin = ArticleSource.Origin.HAND
+        link.save(update_fields=["origin"])
+        return link
+
+
 class SourceLinkInline(admin.TabularInline):
     model = ArticleSource
+    formset = SourceLinkFormSet
     extra = 0
     autocomplete_fields = ["source"]
     fields = ["source", "origin"]
@@ -325,14 +339,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def save_related(self, request: HttpRequest, form: forms.Form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
         super().save_related(request, form, formsets, change)
         article = form.instance
-        # Tags and bylines are saved after the story itself, so the index is refreshed here.
-        index_article(article)
         author = getattr(request.user, "author", None)
         if not change and author and not article.byline_set.exists():
             # A writer's own story carries their byline unless they credited someone else.
             ArticleAuthor.objects.create(article=article, author=author)
-        # The inlines are saved, so the sources added by hand are in place to be kept.
-        sync_sources(article)
         self._apply_workflow_button(request, article)
 
     def _apply_workflow_button(self, request: HttpRequest, article: Article) -> None:

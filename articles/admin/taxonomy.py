@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -11,12 +10,10 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from articles.models import (
-    Article,
     ArticleRedirect,
     Author,
     Section,
 )
-from articles.search import reindex_articles
 
 # taggit's own admin lets anyone who may *see* tags merge them (its action and its
 # merge-tags page check no permission), which re-tags every story, published ones included.
@@ -57,12 +54,6 @@ class AuthorAdmin(admin.ModelAdmin):
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
-
-    def save_model(self, request: HttpRequest, obj: Author, form: forms.Form, change: bool) -> None:
-        super().save_model(request, obj, form, change)
-        if change and "name" in form.changed_data:
-            # Readers search by byline, so a renamed author's stories are re-indexed.
-            reindex_articles(Article.objects.filter(authors=obj).with_bylines())
 
 
 @admin.register(ArticleRedirect)

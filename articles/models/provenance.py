@@ -15,6 +15,7 @@ from django.utils.text import Truncator
 if TYPE_CHECKING:
     pass
 
+from articles.links import normalize_url
 from articles.models.stories import Article
 
 
@@ -100,8 +101,6 @@ class Source(models.Model):
         self._derive()
 
     def _derive(self) -> None:
-        from articles.sources import normalize_url
-
         try:
             self.normalized_url = normalize_url(self.url) if self.url else ""
         except ValueError:

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 from articles.models.taxonomy import Author, Section
 from articles.permissions import is_editor, may_write
+from articles.sourcing import UnsourcedStory, sourcing_problems
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -296,11 +297,6 @@ class Article(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_old_address()
-            # The search index is derived text too. Tags and bylines saved after this point are
-            # indexed by the admin's save_related, author renames and `reindex_search`.
-            from articles.search import index_article
-
-            index_article(self)
 
     def get_absolute_url(self) -> str:
         if self.is_public_address():
@@ -423,8 +419,6 @@ class Article(models.Model):
         problems the story stays where it is unless someone allowed to publish gives a written
         `override_reason`, which is stored with who and when and written to the history.
         """
-        from articles.sourcing import UnsourcedStory, sourcing_problems
-
         reason = override_reason.strip()
         problems = sourcing_problems(self)
         if problems and not reason:

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from articles import demo, images
 from articles.figures import find_figures_in_html
+from articles.links import normalize_url
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -31,7 +32,7 @@ from articles.models import (
     Section,
     Source,
 )
-from articles.sources import normalize_url, sync_sources
+from articles.sources import sync_sources
 from newsroom.models import SupportCampaign
 from newsroom.roles import EDITORS, MODERATORS, WRITERS
 
