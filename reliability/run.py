@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from loopback.servers import Site, fresh_database
 from reliability import isolation, load, scanners, uploads
-from reliability.servers import Site, fresh_database
 
 
 @dataclass(frozen=True)

@@ -19,8 +19,8 @@ from pathlib import Path
 
 from PIL import ExifTags, Image
 
-from reliability.clients import Browser, form_fields
-from reliability.servers import Site
+from loopback.clients import Browser, form_fields
+from loopback.servers import Site
 
 MEGABYTE = 1024 * 1024
 
