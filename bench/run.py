@@ -8,7 +8,7 @@ ratios compare like with like on whatever else the machine is doing:
 * every reader page from the page cache (hit) and with a query string of its own per request
   (a forced miss: the whole page is rendered; the comment thread fragment stays warm, as after
   another story was published);
-* a trivial view through the same middleware (the bench-only URLconf, NEWSROOM_BENCH_VIEWS=1);
+* a trivial view through the same middleware (loopback/urls.py, NEWSROOM_TEST_ROUTES=1);
 * an anonymous story through nginx, and the same bytes as a static file from nginx;
 * single-request medians without any page cache for the front page, stories, archives,
   search and the admin story list (signed in);
@@ -356,7 +356,7 @@ def main() -> None:
         report.database = "PostgreSQL"
     workdir = Path(settings.workdir or tempfile.mkdtemp(prefix="newsroom-bench-"))
     site = Site(
-        workdir, database_url=settings.database_url, extra_env={"NEWSROOM_BENCH_VIEWS": "1"}
+        workdir, database_url=settings.database_url, extra_env={"NEWSROOM_TEST_ROUTES": "1"}
     )
     try:
         info = prepare(site, settings, report)

@@ -1,6 +1,6 @@
 """Vulnerability scanners against the site behind nginx (issue #7, item 10): wapiti over the
 whole site and sqlmap on search and the comment form, each proven to work by also finding the
-planted pages of reliability/vulnerable.py.
+planted pages of loopback/views.py.
 
 The scanners live in their own virtualenv (`make scanners`: .venv-scanners, pinned in
 reliability/scanners-requirements.txt) so they do not weigh on the dev extra. They must run
