@@ -2,7 +2,8 @@
 
 `servers` starts Newsroom as production runs it (gunicorn behind the shipped nginx file) and
 `clients` plays readers and editors against it. `urls` and `views` are the test-only routes
-such a site may be started with (NEWSROOM_TEST_ROUTES=1). None of it is installed with the site
+such a site may be started with (NEWSROOM_TEST_ROUTES=1), and `photos` the camera photo
+whose EXIF every upload must lose. None of it is installed with the site
 (pyproject.toml ships only newsroom, articles and comments), and production code never imports
 it.
 """
