@@ -2,13 +2,13 @@
 
 Seeds a synthetic site (`manage.py seed_bench`), serves it as production does — gunicorn from
 gunicorn.conf.py with NEWSROOM_DEBUG=0 and 2 workers, nginx from deploy/nginx-newsroom.conf —
-through reliability/servers.py's `Site`, and drives each page with wrk, all in one run so the
+through loopback/servers.py's `Site`, and drives each page with wrk, all in one run so the
 ratios compare like with like on whatever else the machine is doing:
 
 * every reader page from the page cache (hit) and with a query string of its own per request
   (a forced miss: the whole page is rendered; the comment thread fragment stays warm, as after
   another story was published);
-* a trivial view through the same middleware (the bench-only URLconf, NEWSROOM_BENCH_VIEWS=1);
+* a trivial view through the same middleware (loopback/urls.py, NEWSROOM_TEST_ROUTES=1);
 * an anonymous story through nginx, and the same bytes as a static file from nginx;
 * single-request medians without any page cache for the front page, stories, archives,
   search and the admin story list (signed in);
@@ -41,7 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from reliability.servers import Site, fetch  # noqa: E402
+from loopback.servers import Site, fetch  # noqa: E402
 
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "LATEST.md"))
 LUA = ROOT / "bench" / "wrk_report.lua"
@@ -165,7 +165,7 @@ class Report:
 
 
 def start_servers(site: Site) -> None:
-    """Everything about launching servers is here, in reliability/servers.py's Site."""
+    """Everything about launching servers is here, in loopback/servers.py's Site."""
     site.start(gunicorn_timeout=60)
 
 
@@ -356,7 +356,7 @@ def main() -> None:
         report.database = "PostgreSQL"
     workdir = Path(settings.workdir or tempfile.mkdtemp(prefix="newsroom-bench-"))
     site = Site(
-        workdir, database_url=settings.database_url, extra_env={"NEWSROOM_BENCH_VIEWS": "1"}
+        workdir, database_url=settings.database_url, extra_env={"NEWSROOM_TEST_ROUTES": "1"}
     )
     try:
         info = prepare(site, settings, report)
@@ -445,7 +445,7 @@ def render(report: Report) -> str:
         ),
         "- Servers: gunicorn from gunicorn.conf.py (NEWSROOM_DEBUG=0, 2 workers × 4 threads, "
         "file-based page cache), nginx from deploy/nginx-newsroom.conf over TLS "
-        "(reliability/servers.py).",
+        "(loopback/servers.py).",
         f"- Load: wrk, 2 threads, {s.connections} connections, {s.duration} s per line, on the "
         "same machine as the servers.",
         "",

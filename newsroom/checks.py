@@ -32,3 +32,22 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
             )
         ]
     return []
+
+
+@register(Tags.security, deploy=True)
+def check_test_routes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+    """NEWSROOM_TEST_ROUTES routes the battery's deliberately vulnerable pages (an XSS and an
+    SQL injection). The battery and the benchmark serve them with production settings on
+    loopback, and never run the deployment checks, so a site whose deployment is checked must
+    not have them."""
+    if settings.NEWSROOM_TEST_ROUTES and not settings.DEBUG:
+        return [
+            Error(
+                "NEWSROOM_TEST_ROUTES is on, which serves the test-only pages of loopback/urls.py "
+                "(among them deliberately vulnerable ones).",
+                hint="Unset NEWSROOM_TEST_ROUTES; it is for sites started on loopback by the "
+                "tests, the benchmark and the battery.",
+                id="newsroom.E002",
+            )
+        ]
+    return []

@@ -159,9 +159,11 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
 ]
 
-# The load benchmark (`make bench`) adds a trivial view as its baseline; never set in production.
-NEWSROOM_BENCH_VIEWS = env_bool("NEWSROOM_BENCH_VIEWS", False)
-ROOT_URLCONF = "newsroom.bench_urls" if NEWSROOM_BENCH_VIEWS else "newsroom.urls"
+# Test-only routes for sites started on loopback (loopback/urls.py): the benchmark's trivial
+# view and the battery's planted vulnerable pages, for its scanners to find. Never in
+# production: `check --deploy` refuses it (newsroom.E002), and loopback/ is not installed.
+NEWSROOM_TEST_ROUTES = env_bool("NEWSROOM_TEST_ROUTES", False)
+ROOT_URLCONF = "loopback.urls" if NEWSROOM_TEST_ROUTES else "newsroom.urls"
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 TEMPLATES = [
@@ -373,8 +375,3 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
 # come to the site, where corrections and sources sit next to the story).
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)
-
-# Test-only: mounts reliability/vulnerable.py (a reflected-XSS and an SQL-injectable page) at
-# /__battery__/ so the battery's scanners can prove they find what they should. Never in
-# production.
-NEWSROOM_TEST_VULNERABLE_ENDPOINT = env_bool("NEWSROOM_TEST_VULNERABLE_ENDPOINT", False)

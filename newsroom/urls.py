@@ -33,10 +33,3 @@ if settings.DEBUG:
     from django.conf.urls.static import static
 
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-if settings.NEWSROOM_TEST_VULNERABLE_ENDPOINT:
-    # The battery's planted vulnerabilities, for proving its scanners work (issue #7, item 10);
-    # never set in production, and a test proves they are absent by default.
-    from reliability import vulnerable
-
-    urlpatterns += [path("__battery__/", include(vulnerable.urlpatterns))]

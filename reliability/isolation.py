@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from urllib.parse import urljoin, urlsplit
 
-from reliability.clients import Browser
-from reliability.servers import Site
+from loopback.clients import Browser
+from loopback.servers import Site
 
 # Pages a crawl from the front page may not reach; all are public and cacheable or not.
 EXTRA_PATHS = [

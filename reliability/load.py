@@ -21,8 +21,8 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reliability.clients import Browser, Commenter, PostResult
-from reliability.servers import HOST, Site, fetch, insecure_tls_context
+from loopback.clients import Browser, Commenter, PostResult
+from loopback.servers import HOST, Site, fetch, insecure_tls_context
 
 LOCKED = "database is locked"
 

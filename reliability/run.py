@@ -21,8 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from loopback.servers import Site, fresh_database
 from reliability import isolation, load, scanners, uploads
-from reliability.servers import Site, fresh_database
 
 
 @dataclass(frozen=True)
@@ -200,7 +200,7 @@ def cache_isolation(battery: Battery, site: Site) -> None:
 def scans(battery: Battery, workdir: Path, database_url: str) -> None:
     """Item 10 on a site of its own, with the planted vulnerable pages mounted."""
     database = fresh_database(database_url, "scan") if database_url else ""
-    env = {"NEWSROOM_TEST_VULNERABLE_ENDPOINT": "1"}
+    env = {"NEWSROOM_TEST_ROUTES": "1"}
     with Site(workdir / "scan", database_url=database, extra_env=env) as site:
         site.prepare(demo=True)
         load.allow_load(site)

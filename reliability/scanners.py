@@ -1,6 +1,6 @@
 """Vulnerability scanners against the site behind nginx (issue #7, item 10): wapiti over the
 whole site and sqlmap on search and the comment form, each proven to work by also finding the
-planted pages of reliability/vulnerable.py.
+planted pages of loopback/views.py.
 
 The scanners live in their own virtualenv (`make scanners`: .venv-scanners, pinned in
 reliability/scanners-requirements.txt) so they do not weigh on the dev extra. They must run
@@ -18,8 +18,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reliability.clients import Commenter
-from reliability.servers import ROOT, Site, free_port
+from loopback.clients import Commenter
+from loopback.servers import ROOT, Site, free_port
 
 SCANNERS_BIN = Path(os.environ.get("NEWSROOM_SCANNERS_BIN", ROOT / ".venv-scanners" / "bin"))
 # The vulnerabilities wapiti may report on the real site: none. Header and cookie modules
@@ -136,7 +136,7 @@ def sqlmap_comment_form(site: Site) -> SqlmapReport:
     """The comment form as a reader's browser posts it: a real CSRF token and form stamp, so
     each request reaches the form and the rules; sqlmap varies what a reader types."""
     article_id = next(iter(site.story_ids().values()))
-    from reliability.clients import Browser
+    from loopback.clients import Browser
 
     commenter = Commenter(Browser(site.nginx_url))
     commenter.fetch_stamp(article_id)

@@ -19,8 +19,9 @@ from pathlib import Path
 
 from PIL import ExifTags, Image
 
-from reliability.clients import Browser, form_fields
-from reliability.servers import Site
+from loopback.clients import Browser, form_fields
+from loopback.photos import CAMERA, CAPTION, jpeg_with_gps
+from loopback.servers import Site
 
 MEGABYTE = 1024 * 1024
 
@@ -72,18 +73,6 @@ def _gif_with_huge_screen() -> bytes:
     return frame[:6] + struct.pack("<HH", 65535, 65535) + frame[10:]
 
 
-def _gps_jpeg() -> bytes:
-    exif = Image.Exif()
-    exif[ExifTags.Base.Make] = "Quayside Camera"
-    exif[ExifTags.IFD.GPSInfo] = {
-        ExifTags.GPS.GPSLatitudeRef: "N",
-        ExifTags.GPS.GPSLatitude: (50.0, 9.0, 12.0),
-        ExifTags.GPS.GPSLongitudeRef: "W",
-        ExifTags.GPS.GPSLongitude: (5.0, 4.0, 31.0),
-    }
-    return _encode("JPEG", exif=exif)
-
-
 def _php_in_exif_jpeg() -> bytes:
     exif = Image.Exif()
     exif[ExifTags.Base.ImageDescription] = "<?php system($_GET['cmd']); ?>"
@@ -93,7 +82,15 @@ def _php_in_exif_jpeg() -> bytes:
 
 HTML_PAYLOAD = b"<html><body><script>alert(document.domain)</script></body></html>"
 # What must not survive re-encoding in a stored file, whatever the case.
-PAYLOAD_MARKERS = (b"<script", b"<?php", b"<html", b"GPS", b"Quayside", b"Exif")
+PAYLOAD_MARKERS = (
+    b"<script",
+    b"<?php",
+    b"<html",
+    b"GPS",
+    CAMERA.encode(),
+    CAPTION.encode(),
+    b"Exif",
+)
 
 
 @dataclass(frozen=True)
@@ -126,7 +123,7 @@ CASES = [
         "accepted",
     ),
     Case("PHP in EXIF", "exif.jpg", _php_in_exif_jpeg, "accepted"),
-    Case("GPS in EXIF", "gps.jpg", _gps_jpeg, "accepted"),
+    Case("GPS in EXIF", "gps.jpg", jpeg_with_gps, "accepted"),
     Case(
         "truncated JPEG",
         "cut.jpg",

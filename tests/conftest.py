@@ -93,12 +93,12 @@ def nobody_client(nobody) -> Client:  # type: ignore[no-untyped-def]
 @pytest.fixture(scope="session")
 def live_site(tmp_path_factory):  # type: ignore[no-untyped-def]
     """Newsroom as production runs it, on loopback: gunicorn from gunicorn.conf.py behind the
-    shipped nginx config, with the demo content (reliability/servers.py). Started once, only
+    shipped nginx config, with the demo content (loopback/servers.py). Started once, only
     for the tests that ask for it; SQLite, or a fresh database on the PostgreSQL server named
     by DATABASE_URL when the suite runs on PostgreSQL."""
     import os
 
-    from reliability.servers import Site, fresh_database
+    from loopback.servers import Site, fresh_database
 
     url = os.environ.get("DATABASE_URL", "")
     database = fresh_database(url, "live") if url.startswith("postgres") else ""

@@ -1,6 +1,5 @@
 """Editing stories in the admin: images, concurrent edits, history and the list's queries."""
 
-import io
 from pathlib import Path
 
 import pytest
@@ -11,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from articles.models import Article, ArticleAuthor
+from loopback.photos import jpeg_with_gps
 from tests.admin_forms import story_post_data
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory
 from tests.test_images import black_and_white_png
@@ -25,17 +25,10 @@ def change_url(article: Article) -> str:
     return reverse("admin:articles_article_change", args=[article.pk])
 
 
-def jpeg_with_gps(width: int = 1200, height: int = 800) -> bytes:
-    image = Image.new("RGB", (width, height), "#336699")
-    exif = Image.Exif()
-    exif[0x8825] = {1: "N", 2: (50.0, 10.0, 0.0), 3: "W", 4: (4.0, 8.0, 0.0)}
-    buffer = io.BytesIO()
-    image.save(buffer, "JPEG", exif=exif)
-    return buffer.getvalue()
-
-
 def test_an_uploaded_lead_image_is_cleaned_and_gets_renditions(editor_client, settings):
-    upload = SimpleUploadedFile("harbour.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    upload = SimpleUploadedFile(
+        "harbour.jpg", jpeg_with_gps(size=(1200, 800)), content_type="image/jpeg"
+    )
     data = story_post_data(
         SectionFactory(), lead_image=upload, lead_image_alt="Boats in the harbour"
     )
@@ -83,7 +76,9 @@ def test_a_400_megapixel_png_bomb_gets_a_clear_form_error(editor_client):
 
 
 def test_an_image_needs_alt_text(editor_client):
-    upload = SimpleUploadedFile("harbour.jpg", jpeg_with_gps(), content_type="image/jpeg")
+    upload = SimpleUploadedFile(
+        "harbour.jpg", jpeg_with_gps(size=(1200, 800)), content_type="image/jpeg"
+    )
     response = editor_client.post(ADD_URL, story_post_data(SectionFactory(), lead_image=upload))
     assert response.status_code == 200
     assert "Describe the image" in response.content.decode()

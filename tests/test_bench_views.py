@@ -1,4 +1,5 @@
-"""The benchmark's trivial view exists only when the bench flag picks its URLconf."""
+"""The benchmark's trivial view exists only with the test routes (NEWSROOM_TEST_ROUTES=1 picks
+loopback/urls.py; tests/test_settings.py proves it)."""
 
 import pytest
 from django.test import Client
@@ -10,8 +11,8 @@ def test_production_urls_have_no_trivial_view(client):
     assert client.get("/bench/trivial/").status_code == 404
 
 
-def test_the_bench_urls_add_it_behind_the_same_middleware(settings):
-    settings.ROOT_URLCONF = "newsroom.bench_urls"
+def test_the_test_routes_add_it_behind_the_same_middleware(settings):
+    settings.ROOT_URLCONF = "loopback.urls"
     client = Client()
     first = client.get("/bench/trivial/")
     second = client.get("/bench/trivial/")

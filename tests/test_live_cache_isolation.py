@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
+from loopback.servers import Site
 from reliability import isolation
-from reliability.servers import Site
 
 pytestmark = pytest.mark.live
 

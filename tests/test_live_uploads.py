@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pytest
 
+from loopback.servers import Site
 from reliability import uploads
-from reliability.servers import Site
 
 pytestmark = pytest.mark.live
 

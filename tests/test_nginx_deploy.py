@@ -13,8 +13,8 @@ import time
 import pytest
 from django.utils.crypto import salted_hmac
 
-from reliability.clients import Browser, Commenter
-from reliability.servers import HOST, Site, fetch, insecure_tls_context
+from loopback.clients import Browser, Commenter
+from loopback.servers import HOST, Site, fetch, insecure_tls_context
 
 pytestmark = pytest.mark.live
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from reliability.servers import ServerError, Site
+from loopback.servers import ServerError, Site
 
 pytestmark = pytest.mark.live
 

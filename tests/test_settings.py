@@ -56,6 +56,29 @@ def test_the_deployment_check_warns_of_a_site_url_without_https():
     assert "newsroom.W001" in result.stderr
 
 
+def test_the_test_routes_switch_picks_the_loopback_urlconf_and_only_it():
+    code = "from django.conf import settings; print(settings.ROOT_URLCONF)"
+    default = manage("shell", "--no-imports", "-c", code, env=PRODUCTION)
+    switched = manage(
+        "shell", "--no-imports", "-c", code, env={**PRODUCTION, "NEWSROOM_TEST_ROUTES": "1"}
+    )
+    assert default.stdout.strip() == "newsroom.urls", default.stderr
+    assert switched.stdout.strip() == "loopback.urls", switched.stderr
+
+
+def test_the_deployment_check_refuses_the_test_routes():
+    result = manage("check", "--deploy", env={**PRODUCTION, "NEWSROOM_TEST_ROUTES": "1"})
+    assert result.returncode == 1
+    assert "newsroom.E002" in result.stderr
+    assert "NEWSROOM_TEST_ROUTES" in result.stderr
+
+
+def test_the_test_routes_pass_the_checks_the_loopback_sites_run():
+    # migrate and collectstatic run the ordinary checks; only --deploy adds E002.
+    result = manage("check", env={**PRODUCTION, "NEWSROOM_TEST_ROUTES": "1"})
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
 def test_absolute_links_follow_the_port_make_run_serves_on():
     code = "from django.conf import settings; print(settings.SITE_URL)"
     result = manage(

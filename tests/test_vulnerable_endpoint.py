@@ -1,38 +1,28 @@
-"""The battery's deliberately vulnerable pages (reliability/vulnerable.py) exist only when the
-test-only flag is set: absent by default, present with it, so the absence test can fail."""
+"""The battery's deliberately vulnerable pages (loopback/views.py) exist only when the test
+routes are switched on: absent by default, present with the switch, so the absence test can
+fail. NEWSROOM_TEST_ROUTES=1 makes loopback/urls.py the ROOT_URLCONF (tests/test_settings.py
+proves it); here the URLconf is swapped directly."""
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Iterator
-
 import pytest
-from django.test import Client, override_settings
-from django.urls import Resolver404, clear_url_caches, resolve
-
-import newsroom.urls
+from django.test import Client
+from django.urls import Resolver404, resolve
 
 PLANTED = ["/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?id=1"]
 
 
-def _reload_urls() -> None:
-    clear_url_caches()
-    importlib.reload(newsroom.urls)
-
-
 @pytest.fixture
-def vulnerable_urls() -> Iterator[None]:
-    """URLs built with the flag on; rebuilt with it off afterwards, so no later test sees them."""
-    with override_settings(NEWSROOM_TEST_VULNERABLE_ENDPOINT=True):
-        _reload_urls()
-        yield
-    _reload_urls()
+def test_routes(settings):  # type: ignore[no-untyped-def]
+    """The URLconf the switch picks; pytest-django puts the site's back afterwards."""
+    settings.ROOT_URLCONF = "loopback.urls"
 
 
-def test_the_flag_is_off_unless_set() -> None:
+def test_the_switch_is_off_unless_set() -> None:
     from django.conf import settings
 
-    assert settings.NEWSROOM_TEST_VULNERABLE_ENDPOINT is False
+    assert settings.NEWSROOM_TEST_ROUTES is False
+    assert settings.ROOT_URLCONF == "newsroom.urls"
 
 
 @pytest.mark.django_db
@@ -44,8 +34,8 @@ def test_the_vulnerable_pages_are_absent_by_default() -> None:
 
 
 @pytest.mark.django_db
-@pytest.mark.usefixtures("vulnerable_urls")
-def test_the_vulnerable_pages_appear_only_with_the_test_flag() -> None:
+@pytest.mark.usefixtures("test_routes")
+def test_the_vulnerable_pages_appear_only_with_the_test_routes() -> None:
     response = Client().get("/__battery__/echo/", {"q": "<b>bold</b>"})
 
     assert response.status_code == 200
@@ -53,5 +43,5 @@ def test_the_vulnerable_pages_appear_only_with_the_test_flag() -> None:
 
 
 @pytest.mark.django_db
-def test_they_are_gone_again_after_the_flagged_test() -> None:
+def test_they_are_gone_again_after_the_switched_test() -> None:
     assert Client().get("/__battery__/echo/?q=x").status_code == 404

@@ -1,17 +1,28 @@
-"""Deliberately vulnerable pages, so the scanners in the battery prove they can find something
-(issue #7, item 10). A scanner that reports nothing on the real site means little unless it
-also reports these.
+"""The test-only pages a loopback site is started with (NEWSROOM_TEST_ROUTES=1, loopback/urls.py):
+the benchmark's trivial view, and the battery's deliberately vulnerable pages.
 
-Mounted at /__battery__/ only when NEWSROOM_TEST_VULNERABLE_ENDPOINT=1 (newsroom/urls.py);
-tests/test_vulnerable_endpoint.py proves they are absent otherwise. This folder is not part
-of the installed package (pyproject.toml lists only newsroom, articles and comments).
+The trivial view goes through every middleware a page does (the page cache looks it up and,
+since it is marked never-cache, does not store it), which makes it the floor the benchmark
+compares the real pages with: what Django and the middleware cost before any view work.
+
+The vulnerable pages are there so the battery's scanners prove they can find something: a
+scanner that reports nothing on the real site means little unless it also reports these.
+tests/test_vulnerable_endpoint.py proves they are absent unless the switch is on.
 """
 
 from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
-from django.urls import path
+from django.views.decorators.cache import never_cache
+
+
+@never_cache
+def trivial(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("The tide is in.", content_type="text/plain")
+
+
+# --- Planted vulnerabilities, mounted at /__battery__/ -----------------------------------------
 
 LINKS = (
     '<p><a href="/__battery__/echo/?q=harbour">echo</a> '
@@ -34,7 +45,7 @@ def lookup(request: HttpRequest) -> HttpResponse:
     story = request.GET.get("id", "1")
     try:
         with connection.cursor() as cursor:
-            # Planted on purpose for the scanners to find; routed only under the test flag.
+            # Planted on purpose for the scanners to find; routed only under the test switch.
             sql = f"SELECT headline FROM articles_article WHERE id = {story}"  # noqa: S608  # nosec B608
             cursor.execute(sql)
             rows = cursor.fetchall()
@@ -46,10 +57,3 @@ def lookup(request: HttpRequest) -> HttpResponse:
         )
     items = "".join(f"<li>{row[0]}</li>" for row in rows)
     return HttpResponse(f"<html><body><ul>{items}</ul>{LINKS}</body></html>")
-
-
-urlpatterns = [
-    path("", index),
-    path("echo/", echo),
-    path("lookup/", lookup),
-]

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from http.cookies import SimpleCookie
 
-from reliability.servers import Response, connect
+from loopback.servers import Response, connect
 
 
 class Browser:

@@ -1,5 +1,5 @@
 """Newsroom as production runs it, on loopback: gunicorn from `gunicorn.conf.py` and nginx from
-`deploy/nginx-newsroom.conf`, for the reliability battery and the benchmark.
+`deploy/nginx-newsroom.conf`, for the live tests, the reliability battery and the benchmark.
 
 The nginx site file is the one we ship, adapted only where a test machine must differ (ports,
 paths, a self-signed certificate for `localhost`); each adaptation is checked to have applied,
