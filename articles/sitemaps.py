@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
-from django.db.models import Max, Q
+from django.db.models import Max, Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
@@ -40,18 +40,23 @@ class StorySitemap(_SiteSitemap):
         return max(item.updated_at, item.published_at)
 
 
-class SectionSitemap(_SiteSitemap):
-    def items(self):  # type: ignore[no-untyped-def]
+class LastStorySitemap(_SiteSitemap):
+    """Sections or authors with at least one live story, last modified with their newest."""
+
+    def __init__(self, model: type[Section] | type[Author]) -> None:
+        self.model = model
+
+    def items(self) -> QuerySet:
         return (
-            Section.objects.annotate(
+            self.model.objects.annotate(
                 last_story=Max("articles__published_at", filter=_live("articles__"))
             )
             .filter(last_story__isnull=False)
             .order_by("name", "pk")
         )
 
-    def lastmod(self, item: Section) -> dt.datetime:
-        return item.last_story
+    def lastmod(self, item: Section | Author) -> dt.datetime:
+        return item.last_story  # type: ignore[union-attr]  # the annotation of items()
 
 
 class TagSitemap(_SiteSitemap):
@@ -71,20 +76,6 @@ class TagSitemap(_SiteSitemap):
         return reverse("articles:tag", kwargs={"slug": item.slug})
 
 
-class AuthorSitemap(_SiteSitemap):
-    def items(self):  # type: ignore[no-untyped-def]
-        return (
-            Author.objects.annotate(
-                last_story=Max("articles__published_at", filter=_live("articles__"))
-            )
-            .filter(last_story__isnull=False)
-            .order_by("name", "pk")
-        )
-
-    def lastmod(self, item: Author) -> dt.datetime:
-        return item.last_story
-
-
 def _live(prefix: str) -> Q:
     """The published() rule seen from a related model, through the one queryset."""
     return Q(**{f"{prefix}in": Article.objects.published()})
@@ -92,9 +83,9 @@ def _live(prefix: str) -> Q:
 
 SITEMAPS = {
     "stories": StorySitemap,
-    "sections": SectionSitemap,
+    "sections": LastStorySitemap(Section),
     "tags": TagSitemap,
-    "authors": AuthorSitemap,
+    "authors": LastStorySitemap(Author),
 }
 
 
