@@ -26,7 +26,8 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 django.setup()
 
-from articles.wordpress import parse_wxr, wordpress_body_to_html  # noqa: E402
+from newsroom.wordpress.markup import wordpress_body_to_html  # noqa: E402
+from newsroom.wordpress.wxr import parse_wxr  # noqa: E402
 
 HEAD = """<?xml version="1.0" encoding="UTF-8" ?>
 <rss version="2.0" xmlns:excerpt="http://wordpress.org/export/1.2/excerpt/"

@@ -15,17 +15,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from articles.wordpress import (
-    CommentState,
-    PostState,
-    WxrError,
-    WxrExport,
-    WxrPost,
-    parse_wxr,
-    wordpress_body_to_html,
-    wordpress_comment_to_text,
-    wpautop,
-)
+from newsroom.wordpress.export import CommentState, PostState, WxrError, WxrExport, WxrPost
+from newsroom.wordpress.markup import wordpress_body_to_html, wordpress_comment_to_text, wpautop
+from newsroom.wordpress.wxr import parse_wxr
 
 HARBOURSIDE = Path(__file__).parent / "data" / "wordpress" / "harbourside.xml"
 

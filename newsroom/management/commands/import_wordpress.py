@@ -1,8 +1,9 @@
 """`manage.py import_wordpress EXPORT.xml`: move a WordPress site's stories into Newsroom.
 
-Reading is `articles/wordpress.py`, writing is `articles/wordpress_import.py`; this command
-checks its arguments, shows a progress bar on a terminal and prints the report. Anything wrong
-with the file or the arguments is one line on stderr and exit status 1, never a traceback.
+Reading is `newsroom/wordpress/wxr.py`, writing is `newsroom/wordpress/importer.py`; this
+command checks its arguments, shows a progress bar on a terminal and prints the report.
+Anything wrong with the file or the arguments is one line on stderr and exit status 1, never a
+traceback.
 """
 
 from __future__ import annotations
@@ -16,8 +17,10 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from tqdm import tqdm
 
 from articles.models import Section
-from articles.wordpress import WxrError, WxrPost, parse_wxr
-from articles.wordpress_import import ImportReport, Outcome, ReportLine, import_wordpress
+from newsroom.wordpress.export import WxrError, WxrPost
+from newsroom.wordpress.importer import import_wordpress
+from newsroom.wordpress.report import ImportReport, Outcome, ReportLine
+from newsroom.wordpress.wxr import parse_wxr
 
 # The report's kinds, in the order an editor reads them.
 KINDS = ["authors", "users", "sections", "stories", "comments", "images", "redirects", "sources"]
