@@ -214,7 +214,7 @@ class Article(models.Model):
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
     # Bumped on every save; the edit form carries it so a second editor's stale save is refused.
     version = models.PositiveIntegerField(default=1, editable=False)
-    # Set by `import_wordpress` (articles/wordpress_import.py) so a second import of the same
+    # Set by `import_wordpress` (newsroom/wordpress/) so a second import of the same
     # export updates this story instead of adding another; empty for stories written here.
     wordpress_id = models.PositiveBigIntegerField(
         null=True,

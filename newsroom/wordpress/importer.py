@@ -51,7 +51,6 @@ from django.utils.text import Truncator
 
 from articles.figures import find_figures_in_html
 from articles.models import Article, ArticleAuthor, ArticleRedirect, Author, Section
-from articles.sources import sync_sources
 from comments.models import ModerationLimits
 from newsroom.wordpress.authors import import_authors
 from newsroom.wordpress.comments import import_comments
@@ -167,8 +166,8 @@ class _Importer:
         except ValidationError as error:
             self._fail(post, " ".join(error.messages))
         except Exception as error:
-            # Whatever else a hand-edited export provokes stops this post only, as the issue
-            # asks; the traceback goes to the log for whoever maintains the importer.
+            # Whatever else a hand-edited export provokes stops this post only (the rest of
+            # the export still goes in); the traceback goes to the log for the maintainer.
             logger.warning("WordPress post %s failed to import", post.wordpress_id, exc_info=True)
             self._fail(post, f"{type(error).__name__}: {error}")
 
@@ -270,8 +269,8 @@ class _Importer:
         self._set_byline(article, post, created)
         self._set_tags(article, post, created)
         self._keep_old_address(article, post)
-        sync = sync_sources(article)
-        self.report.count("sources", Outcome.CREATED, len(sync.created))
+        # Saving the story registered its links as sources (articles/derived.py).
+        self.report.count("sources", Outcome.CREATED, len(article.source_sync.created))
         import_comments(
             article,
             post,
