@@ -316,6 +316,29 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ]
         return kwargs
 
+    # --- History and revert -----------------------------------------------------------------
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            # django-simple-history checks only that the past version may be *seen*; pressing
+            # Revert changes the story as it is now, so ask what the story allows now.
+            current = Article.objects.filter(pk=object_id).first()
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied("You may not change this story.")
+            if current.status == Article.Status.PUBLISHED and not is_editor(request.user):
+                raise PermissionDenied("Only editors can revert a live or scheduled story.")
+        return super().history_form_view(request, object_id, version_id, extra_context)
+
+    def _is_revert(self, request: HttpRequest) -> bool:
+        match = request.resolver_match
+        return bool(match and match.url_name == "articles_article_simple_history")
+
     # --- Saving and the workflow buttons ---------------------------------------------------
 
     def save_model(
@@ -323,6 +346,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ) -> None:
         if not change:
             obj.created_by = request.user
+        if change and self._is_revert(request):
+            obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=request.user)
         new_image = "lead_image" in form.changed_data
         old_renditions = list(obj.lead_image_renditions) if new_image else []
         super().save_model(request, obj, form, change)

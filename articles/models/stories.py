@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
@@ -379,6 +379,28 @@ class Article(models.Model):
         self._loaded_path = new
 
     # --- State changes ----------------------------------------------------------------------
+
+    # Where a story is in its life, set only by the workflow verbs: a revert to a past version
+    # restores what was written and keeps these as they are now.
+    WORKFLOW_FIELDS = (
+        "status",
+        "published_at",
+        "featured_position",
+        "sourcing_override_reason",
+        "sourcing_override_by",
+        "sourcing_override_at",
+        "version",
+        "created_by",
+        "created_at",
+    )
+
+    def take_workflow_state_from(self, current: Article, *, by: AbstractBaseUser | None) -> None:
+        """Make this past version (about to be saved as a revert) keep `current`'s workflow
+        state, and record the revert as a change of its own."""
+        for name in self.WORKFLOW_FIELDS:
+            setattr(self, name, getattr(current, name))
+        when = dateformat.format(timezone.localtime(self.updated_at), "j M Y, H:i")
+        self._log(by, f"Reverted to the version of {when}")
 
     def _log(self, by: AbstractBaseUser | None, reason: str) -> None:
         self._history_user = by
