@@ -120,9 +120,13 @@ def test_a_writer_is_credited_on_stories_they_can_edit(writer_client, writer):
     assert writer_client.get(change_url(article)).status_code == 200
 
 
-def test_a_moderator_can_read_stories_but_not_change_them(moderator_client):
-    article = ArticleFactory(headline="Read-only for moderators")
-    assert "Read-only for moderators" in moderator_client.get(LIST_URL).content.decode()
+def test_a_moderator_can_read_live_stories_but_not_change_them(moderator_client):
+    article = published_article(headline="Read-only for moderators")
+    draft = ArticleFactory(headline="An embargoed draft")
+    listing = moderator_client.get(LIST_URL).content.decode()
+    assert "Read-only for moderators" in listing
+    assert "An embargoed draft" not in listing
+    assert moderator_client.get(change_url(draft)).status_code == 302  # "does not exist"
     data = story_post_data(article.section, article, headline="Changed by a moderator")
     response = moderator_client.post(change_url(article), data)
     assert response.status_code == 403

@@ -1,17 +1,17 @@
-"""The permissions matrix (issue #7, item 11): every URL the site has, tried as every role.
+"""The permissions matrix: every URL the site has, tried as every role.
 
 The URL list is not written here: it is walked from the URL configuration (every admin page of
 every registered ModelAdmin, the moderation queue, comment and private views), and every
 pattern must be classified below. A new view that nobody classified fails the test with its
 name, so it cannot ship without someone deciding who may open it.
 
-What each role may do is DESIGN.md's roles table, written out as expectations, not read back
-from the groups (that would only prove the groups equal themselves):
+What each role may do is the roles table (README, "Roles"), written out as expectations, not
+read back from the groups (that would only prove the groups equal themselves):
 
 | group | may |
 | Writers | create stories, edit their own drafts, submit for review; cannot publish |
 | Editors | everything editorial: edit any story, publish, schedule, correct, manage sources… |
-| Moderators | moderation queue and comment admin, word lists and blocks; read-only on stories |
+| Moderators | moderation queue, comment admin, word lists, blocks; read-only on live stories |
 
 Outcomes: ok (200), login (302 to the sign-in page), denied (403), missing (404), index (302
 to the admin index; also the admin's "this object does not exist" to someone who may not see
@@ -99,12 +99,26 @@ def admin_expectation(model: str, kind: str, role: str, variant: str = "") -> st
     if role == "anonymous":
         return "login"
     perms = MODELS[model].get(role, "")
-    if model == "articles.article" and role == "writer" and variant == "published story":
-        # Not a writer's to open: the admin says it does not exist (change) or refuses
-        # (delete, and the history that simple-history reads outside the admin's list).
-        if kind in {"changelist", "add"}:
-            return "ok"
+    hidden_story = (role == "writer" and variant == "published story") or (
+        role == "moderator" and variant == "own draft"  # the writer's draft
+    )
+    if model == "articles.article" and hidden_story and kind not in {"changelist", "add"}:
+        # Not theirs to open (Article.objects.for_staff): the admin says it does not exist
+        # (change) or refuses (delete, and the history that simple-history reads outside the
+        # admin's list).
         return "index" if kind == "change" else "denied"
+    if (
+        model in {"articles.figure", "articles.quote"}
+        and role == "writer"
+        and kind
+        in {
+            "change",
+            "history",
+        }
+    ):
+        # The matrix's figure and quote belong to a story by someone else, which a writer
+        # may not open; the registries list only the stories a user may see.
+        return "index"
     needed = {"changelist": "vc", "history": "vc", "change": "vc", "add": "a", "delete": "d"}
     return "ok" if set(needed[kind]) & set(perms) else "denied"
 
@@ -154,9 +168,9 @@ OTHER_URLS: dict[str, dict[str, str]] = {
         "nobody": "missing",
         "writer": "missing",  # someone else's draft
         "editor": "ok",
-        "moderator": "ok",
+        "moderator": "missing",  # moderators see live stories only
     },
-    "articles:preview own draft": staff_only({"writer", "editor", "moderator"}, "missing"),
+    "articles:preview own draft": staff_only({"writer", "editor"}, "missing"),
     # The moderators' pages.
     "moderation:queue": MODERATION,
     "moderation:log": MODERATION,
@@ -180,9 +194,7 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     # A past version of a story (simple-history): read-only for moderators, never another
     # writer's story for a writer.
     "admin:articles_article_simple_history": staff_only({"editor", "moderator"}),
-    "admin:articles_article_simple_history own draft": staff_only(
-        {"writer", "editor", "moderator"}
-    ),
+    "admin:articles_article_simple_history own draft": staff_only({"writer", "editor"}),
     # Merging tags re-tags stories: editors only (taggit alone lets any viewer merge). With
     # no tags chosen first, the page sends the editor back to the list.
     "admin:taggit_tag_merge_tags": staff_only(set()) | {"editor": "moved"},

@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 
 from articles.models import (
+    Article,
     ArticleSource,
     Figure,
     Metric,
@@ -37,7 +38,34 @@ class EditorsOnlyMixin:
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
 
-class CitedByInline(admin.TabularInline):
+class StoriesYouMaySeeMixin:
+    """Rows that belong to a story are listed (and searched) only for the stories the user may
+    see in the admin: a writer never reads the figures or quotes of someone else's draft."""
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        visible = Article.objects.for_staff(request.user).values("pk")
+        return super().get_queryset(request).filter(article__in=visible)  # type: ignore[misc]
+
+
+class SharedRecordMixin:
+    """A record readers see on live stories (a source, a person, a metric) is changed only by
+    editors once a live story relies on it; writers still add new ones for their drafts."""
+
+    def on_live_story(self, obj: Source | Person | Metric) -> bool:
+        raise NotImplementedError
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+        if not allowed or obj is None or is_editor(request.user):
+            return allowed
+        return not self.on_live_story(obj)
+
+
+def _live_ids() -> QuerySet:
+    return Article.objects.published().values("pk")
+
+
+class CitedByInline(StoriesYouMaySeeMixin, admin.TabularInline):
     model = ArticleSource
     extra = 0
     fields = ["article", "origin"]
@@ -50,7 +78,7 @@ class CitedByInline(admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
     list_display = ["title", "publisher", "kind", "url", "accessed_on"]
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "publisher", "url"]
@@ -69,23 +97,42 @@ class SourceAdmin(admin.ModelAdmin):
         "notes",
     ]
 
+    def get_fields(self, request: HttpRequest, obj: Source | None = None) -> list[str]:
+        # Notes may name a confidential source ("J. Doe at the ministry, phone …").
+        fields = list(super().get_fields(request, obj))
+        return fields if is_editor(request.user) else [f for f in fields if f != "notes"]
+
+    def on_live_story(self, obj: Source) -> bool:
+        live = _live_ids()
+        return (
+            obj.article_links.filter(article__in=live).exists()
+            or obj.figures.filter(article__in=live).exists()
+            or obj.quotes.filter(article__in=live).exists()
+        )
+
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         # Cited sources are protected by the database too; this keeps the button honest.
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
 
 @admin.register(Metric)
-class MetricAdmin(admin.ModelAdmin):
+class MetricAdmin(SharedRecordMixin, admin.ModelAdmin):
     list_display = ["name", "unit", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
+    def on_live_story(self, obj: Metric) -> bool:
+        return obj.figures.filter(article__in=_live_ids()).exists()
+
 
 @admin.register(Person)
-class PersonAdmin(admin.ModelAdmin):
+class PersonAdmin(SharedRecordMixin, admin.ModelAdmin):
     list_display = ["name", "description", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
+
+    def on_live_story(self, obj: Person) -> bool:
+        return obj.quotes.filter(article__in=_live_ids()).exists()
 
     def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
         return super().has_delete_permission(request, obj) and is_editor(request.user)
@@ -105,7 +152,7 @@ class SourcedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Figure)
-class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class FigureAdmin(StoriesYouMaySeeMixin, EditorsOnlyMixin, admin.ModelAdmin):
     list_display = ["text", "unit", "counts", "as_of", "article", "source", "metric"]
     list_select_related = ["article", "source", "metric"]
     list_filter = [SourcedFilter, "metric"]
@@ -114,7 +161,7 @@ class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class QuoteAdmin(StoriesYouMaySeeMixin, EditorsOnlyMixin, admin.ModelAdmin):
     list_display = ["__str__", "role", "article", "source"]
     list_select_related = ["person", "article", "source"]
     list_filter = [SourcedFilter]

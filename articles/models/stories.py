@@ -54,13 +54,17 @@ class ArticleQuerySet(models.QuerySet):
         )
 
     def for_staff(self, user: AbstractBaseUser) -> ArticleQuerySet:
-        """Stories a staff member may open in the admin or preview.
+        """Stories a staff member may open in the admin or preview: the admin's counterpart of
+        `published()`, used by every admin list, registry and history page.
 
-        Writers (who may add stories but not publish) see only their own unpublished ones;
-        editors see all, and so do read-only roles such as moderators.
+        Editors see every story. Writers (who may add stories but not publish) see only their
+        own unpublished ones. Read-only roles such as moderators see what readers see: live
+        stories only, never a draft or an embargoed story.
         """
-        if is_editor(user) or not may_write(user):
+        if is_editor(user):
             return self
+        if not may_write(user):
+            return self.published()
         own = Q(created_by=user) | Q(byline_set__author__user=user)
         return self.filter(pk__in=self.filter(own).values("pk")).exclude(
             status=Article.Status.PUBLISHED
