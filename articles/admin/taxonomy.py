@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
+from articles import images
 from articles.models import (
     ArticleRedirect,
     Author,
@@ -47,13 +50,43 @@ class SectionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
 
 
+class AuthorAdminForm(forms.ModelForm):
+    # As for lead images (story_form.py): a plain file field, so our checks run before any
+    # decoder, and the photo is re-encoded without EXIF (a phone's GPS position included)
+    # under a random name.
+    photo = forms.FileField(
+        required=False,
+        widget=admin.widgets.AdminFileWidget,
+        help_text=Author._meta.get_field("photo").help_text,
+    )
+
+    class Meta:
+        model = Author
+        fields = ["name", "slug", "bio", "photo", "user"]
+
+    def clean_photo(self) -> object:
+        upload = self.cleaned_data.get("photo")
+        if isinstance(upload, UploadedFile):
+            return images.clean_upload(upload)
+        return upload
+
+
 @admin.register(Author)
 class AuthorAdmin(admin.ModelAdmin):
+    form = AuthorAdminForm
     list_display = ["name", "slug", "user"]
     list_select_related = ["user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user"]
+
+    def save_model(self, request: HttpRequest, obj: Author, form: forms.Form, change: bool) -> None:
+        replaced = change and "photo" in form.changed_data
+        old_photo = Author.objects.get(pk=obj.pk).photo if replaced else None
+        super().save_model(request, obj, form, change)
+        if old_photo and old_photo.name != obj.photo.name:
+            # The old portrait is no one's any more; a removed photo must not stay online.
+            old_photo.storage.delete(old_photo.name)
 
 
 @admin.register(ArticleRedirect)
