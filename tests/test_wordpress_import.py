@@ -185,6 +185,36 @@ def test_an_existing_byline_with_the_same_name_is_used_not_duplicated():
     assert story(101).bylines == [existing]
 
 
+def test_create_users_never_links_a_byline_to_an_existing_account():
+    from tests.factories import UserFactory
+
+    editor = UserFactory(username="Mara")  # the login of a WordPress author, another case
+
+    output = run(HARBOURSIDE, create_users=True)
+
+    mara = Author.objects.get(wordpress_login="mara")
+    assert mara.user is None
+    assert not Author.objects.filter(user=editor).exists()
+    assert "an account named mara already exists; no account made or linked" in output
+    assert get_user_model().objects.filter(username__iexact="mara").count() == 1
+
+
+def test_a_staff_members_byline_of_the_same_name_is_not_taken_over():
+    from tests.factories import UserFactory
+
+    staff = UserFactory(username="mquill")
+    hers = AuthorFactory(name="Mara Quill", slug="mara-quill", user=staff)
+
+    output = run(HARBOURSIDE)
+
+    hers.refresh_from_db()
+    assert hers.wordpress_login == ""
+    imported = Author.objects.get(wordpress_login="mara")
+    assert imported != hers and imported.user is None
+    assert story(101).bylines == [imported]
+    assert "a byline of that name belongs to the account" in output
+
+
 def test_the_first_category_is_the_section_and_the_others_become_tags():
     run(HARBOURSIDE)
 

@@ -1,8 +1,10 @@
 """Bylines for an import: one `Author` per WordPress login, and a staff account if asked.
 
 Authors are written before any post, in the importer's first transaction, because every post
-needs its byline. A byline the newsroom already made by hand (same slug, no WordPress login)
-is joined rather than duplicated.
+needs its byline. A byline the newsroom already made by hand (same slug, no WordPress login,
+no staff account) is joined rather than duplicated. The import never hands a newsroom
+account to a WordPress author: a byline credited to an account lets that account edit the
+story, so a name or login that matches an existing account is reported, not linked.
 """
 
 from __future__ import annotations
@@ -40,7 +42,7 @@ def import_authors(
         author = existing.get(login)
         outcome = Outcome.UNCHANGED
         if author is None:
-            author, outcome = _new_author(wxr_author)
+            author, outcome = _new_author(wxr_author, report)
         linked = create_users and author.user_id is None
         if linked and _link_user(author, wxr_author, report) and outcome == Outcome.UNCHANGED:
             outcome = Outcome.UPDATED
@@ -49,11 +51,22 @@ def import_authors(
     return authors
 
 
-def _new_author(wxr_author: WxrAuthor) -> tuple[Author, str]:
+def _new_author(wxr_author: WxrAuthor, report: ImportReport) -> tuple[Author, str]:
     full_name = f"{wxr_author.first_name} {wxr_author.last_name}".strip()
     name = (wxr_author.display_name or full_name or wxr_author.login)[:120]
     slug = (slugify(name) or slugify(wxr_author.login) or "author")[:120]
     adopted = Author.objects.filter(slug=slug, wordpress_login="").first()
+    if adopted is not None and adopted.user_id is not None:
+        # Same name as a staff member's byline: maybe the same person, maybe not. Crediting
+        # the import to it would let that account edit the imported stories.
+        report.notes.append(
+            ReportLine(
+                f'author "{name}"',
+                f"a byline of that name belongs to the account {adopted.user}; the import made "
+                "a byline of its own (merge them in the admin if they are the same person)",
+            )
+        )
+        adopted = None
     if adopted is not None:
         # The newsroom already made this byline by hand: the import joins it.
         adopted.wordpress_login = wxr_author.login
@@ -67,28 +80,30 @@ def _new_author(wxr_author: WxrAuthor) -> tuple[Author, str]:
 
 def _link_user(author: Author, wxr_author: WxrAuthor, report: ImportReport) -> bool:
     user_model = get_user_model()
-    user = user_model._default_manager.filter(username=wxr_author.login[:150]).first()
-    if user is not None and Author.objects.filter(user=user).exists():
+    username = wxr_author.login[:150]
+    if user_model._default_manager.filter(username__iexact=username).exists():
+        # An existing account is somebody's: the WordPress author of the same login may be
+        # someone else, and linking would let them inherit (or grant) edit rights.
         report.notes.append(
             ReportLine(
                 f'author "{author.name}"',
-                f"the account {user.get_username()} already has another byline; not linked",
+                f"an account named {username} already exists; no account made or linked "
+                "(link the byline to an account in the admin if it is the same person)",
             )
         )
         return False
-    if user is None:
-        # Staff, but in no group and without a password: an administrator gives them a
-        # role and they set a password with "Forgotten your password?".
-        user = user_model(
-            username=wxr_author.login[:150],
-            email=wxr_author.email,
-            first_name=wxr_author.first_name[:150],
-            last_name=wxr_author.last_name[:150],
-            is_staff=True,
-        )
-        user.set_unusable_password()
-        user.save()
-        report.count("users", Outcome.CREATED)
+    # Staff, but in no group and without a password: an administrator gives them a role and
+    # they set a password through "Forgotten your password?" on the sign-in page.
+    user = user_model(
+        username=username,
+        email=wxr_author.email,
+        first_name=wxr_author.first_name[:150],
+        last_name=wxr_author.last_name[:150],
+        is_staff=True,
+    )
+    user.set_unusable_password()
+    user.save()
+    report.count("users", Outcome.CREATED)
     author.user = user
     author.save(update_fields=["user"])
     return True
