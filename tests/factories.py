@@ -196,9 +196,12 @@ class SupportCampaignFactory(factory.django.DjangoModelFactory):
 
 def add_lead_image(article: Article, *, caption: str = "The quay at dawn.") -> Article:
     """Give a story a small generated lead image with renditions, as the admin would."""
-    from articles import demo, images
+    from articles import images
+    from newsroom.demo import pictures
 
-    upload = images.clean_upload(demo.draw_image(article.slug, ("#16425b", "#81c3d7"), (1000, 560)))
+    upload = images.clean_upload(
+        pictures.draw_image(article.slug, ("#16425b", "#81c3d7"), (1000, 560))
+    )
     article.lead_image = upload
     article.lead_image_alt = "Boats moored along a stone quay."
     article.lead_image_caption = caption

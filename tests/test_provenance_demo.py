@@ -6,9 +6,9 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
-from articles import demo
 from articles.models import Article, Figure, Metric, Person, Quote, Source
 from articles.sourcing import sourcing_problems
+from newsroom.demo import content, pictures
 
 pytestmark = pytest.mark.django_db
 
@@ -17,14 +17,16 @@ pytestmark = pytest.mark.django_db
 def loaded(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "demo-password-for-tests")
     # Small pictures: these tests are about the ledger, not the image pipeline.
-    draw = demo.draw_image
-    monkeypatch.setattr(demo, "draw_image", lambda slug, palette: draw(slug, palette, (160, 90)))
+    draw = pictures.draw_image
+    monkeypatch.setattr(
+        pictures, "draw_image", lambda slug, palette: draw(slug, palette, (160, 90))
+    )
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def test_every_demo_story_meant_to_be_live_passes_the_sourcing_check(loaded) -> None:  # type: ignore[no-untyped-def]
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
-    assert published.count() == sum(1 for s in demo.STORIES if s.status == "published")
+    assert published.count() == sum(1 for s in content.load().stories if s.status == "published")
     assert not published.exclude(sourcing_override_reason="").exists()
     for article in published:
         assert sourcing_problems(article) == []

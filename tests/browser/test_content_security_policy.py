@@ -15,9 +15,9 @@ from typing import Any
 import pytest
 from django.core.management import call_command
 
-from articles import demo as demo_content
 from articles.models import Article, ArticleSource, Figure, Quote
 from comments.models import Comment
+from newsroom.demo import pictures as demo_content
 from newsroom.security_headers import CSP_HEADER
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

@@ -16,8 +16,8 @@ from django.core.management import call_command
 from django.utils import timezone
 from django.utils.dateformat import format as date_format
 
-from articles import demo as demo_content
 from articles.models import Article, Section
+from newsroom.demo import pictures as demo_content
 from tests.browser.conftest import DESKTOP, PHONE, WIDTHS
 from tests.factories import published_article
 

@@ -1,12 +1,15 @@
 """Write the demo outlet: sections, authors, stories with images and their ledger (sources,
-figures, metrics, people, quotes), and three staff sign-ins."""
+figures, metrics, people, quotes), and three staff sign-ins.
+
+The content is read from the data files in `newsroom/demo/` and checked before anything is
+written: a damaged file stops the command with the file and field named, and no row is made."""
 
 from __future__ import annotations
 
 import datetime as dt
 import os
 import secrets
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -16,7 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo, images
+from articles import images
 from articles.figures import find_figures_in_html
 from articles.links import normalize_url
 from articles.models import (
@@ -32,15 +35,9 @@ from articles.models import (
     Section,
     Source,
 )
-from articles.sources import sync_sources
+from newsroom.demo import content, pictures
+from newsroom.demo.content import DemoContentError, DemoStory, Outlet
 from newsroom.models import SupportCampaign
-from newsroom.roles import EDITORS, MODERATORS, WRITERS
-
-DEMO_USERS = [
-    ("editor", "Maren", "Okafor", EDITORS),
-    ("writer", "Ines", "Varga", WRITERS),
-    ("moderator", "Sol", "Penhallow", MODERATORS),
-]
 
 
 @dataclass(frozen=True)
@@ -54,14 +51,22 @@ class Command(BaseCommand):
     help = "Load the fictional demo outlet. Safe to run again: nothing is duplicated."
 
     def handle(self, *args: object, **options: object) -> None:
+        try:
+            outlet = content.load()
+        except DemoContentError as error:
+            raise CommandError(f"The demo content is damaged: {error}") from None
         password, generated = self._password()
         with transaction.atomic():
             users = self._users(password)
-            sections = self._sections()
-            authors = self._authors(users)
-            ledger = Ledger(sources=self._sources(), people=self._people(), metrics=self._metrics())
-            created = self._stories(sections, authors, users["editor"], ledger)
-            self._front_page_and_campaign()
+            sections = self._sections(outlet)
+            authors = self._authors(outlet, users)
+            ledger = Ledger(
+                sources=self._sources(outlet),
+                people=self._people(outlet),
+                metrics=self._metrics(outlet),
+            )
+            created = self._stories(outlet, sections, authors, users["editor"], ledger)
+            self._front_page_and_campaign(outlet)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new stories)."))
         self.stdout.write("Sign in at /admin/ as editor, writer or moderator")
         if generated:
@@ -85,7 +90,7 @@ class Command(BaseCommand):
     def _users(self, password: str) -> dict:
         User = get_user_model()
         users = {}
-        for username, first, last, group in DEMO_USERS:
+        for username, first, last, group in content.SIGN_INS:
             user, _ = User.objects.get_or_create(
                 username=username,
                 defaults={
@@ -101,28 +106,33 @@ class Command(BaseCommand):
             users[username] = user
         return users
 
-    def _sections(self) -> dict[str, Section]:
+    def _sections(self, outlet: Outlet) -> dict[str, Section]:
         return {
-            slug: Section.objects.get_or_create(
-                slug=slug, defaults={"name": name, "description": text, "position": position}
+            section.slug: Section.objects.get_or_create(
+                slug=section.slug,
+                defaults={
+                    "name": section.name,
+                    "description": section.description,
+                    "position": position,
+                },
             )[0]
-            for position, (name, slug, text) in enumerate(demo.SECTIONS)
+            for position, section in enumerate(outlet.sections)
         }
 
-    def _authors(self, users: dict) -> dict[str, Author]:
+    def _authors(self, outlet: Outlet, users: dict) -> dict[str, Author]:
         authors = {}
-        for name, slug, bio, username in demo.AUTHORS:
+        for spec in outlet.authors:
             author, _ = Author.objects.get_or_create(
-                slug=slug,
-                defaults={"name": name, "bio": bio, "user": users.get(username)},
+                slug=spec.slug,
+                defaults={"name": spec.name, "bio": spec.bio, "user": users.get(spec.user)},
             )
-            authors[slug] = author
+            authors[spec.slug] = author
         return authors
 
-    def _sources(self) -> dict[str, Source]:
+    def _sources(self, outlet: Outlet) -> dict[str, Source]:
         today = timezone.localdate()
         sources = {}
-        for key, spec in demo.SOURCES.items():
+        for key, spec in outlet.sources.items():
             found = (
                 Source.objects.filter(normalized_url=normalize_url(spec.url)).first()
                 if spec.url
@@ -143,42 +153,48 @@ class Command(BaseCommand):
             sources[key] = found
         return sources
 
-    def _people(self) -> dict[str, Person]:
+    def _people(self, outlet: Outlet) -> dict[str, Person]:
         return {
             slug: Person.objects.get_or_create(
-                slug=slug, defaults={"name": name, "description": description}
+                slug=slug, defaults={"name": person.name, "description": person.description}
             )[0]
-            for slug, (name, description) in demo.PEOPLE.items()
+            for slug, person in outlet.people.items()
         }
 
-    def _metrics(self) -> dict[str, Metric]:
+    def _metrics(self, outlet: Outlet) -> dict[str, Metric]:
         return {
             slug: Metric.objects.get_or_create(
-                slug=slug, defaults={"name": name, "unit": unit, "description": description}
+                slug=slug,
+                defaults={
+                    "name": metric.name,
+                    "unit": metric.unit,
+                    "description": metric.description,
+                },
             )[0]
-            for slug, (name, unit, description) in demo.METRICS.items()
+            for slug, metric in outlet.metrics.items()
         }
 
     def _record_ledger(
         self,
         article: Article,
-        story: demo.DemoStory,
+        story: DemoStory,
         ledger: Ledger,
         published_at: dt.datetime | None,
     ) -> None:
         """What an editor does before publishing: sources, every figure, every quote.
 
-        As-of dates count back from `published_at` (the story's date in the demo)."""
-        sync_sources(article)
+        As-of dates count back from `published_at` (the story's date in the demo). Saving
+        the story registered its body links as sources (articles/derived.py)."""
         for key in story.hand_sources:
             ArticleSource.objects.get_or_create(article=article, source=ledger.sources[key])
         _, found = find_figures_in_html(article.body)
         for figure in found:
             spec = story.figures.get(figure.text.lower())
             if spec is None:
-                # The demo must model a sourced story; a new number needs its ledger entry.
+                # The demo must model a sourced story; a new number needs its ledger entry. The
+                # files were checked, so this is a story someone edited after a first load.
                 raise CommandError(
-                    f"Demo story {story.slug!r} quotes “{figure.text}” but demo.py has no "
+                    f"Demo story {story.slug!r} quotes “{figure.text}” but {story.file} has no "
                     "figure entry for it."
                 )
             if article.figures.filter(text__iexact=figure.text).exists():
@@ -204,29 +220,31 @@ class Command(BaseCommand):
                 defaults={"role": quote.role, "source": ledger.sources[quote.source]},
             )
 
-    def _stories(self, sections: dict, authors: dict, editor: object, ledger: Ledger) -> int:
+    def _stories(
+        self, outlet: Outlet, sections: dict, authors: dict, editor: object, ledger: Ledger
+    ) -> int:
         now = timezone.now()
         created = 0
-        for story in demo.STORIES:
+        for story in outlet.stories:
             existing = Article.objects.filter(slug=story.slug).first()
             if existing is not None:
                 # Stories loaded before the ledger existed get theirs; nothing is duplicated.
                 self._record_ledger(
-                    existing, story, ledger, existing.published_at or demo.published_at(story, now)
+                    existing, story, ledger, existing.published_at or story.published_at(now)
                 )
                 continue
             article = Article(
                 headline=story.headline,
                 slug=story.slug,
                 standfirst=story.standfirst,
-                body=demo.story_body(story),
+                body=story.body,
                 section=sections[story.section],
                 lead_image_alt=story.image_alt or story.headline,
                 lead_image_caption=story.image_caption,
                 lead_image_credit=story.image_credit or "Illustration: Harbour Gazette",
                 created_by=editor,
             )
-            article.lead_image = images.clean_upload(demo.draw_image(story.slug, story.palette))
+            article.lead_image = images.clean_upload(pictures.draw_image(story.slug, story.palette))
             article.save()
             article.lead_image_renditions = images.make_renditions(
                 article.lead_image.name, article.lead_image.storage
@@ -237,7 +255,7 @@ class Command(BaseCommand):
                     article=article, author=authors[slug], position=position
                 )
             article.tags.set(story.tags)
-            when = demo.published_at(story, now)
+            when = story.published_at(now)
             self._record_ledger(article, story, ledger, when)
             if story.status == "published":
                 article.publish(by=editor, at=when)
@@ -250,12 +268,12 @@ class Command(BaseCommand):
             created += 1
         return created
 
-    def _front_page_and_campaign(self) -> None:
-        for slug, position in demo.FEATURED.items():
+    def _front_page_and_campaign(self, outlet: Outlet) -> None:
+        for slug, position in outlet.featured.items():
             Article.objects.filter(slug=slug, featured_position__isnull=True).update(
                 featured_position=position
             )
         if not SupportCampaign.objects.exists():
             SupportCampaign.objects.create(
-                **demo.CAMPAIGN, starts_at=timezone.now() - dt.timedelta(days=7)
+                **asdict(outlet.campaign), starts_at=timezone.now() - dt.timedelta(days=7)
             )
