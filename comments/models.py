@@ -12,6 +12,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from comments.decisions import MODERATE_CODENAME
 from comments.text import render_body
 
 if TYPE_CHECKING:
@@ -130,7 +131,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        permissions = [("moderate_comment", "Can use the moderation queue and log")]
+        permissions = [(MODERATE_CODENAME, "Can use the moderation queue and log")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam", "removed"]),

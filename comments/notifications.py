@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
+from comments.decisions import MODERATE_CODENAME
 from comments.models import Comment
 
 log = logging.getLogger(__name__)
@@ -54,10 +55,10 @@ def email_from_unsubscribe_token(token: str) -> str | None:
 def moderators() -> QuerySet:
     """Active accounts that may moderate and have an address to write to."""
     perm = Q(
-        groups__permissions__codename="moderate_comment",
+        groups__permissions__codename=MODERATE_CODENAME,
         groups__permissions__content_type__app_label="comments",
     ) | Q(
-        user_permissions__codename="moderate_comment",
+        user_permissions__codename=MODERATE_CODENAME,
         user_permissions__content_type__app_label="comments",
     )
     return (

@@ -16,6 +16,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from comments import notifications, rules
+from comments.decisions import is_moderator
 from comments.models import Comment, Flag, ModerationEvent, ModerationLimits
 
 if TYPE_CHECKING:
@@ -155,7 +156,7 @@ def submit_comment(
         user=user,
         rendered_at=rendered_at,
         honeypot=honeypot,
-        trusted=bool(user and user.has_perm("comments.moderate_comment")),
+        trusted=bool(user and is_moderator(user)),
     )
     parent = deepest_allowed_parent(parent, limits.max_depth)
     with transaction.atomic():
