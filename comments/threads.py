@@ -34,13 +34,13 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 
+from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
 
 if TYPE_CHECKING:
     from articles.models import Article
 
-OWN_COOKIE = "nr_own_comments"
 OWN_SALT = "comments.own"
 OWN_MAX_AGE = 60 * 60 * 24 * 14  # long enough to see a comment through moderation
 OWN_LIMIT = 20
@@ -53,10 +53,10 @@ VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
     """Comments this browser posted, from a signed cookie set only when someone comments."""
-    if OWN_COOKIE not in request.COOKIES:
+    if OWN_COMMENTS_COOKIE not in request.COOKIES:
         return []
     try:
-        raw = request.get_signed_cookie(OWN_COOKIE, salt=OWN_SALT, max_age=OWN_MAX_AGE)
+        raw = request.get_signed_cookie(OWN_COMMENTS_COOKIE, salt=OWN_SALT, max_age=OWN_MAX_AGE)
     except (KeyError, signing.BadSignature):
         return []
     return [int(part) for part in raw.split(".") if part.isdigit() and len(part) < 18]
@@ -65,7 +65,7 @@ def own_comment_ids(request: HttpRequest) -> list[int]:
 def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
     ids = [comment.pk, *(i for i in own_comment_ids(request) if i != comment.pk)][:OWN_LIMIT]
     response.set_signed_cookie(
-        OWN_COOKIE,
+        OWN_COMMENTS_COOKIE,
         ".".join(map(str, ids)),
         salt=OWN_SALT,
         max_age=OWN_MAX_AGE,

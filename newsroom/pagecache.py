@@ -28,6 +28,8 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_http_date_safe
 
+from comments.cookies import OWN_COMMENTS_COOKIE
+
 VERSION_KEY = "newsroom:content-version"
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
 # Kept long: the version must outlive the pages keyed on it.
@@ -35,7 +37,7 @@ VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
 # Cookies that make a request personal: staff have a session; a reader who commented carries
 # a signed cookie that shows them their own pending comments, and a flash message may wait.
-PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "nr_own_comments", "messages")
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, OWN_COMMENTS_COOKIE, "messages")
 
 # Headers replayed from the stored response; anything about cookies is never replayed.
 _DROP_HEADERS = {"set-cookie", "vary"}
