@@ -34,6 +34,7 @@ from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.fingerprint import code_fingerprint
 from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
@@ -114,8 +115,6 @@ def _page_number(request: HttpRequest) -> int | str:
 
 
 def _fragment_key(article: Article, page: int | str, is_open: bool) -> str:
-    from newsroom.pagecache import code_fingerprint
-
     version = comment_version(article.pk)
     return (
         f"newsroom:comments:{code_fingerprint()}:{settings.TIME_ZONE}:{article.pk}:{version}:"
