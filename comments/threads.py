@@ -31,7 +31,6 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.fingerprint import code_fingerprint
@@ -193,13 +192,8 @@ class StoryComments:
 
     @property
     def personal(self) -> bool:
+        """Shows this reader their own things: the page must stay out of every shared cache."""
         return bool(self.own_pending or self.flash or self.personal_thread)
-
-    def protect(self, response: HttpResponse) -> HttpResponse:
-        """Keep a page showing this reader's own things out of every shared cache."""
-        if self.personal:
-            patch_cache_control(response, private=True, no_store=True)
-        return response
 
 
 def _reply_to(request: HttpRequest, article: Article) -> Comment | None:
@@ -237,7 +231,7 @@ def story_comments(request: HttpRequest, article: Article) -> StoryComments:
         )
     personal_thread = bool(own_pending)
     if personal_thread:
-        # Rendered for this reader alone and never stored: the page is private (see protect).
+        # Rendered for this reader alone and never stored: the page is private (see personal).
         thread, own_pending = render_thread(
             article, page_number, is_open=is_open, own_pending=own_pending
         )
