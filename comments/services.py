@@ -15,14 +15,13 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from articles.models import Article
 from comments import notifications, rules
 from comments.decisions import is_moderator
 from comments.models import Comment, Flag, ModerationEvent, ModerationLimits
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-    from articles.models import Article
 
 STAMP_SALT = "comments.form-stamp"
 # A form left open longer than this is re-issued (the reader confirms once more) rather than

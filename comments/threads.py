@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -34,12 +34,10 @@ from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
 from articles.fingerprint import code_fingerprint
+from articles.models import Article
 from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
-
-if TYPE_CHECKING:
-    from articles.models import Article
 
 OWN_SALT = "comments.own"
 OWN_MAX_AGE = 60 * 60 * 24 * 14  # long enough to see a comment through moderation
