@@ -12,6 +12,7 @@ from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
@@ -33,10 +34,19 @@ from articles.models import (
 from articles.redirects import old_address_redirect
 from articles.related import related_articles
 from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
-from comments.threads import story_comments
-from newsroom.models import SupportCampaign
 
 PAGE_SIZE = 20
+
+# The comments under a story are drawn by a template tag of an app above this one
+# (comments/templatetags/comment_tags.py). When they show this reader something of their own
+# (their pending comment, a message after posting) the tag calls keep_private(), and the story
+# view keeps the response out of every shared cache.
+_PRIVATE_PAGE = "_story_page_is_private"
+
+
+def keep_private(request: HttpRequest) -> None:
+    """Called while the story page renders: this response is for this reader alone."""
+    setattr(request, _PRIVATE_PAGE, True)
 
 
 def _story_queryset(queryset):  # type: ignore[no-untyped-def]
@@ -54,7 +64,6 @@ def _story_context(article: Article, *, preview: bool) -> dict[str, Any]:
         "preview": preview,
         "corrections": article.corrections.all(),
         "related": related_articles(article),
-        "campaign": SupportCampaign.objects.current(),
         "json_ld": news_article_json_ld(article),
     }
 
@@ -69,10 +78,10 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
     )
     if article is None:
         return _redirect_from_old_address(request)
-    comments = story_comments(request, article)
-    context = {**_story_context(article, preview=False), "comments": comments}
-    # The commenter's own pending comment or a flash message make the page private.
-    return comments.protect(render(request, "articles/story.html", context))
+    response = render(request, "articles/story.html", _story_context(article, preview=False))
+    if getattr(request, _PRIVATE_PAGE, False):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _redirect_from_old_address(request: HttpRequest) -> HttpResponse:

@@ -41,13 +41,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from comments.cookies import OWN_COMMENTS_COOKIE  # noqa: E402
 from loopback.servers import Site, fetch  # noqa: E402
 
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "LATEST.md"))
 LUA = ROOT / "bench" / "wrk_report.lua"
 # A cookie that makes a request personal, so neither the page cache nor nginx answers it;
 # its signature is wrong, so the page is still the anonymous one.
-BYPASS = {"Cookie": "nr_own_comments=bench"}
+BYPASS = {"Cookie": f"{OWN_COMMENTS_COOKIE}=bench"}
 
 TARGETS = {
     "hit": 0.8,  # cache-hit story ≥ 0.8 × trivial view

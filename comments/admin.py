@@ -3,11 +3,14 @@ lists, blocks and limits moderators tune."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
+from comments.decisions import DECISIONS, Decision, is_moderator
 from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
 
 
@@ -37,6 +40,18 @@ class EventInline(admin.TabularInline):
         return False
 
 
+def _admin_action(decision: Decision) -> Callable[..., None]:
+    """The decision as an admin action, named for the comment's verb it calls."""
+
+    def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
+        for comment in queryset:
+            decision.apply(comment, by=request.user, reason="From the admin")
+        modeladmin.message_user(request, decision.told_many(queryset.count()), messages.SUCCESS)
+
+    action.__name__ = action.__qualname__ = decision.verb
+    return admin.action(description=decision.admin_label, permissions=["moderate"])(action)
+
+
 @admin.register(Comment)
 class CommentAdmin(admin.ModelAdmin):
     list_display = ["excerpt", "name", "article", "status", "created_at", "moderated_by"]
@@ -52,7 +67,7 @@ class CommentAdmin(admin.ModelAdmin):
     # says which.
     readonly_fields = fields
     inlines = [FlagInline, EventInline]
-    actions = ["approve", "reject", "mark_spam", "remove", "block_commenter"]
+    actions = [_admin_action(decision) for decision in DECISIONS if decision.admin_label]
     list_per_page = 50
 
     @admin.display(description="Comment")
@@ -64,32 +79,7 @@ class CommentAdmin(admin.ModelAdmin):
         return obj.reasons_text or "—"
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("comments.moderate_comment")
-
-    def _each(self, request: HttpRequest, queryset: QuerySet, verb: str, done: str) -> None:
-        for comment in queryset:
-            getattr(comment, verb)(by=request.user, reason="From the admin")
-        self.message_user(request, f"{done} {queryset.count()} comments.", messages.SUCCESS)
-
-    @admin.action(description="Publish", permissions=["moderate"])
-    def approve(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, "approve", "Published")
-
-    @admin.action(description="Reject", permissions=["moderate"])
-    def reject(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, "reject", "Rejected")
-
-    @admin.action(description="Mark as spam", permissions=["moderate"])
-    def mark_spam(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, "mark_spam", "Marked as spam")
-
-    @admin.action(description="Remove (tombstone if it has replies)", permissions=["moderate"])
-    def remove(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, "remove", "Removed")
-
-    @admin.action(description="Block the commenter", permissions=["moderate"])
-    def block_commenter(self, request: HttpRequest, queryset: QuerySet) -> None:
-        self._each(request, queryset, "block_commenter", "Blocked the commenters of")
+        return is_moderator(request.user)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         # Comments come from readers through the rules, never typed in by staff.

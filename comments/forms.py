@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 
+from comments.decisions import BY_VALUE, DECISIONS
 from comments.models import Comment, Flag, ModerationEvent
 from comments.rules import MAX_LENGTH, MIN_LENGTH
 from comments.text import clean_text
@@ -90,16 +91,7 @@ REJECT_REASONS = [
 
 
 class ModerationForm(forms.Form):
-    action = forms.ChoiceField(
-        choices=[
-            ("approve", "Approve"),
-            ("reject", "Reject"),
-            ("spam", "Spam"),
-            ("remove", "Remove"),
-            ("pending", "Back to queue"),
-            ("block", "Block commenter"),
-        ]
-    )
+    action = forms.ChoiceField(choices=[(d.value, d.label) for d in DECISIONS])
     reason = forms.ChoiceField(
         required=False, choices=[("", "—")] + [(r, r) for r in REJECT_REASONS]
     )
@@ -112,7 +104,8 @@ class ModerationForm(forms.Form):
         cleaned = super().clean()
         typed = clean_text(cleaned.get("reason_text") or "", multiline=False)
         cleaned["why"] = typed or cleaned.get("reason") or ""
-        if cleaned.get("action") in {"reject", "remove"} and not cleaned["why"]:
+        cleaned["decision"] = decision = BY_VALUE.get(cleaned.get("action") or "")
+        if decision is not None and decision.needs_reason and not cleaned["why"]:
             # A rejection without a reason cannot be explained later; the first is the general one.
             cleaned["why"] = REJECT_REASONS[0]
         return cleaned

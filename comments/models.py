@@ -10,14 +10,21 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
+from django.dispatch import Signal
 from django.utils import timezone
 
+from comments.decisions import MODERATE_CODENAME
 from comments.text import render_body
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
 
 REMOVED_TEXT = "[removed]"
+
+# Sent by Comment.approve() with `comment=` once its new status is saved and logged. The mail
+# about a published reply listens (comments/notifications.py), so these models need not import
+# the mail, which reads them.
+comment_published = Signal()
 
 
 class CommentQuerySet(models.QuerySet):
@@ -130,7 +137,7 @@ class Comment(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        permissions = [("moderate_comment", "Can use the moderation queue and log")]
+        permissions = [(MODERATE_CODENAME, "Can use the moderation queue and log")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam", "removed"]),
@@ -205,12 +212,7 @@ class Comment(models.Model):
         self._decide(
             self.Status.APPROVED, ModerationEvent.Action.APPROVED, by=by, reason=reason, rule=rule
         )
-        if self.parent_id and not self.reply_notice_sent:
-            # Imported here: notifications reads these models, so a top-level import would be
-            # circular.
-            from comments import notifications
-
-            notifications.after_commit(notifications.send_reply_notice, self.pk)
+        comment_published.send(sender=Comment, comment=self)
 
     def reject(self, *, by: AbstractBaseUser | None, reason: str, rule: str = "") -> None:
         self._decide(

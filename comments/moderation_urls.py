@@ -1,13 +1,13 @@
 from django.urls import path
 
-from comments import views
+from comments import moderation
 
 app_name = "moderation"
 
 urlpatterns = [
-    path("", views.queue, name="queue"),
-    path("<int:pk>/", views.act, name="act"),
-    path("bulk/", views.bulk, name="bulk"),
-    path("log/", views.log, name="log"),
-    path("log.csv", views.log_csv, name="log_csv"),
+    path("", moderation.queue, name="queue"),
+    path("<int:pk>/", moderation.act, name="act"),
+    path("bulk/", moderation.bulk, name="bulk"),
+    path("log/", moderation.log, name="log"),
+    path("log.csv", moderation.log_csv, name="log_csv"),
 ]

@@ -17,7 +17,8 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 
-from comments.models import Comment
+from comments.decisions import MODERATE_CODENAME
+from comments.models import Comment, comment_published
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
@@ -32,6 +33,18 @@ def after_commit(send: Callable[[int], object], pk: int) -> None:
         send(pk)
 
     transaction.on_commit(send_after_commit, robust=True)
+
+
+def connect() -> None:
+    """Called once from CommentsConfig.ready()."""
+    comment_published.connect(_reply_published, sender=Comment, dispatch_uid="reply-notice")
+
+
+def _reply_published(sender: type[Comment], comment: Comment, **kwargs: object) -> None:
+    """A reply was published by its verb: tell the parent's author once the decision commits.
+    (A reply the rules publish at once is scheduled by submit_comment, which stores it.)"""
+    if comment.parent_id and not comment.reply_notice_sent:
+        after_commit(send_reply_notice, comment.pk)
 
 
 def _one_line(text: str) -> str:
@@ -54,10 +67,10 @@ def email_from_unsubscribe_token(token: str) -> str | None:
 def moderators() -> QuerySet:
     """Active accounts that may moderate and have an address to write to."""
     perm = Q(
-        groups__permissions__codename="moderate_comment",
+        groups__permissions__codename=MODERATE_CODENAME,
         groups__permissions__content_type__app_label="comments",
     ) | Q(
-        user_permissions__codename="moderate_comment",
+        user_permissions__codename=MODERATE_CODENAME,
         user_permissions__content_type__app_label="comments",
     )
     return (

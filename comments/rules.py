@@ -19,13 +19,12 @@ from typing import TYPE_CHECKING
 from django.conf import settings
 from django.db.models import Q
 
+from articles.models import Article
 from comments.models import Block, Comment, Limits, ModerationWord
 from comments.text import find_links, word_pattern
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-    from articles.models import Article
 
 MIN_LENGTH = 2
 MAX_LENGTH = 5000

@@ -15,13 +15,13 @@ from django.core import signing
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from articles.models import Article
 from comments import notifications, rules
+from comments.decisions import is_moderator
 from comments.models import Comment, Flag, ModerationEvent, ModerationLimits
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
-
-    from articles.models import Article
 
 STAMP_SALT = "comments.form-stamp"
 # A form left open longer than this is re-issued (the reader confirms once more) rather than
@@ -155,7 +155,7 @@ def submit_comment(
         user=user,
         rendered_at=rendered_at,
         honeypot=honeypot,
-        trusted=bool(user and user.has_perm("comments.moderate_comment")),
+        trusted=bool(user and is_moderator(user)),
     )
     parent = deepest_allowed_parent(parent, limits.max_depth)
     with transaction.atomic():

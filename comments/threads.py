@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -31,16 +31,14 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils.cache import patch_cache_control
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.fingerprint import code_fingerprint
+from articles.models import Article
+from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
 
-if TYPE_CHECKING:
-    from articles.models import Article
-
-OWN_COOKIE = "nr_own_comments"
 OWN_SALT = "comments.own"
 OWN_MAX_AGE = 60 * 60 * 24 * 14  # long enough to see a comment through moderation
 OWN_LIMIT = 20
@@ -53,10 +51,10 @@ VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
     """Comments this browser posted, from a signed cookie set only when someone comments."""
-    if OWN_COOKIE not in request.COOKIES:
+    if OWN_COMMENTS_COOKIE not in request.COOKIES:
         return []
     try:
-        raw = request.get_signed_cookie(OWN_COOKIE, salt=OWN_SALT, max_age=OWN_MAX_AGE)
+        raw = request.get_signed_cookie(OWN_COMMENTS_COOKIE, salt=OWN_SALT, max_age=OWN_MAX_AGE)
     except (KeyError, signing.BadSignature):
         return []
     return [int(part) for part in raw.split(".") if part.isdigit() and len(part) < 18]
@@ -65,7 +63,7 @@ def own_comment_ids(request: HttpRequest) -> list[int]:
 def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
     ids = [comment.pk, *(i for i in own_comment_ids(request) if i != comment.pk)][:OWN_LIMIT]
     response.set_signed_cookie(
-        OWN_COOKIE,
+        OWN_COMMENTS_COOKIE,
         ".".join(map(str, ids)),
         salt=OWN_SALT,
         max_age=OWN_MAX_AGE,
@@ -114,8 +112,6 @@ def _page_number(request: HttpRequest) -> int | str:
 
 
 def _fragment_key(article: Article, page: int | str, is_open: bool) -> str:
-    from newsroom.pagecache import code_fingerprint
-
     version = comment_version(article.pk)
     return (
         f"newsroom:comments:{code_fingerprint()}:{settings.TIME_ZONE}:{article.pk}:{version}:"
@@ -194,13 +190,8 @@ class StoryComments:
 
     @property
     def personal(self) -> bool:
+        """Shows this reader their own things: the page must stay out of every shared cache."""
         return bool(self.own_pending or self.flash or self.personal_thread)
-
-    def protect(self, response: HttpResponse) -> HttpResponse:
-        """Keep a page showing this reader's own things out of every shared cache."""
-        if self.personal:
-            patch_cache_control(response, private=True, no_store=True)
-        return response
 
 
 def _reply_to(request: HttpRequest, article: Article) -> Comment | None:
@@ -238,7 +229,7 @@ def story_comments(request: HttpRequest, article: Article) -> StoryComments:
         )
     personal_thread = bool(own_pending)
     if personal_thread:
-        # Rendered for this reader alone and never stored: the page is private (see protect).
+        # Rendered for this reader alone and never stored: the page is private (see personal).
         thread, own_pending = render_thread(
             article, page_number, is_open=is_open, own_pending=own_pending
         )

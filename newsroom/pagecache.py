@@ -13,12 +13,10 @@ bypass it, and only responses that set no cookie and are not marked private are 
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import time
 from collections.abc import Callable
 from email.utils import formatdate
-from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache
@@ -28,6 +26,9 @@ from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_http_date_safe
 
+from articles.fingerprint import code_fingerprint
+from comments.cookies import OWN_COMMENTS_COOKIE
+
 VERSION_KEY = "newsroom:content-version"
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
 # Kept long: the version must outlive the pages keyed on it.
@@ -35,7 +36,7 @@ VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
 # Cookies that make a request personal: staff have a session; a reader who commented carries
 # a signed cookie that shows them their own pending comments, and a flash message may wait.
-PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, "nr_own_comments", "messages")
+PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, OWN_COMMENTS_COOKIE, "messages")
 
 # Headers replayed from the stored response; anything about cookies is never replayed.
 _DROP_HEADERS = {"set-cookie", "vary"}
@@ -109,24 +110,6 @@ _RENDER_SETTINGS = (
     "NEWSROOM_FEED_FULL_CONTENT",
     "NEWSROOM_PAGE_MAX_AGE",
 )
-
-
-@functools.cache
-def code_fingerprint() -> str:
-    """The deployed code and templates, so a deploy never serves pages the old code rendered.
-
-    Read once per process from file sizes and times; every worker of one deploy agrees.
-    """
-    root = Path(settings.BASE_DIR)
-    digest = hashlib.sha256()
-    for folder in ("newsroom", "articles", "comments", "templates"):
-        for path in sorted((root / folder).rglob("*")):
-            if path.suffix in {".py", ".html"}:
-                stat = path.stat()
-                digest.update(
-                    f"{path.relative_to(root)}:{stat.st_size}:{stat.st_mtime_ns}".encode()
-                )
-    return digest.hexdigest()[:12]
 
 
 def _key(request: HttpRequest, version: str) -> str:

@@ -6,12 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import re
+from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.models import Comment, Flag, ModerationEvent
 from comments.privacy import client_ip, hash_ip
 from tests.commenting import post_comment
@@ -118,14 +122,32 @@ def test_readers_who_do_not_comment_get_no_cookies():
 def test_only_the_commenter_gets_a_signed_cookie_naming_their_comment():
     client = Client()
     response = post_comment(client, published_article())
-    cookie = response.cookies["nr_own_comments"]
+    cookie = response.cookies[OWN_COMMENTS_COOKIE]
     assert cookie["httponly"]
     assert str(Comment.objects.get().pk) in cookie.value
     # A forged cookie shows nothing.
     forged = Client()
-    forged.cookies["nr_own_comments"] = str(Comment.objects.get().pk)
+    forged.cookies[OWN_COMMENTS_COOKIE] = str(Comment.objects.get().pk)
     article = Comment.objects.get().article
     assert "only you can see" not in forged.get(article.get_absolute_url()).content.decode()
+
+
+def _nginx_personal_cookies() -> re.Pattern[str]:
+    """The pattern of cookies the shipped nginx config treats as personal."""
+    conf = (Path(django_settings.BASE_DIR) / "deploy" / "nginx-newsroom.conf").read_text()
+    block = re.search(r"map \$http_cookie \$newsroom_personal \{(.*?)\}", conf, re.DOTALL)
+    assert block, "the nginx config no longer maps personal cookies"
+    (pattern,) = re.findall(r'"~\*(.+)"\s+1;', block.group(1))
+    return re.compile(pattern, re.IGNORECASE)  # ~* is nginx's case-insensitive match
+
+
+def test_nginx_bypasses_its_cache_for_the_cookie_the_commenter_gets():
+    # nginx cannot import the cookie's name, so its config spells it again: they must agree,
+    # or nginx would serve a commenter the shared page without their pending comment.
+    personal = _nginx_personal_cookies()
+    assert personal.search(f"{OWN_COMMENTS_COOKIE}=1.2")
+    assert personal.search(f"theme=dark; {OWN_COMMENTS_COOKIE}=1.2")
+    assert not personal.search(f"not_{OWN_COMMENTS_COOKIE}=1.2")
 
 
 def test_purge_removes_old_emails_of_refused_comments_and_old_hashes():

@@ -4,12 +4,16 @@ bulk actions, reader flags, and its query count."""
 from __future__ import annotations
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from comments.admin import CommentAdmin
+from comments.decisions import DECISIONS
+from comments.forms import ModerationForm
 from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
 from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS
 from tests.commenting import new_address
@@ -223,6 +227,41 @@ def test_the_redirect_back_never_leaves_the_site(moderator_client):
     comment = held()
     response = _act(moderator_client, comment, action="approve", next="https://evil.example/")
     assert response["Location"] == QUEUE
+
+
+@pytest.mark.parametrize("decision", DECISIONS, ids=lambda d: d.value)
+def test_every_decision_in_the_queue_calls_a_verb_that_logs_who(
+    decision, moderator_client, moderator
+):
+    comment = held(status=Comment.Status.APPROVED, email="once@example.test", ip_hash="ef" * 32)
+    response = _act(moderator_client, comment, action=decision.value, next=QUEUE)
+    assert response.status_code == 302
+    assert ModerationEvent.objects.filter(comment=comment, actor=moderator).exists()
+    shown = [str(m) for m in response.wsgi_request._messages]
+    assert shown == [f"{decision.done} comment {comment.pk}."]
+
+
+def test_the_queue_form_and_the_admin_offer_the_same_decisions(rf, moderator):
+    offered = [value for value, _ in ModerationForm().fields["action"].choices]
+    assert offered == [d.value for d in DECISIONS]
+    request = rf.get("/")
+    request.user = moderator
+    admin_actions = CommentAdmin(Comment, admin.site).get_actions(request)
+    # Everything but returning to the queue, which the admin never offered; plus its delete.
+    assert [name for name in admin_actions if name != "delete_selected"] == [
+        d.verb for d in DECISIONS if d.admin_label
+    ]
+    assert {d.verb for d in DECISIONS} - set(admin_actions) == {"return_to_pending"}
+
+
+def test_blocking_several_commenters_says_so_in_the_plural(moderator_client):
+    chosen = [held(email="a@example.test"), held(email="b@example.test")]
+    response = moderator_client.post(
+        reverse("moderation:bulk"), {"action": "block", "comments": [c.pk for c in chosen]}
+    )
+    assert [str(m) for m in response.wsgi_request._messages] == [
+        "Blocked the commenters of 2 comments."
+    ]
 
 
 def test_an_unknown_action_changes_nothing(moderator_client):

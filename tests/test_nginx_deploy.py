@@ -13,6 +13,7 @@ import time
 import pytest
 from django.utils.crypto import salted_hmac
 
+from comments.cookies import OWN_COMMENTS_COOKIE
 from loopback.clients import Browser, Commenter
 from loopback.servers import HOST, Site, fetch, insecure_tls_context
 
@@ -97,7 +98,7 @@ def test_an_anonymous_story_is_served_from_nginx_cache_the_second_time(live_site
     assert not second.headers.get_all("Set-Cookie")
 
 
-@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", "nr_own_comments", "messages"])
+@pytest.mark.parametrize("cookie", ["sessionid", "csrftoken", OWN_COMMENTS_COOKIE, "messages"])
 def test_a_personal_cookie_bypasses_the_cache_and_is_never_stored(
     live_site: Site, cookie: str
 ) -> None:

@@ -8,6 +8,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.fingerprint import code_fingerprint
 from articles.models import Article
 from tests.factories import (
     ArticleFactory,
@@ -191,3 +192,20 @@ def test_only_live_stories_are_cached_under_their_address(client):
     path = article.public_path()
     assert fetch(client, path).status_code == 404
     assert Article.objects.published().count() == 0
+
+
+def test_a_deploy_that_changes_a_template_changes_the_code_fingerprint(settings, tmp_path):
+    # Both the page cache and the comment-thread fragment key on it: a new template must not
+    # meet pages the old one rendered.
+    template = tmp_path / "templates" / "page.html"
+    template.parent.mkdir()
+    template.write_text("<p>old</p>")
+    settings.BASE_DIR = tmp_path
+    try:
+        code_fingerprint.cache_clear()
+        before = code_fingerprint()
+        template.write_text("<p>the new one</p>")
+        code_fingerprint.cache_clear()
+        assert code_fingerprint() != before
+    finally:
+        code_fingerprint.cache_clear()  # the next test reads the real code again

@@ -1,12 +1,37 @@
-"""Thin wrappers over comments/text.py for templates."""
+"""Thin wrappers for templates: the comment area under a story (over comments/threads.py) and
+comment bodies (over comments/text.py)."""
+
+from __future__ import annotations
 
 from django import template
+from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
+from articles.models import Article
+from articles.views import keep_private
+from comments import threads
 from comments.models import Comment
 from comments.text import render_body
 
 register = template.Library()
+
+COMMENTS_TEMPLATE = "comments/_comments.html"
+
+
+@register.simple_tag(takes_context=True)
+def story_comments(context: Context, article: Article) -> SafeString:
+    """The count, the conversations (the cached fragment) and the form under a story.
+
+    Drawn with the page's context, as an `{% include %}` would. When it shows this reader their
+    own pending comments or a message, the story view is told to keep the page private.
+    """
+    request = context["request"]
+    comments = threads.story_comments(request, article)
+    if comments.personal:
+        keep_private(request)
+    partial = context.template.engine.get_template(COMMENTS_TEMPLATE)
+    with context.push(comments=comments):
+        return partial.render(context)
 
 
 @register.filter
