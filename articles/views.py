@@ -103,10 +103,14 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _listing(request: HttpRequest, queryset, template: str, context: dict) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _listing(  # type: ignore[no-untyped-def]
+    request: HttpRequest, queryset, template: str, context: dict, *, empty_is_missing: bool = False
+) -> HttpResponse:
     page = Paginator(queryset.with_bylines().newest_first(), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
+    if empty_is_missing and page.paginator.count == 0:
+        raise Http404("Nothing published here.")
     return render(request, template, {**context, "page": page, "articles": page.object_list})
 
 
@@ -148,6 +152,8 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         articles,
         "articles/tag.html",
         {"tag": the_tag, "breadcrumbs": breadcrumb_json_ld(trail)},
+        # A tag only drafts carry is not public yet: its name alone can give a story away.
+        empty_is_missing=True,
     )
 
 

@@ -389,3 +389,15 @@ def test_the_server_error_page_renders_without_the_database(rf, django_assert_nu
 def test_the_health_check_still_reports_the_database(client):
     response = client.get("/healthz")
     assert response.json() == {"status": "ok", "database": "ok"}
+
+
+def test_a_tag_only_a_draft_carries_is_not_found_nor_its_feed(client):
+    draft = ArticleFactory(headline="Merger talks with the ferry company")
+    draft.tags.add("merger-talks")
+
+    assert client.get("/tag/merger-talks/").status_code == 404
+    assert client.get("/tag/merger-talks/feed/").status_code == 404
+
+    published_article(headline="Ferry timetable").tags.add("merger-talks")
+    assert client.get("/tag/merger-talks/").status_code == 200
+    assert client.get("/tag/merger-talks/feed/").status_code == 200
