@@ -6,7 +6,7 @@ import io
 import random
 
 from django.core.files.base import ContentFile
-from PIL import Image, ImageDraw
+from PIL import Image, ImageColor, ImageDraw
 
 
 def draw_image(
@@ -14,7 +14,7 @@ def draw_image(
 ) -> ContentFile:
     """A simple generated picture: a sky gradient, a sea and a few hills, seeded by the slug."""
     rng = random.Random(slug)
-    top, bottom = (Image.new("RGB", (1, 1), colour).getpixel((0, 0)) for colour in palette)
+    top, bottom = (ImageColor.getrgb(colour) for colour in palette)
     width, height = size
     image = Image.new("RGB", size)
     draw = ImageDraw.Draw(image)

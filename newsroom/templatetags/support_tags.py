@@ -18,6 +18,7 @@ SUPPORT_TEMPLATE = "newsroom/_support_campaign.html"
 def support_box(context: Context) -> SafeString:
     """The running campaign's appeal, or nothing; drawn with the page's context, as an
     `{% include %}` would, so the partial sees SITE_NAME."""
+    assert context.template is not None  # a tag renders inside a template
     partial = context.template.engine.get_template(SUPPORT_TEMPLATE)
     with context.push(campaign=SupportCampaign.objects.current()):
         return partial.render(context)

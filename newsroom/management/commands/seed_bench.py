@@ -19,7 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from itertools import islice
 
 from django.contrib.contenttypes.models import ContentType
@@ -101,7 +101,7 @@ COMMENT_STATES = [
 ]
 
 
-def _weighted(rng: random.Random, choices: list[tuple[str, int]]) -> str:
+def _weighted(rng: random.Random, choices: Sequence[tuple[str, int]]) -> str:
     return rng.choices([c for c, _ in choices], weights=[w for _, w in choices])[0]
 
 
@@ -256,11 +256,14 @@ class Command(BaseCommand):
                             headline=article.headline,
                             standfirst=article.standfirst,
                             body=text,
-                            tags=" ".join(sorted(tag.name for tag in story_tags)),
+                            # The index's topics, as articles/search.py writes them.
+                            tags=" ".join(
+                                [article.section.name, *sorted(t.name for t in story_tags)]
+                            ),
                             authors=" ".join(author.name for author in chosen),
                         )
                     )
-                    if article.is_live(at=self.now):
+                    if article.is_live(at=self.now) and article.published_at is not None:
                         live.append((article.pk, article.published_at))
                 ArticleAuthor.objects.bulk_create(links)
                 TaggedItem.objects.bulk_create(tagged)
@@ -327,7 +330,8 @@ class Command(BaseCommand):
         made = 0
         plan = iter(sorted(per_story.items()))
         for group in _batches(plan, 200):
-            roots, replies = [], []
+            roots: list[Comment] = []
+            replies: list[Comment] = []
             for index, how_many in group:
                 article_id, published_at = live[index]
                 self._thread(article_id, published_at, how_many, made, roots, replies)
@@ -340,6 +344,7 @@ class Command(BaseCommand):
                     for reply in level:
                         # Read the parent once: setting parent_id drops the cached object.
                         parent = reply.parent
+                        assert parent is not None  # replies are made with their parent
                         reply.parent_id = parent.pk
                         reply.root_id = parent.root_id or parent.pk
                     Comment.objects.bulk_create(level, batch_size=BATCH)
