@@ -20,20 +20,20 @@ from articles.permissions import is_editor
 # --- Provenance registries --------------------------------------------------------------------
 
 
-class EditorsOnlyMixin:
+class EditorsOnlyAdmin(admin.ModelAdmin):
     """Lists anyone with view permission may read, but only editors change from here.
 
     Writers edit figures and quotes inline on their own stories; from these lists they could
     reach other people's published stories.
     """
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_add_permission(request, *args) and is_editor(request.user)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and is_editor(request.user)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_change_permission(request, obj) and is_editor(request.user)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
 
@@ -45,7 +45,7 @@ class CitedByInline(admin.TabularInline):
     can_delete = False
     verbose_name_plural = "cited by"
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         return False
 
 
@@ -69,7 +69,7 @@ class SourceAdmin(admin.ModelAdmin):
         "notes",
     ]
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         # Cited sources are protected by the database too; this keeps the button honest.
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
@@ -87,7 +87,7 @@ class PersonAdmin(admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
 
@@ -95,7 +95,7 @@ class SourcedFilter(admin.SimpleListFilter):
     title = "sourced"
     parameter_name = "sourced"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("no", "Unsourced"), ("yes", "Sourced")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -105,7 +105,7 @@ class SourcedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Figure)
-class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class FigureAdmin(EditorsOnlyAdmin):
     list_display = ["text", "unit", "counts", "as_of", "article", "source", "metric"]
     list_select_related = ["article", "source", "metric"]
     list_filter = [SourcedFilter, "metric"]
@@ -114,7 +114,7 @@ class FigureAdmin(EditorsOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(EditorsOnlyMixin, admin.ModelAdmin):
+class QuoteAdmin(EditorsOnlyAdmin):
     list_display = ["__str__", "role", "article", "source"]
     list_select_related = ["person", "article", "source"]
     list_filter = [SourcedFilter]
