@@ -356,6 +356,14 @@ class Article(models.Model):
         """Authors in byline order; uses the prefetch from `with_bylines()` when present."""
         return [link.author for link in self.byline_set.all()]
 
+    def last_modified(self) -> dt.datetime:
+        """When the story last changed for readers: its last save, or its publication when
+        that came later (a story edited before its scheduled time changes when it goes live).
+        Feeds, sitemaps and structured data give this time."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
     def was_updated(self) -> bool:
         return self.published_at is not None and (
             self.updated_at - self.published_at > dt.timedelta(minutes=5)
