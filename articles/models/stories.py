@@ -34,30 +34,30 @@ if TYPE_CHECKING:
 
 
 class ArticleQuerySet(models.QuerySet["Article"]):
-    def published(self, at: dt.datetime | None = None) -> ArticleQuerySet:
+    def published(self, at: dt.datetime | None = None) -> Self:
         """What a reader may see: published, and the publication time has come.
 
         The only definition of "live" in the project; views, feeds, sitemaps and search call it.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
-    def scheduled(self, at: dt.datetime | None = None) -> ArticleQuerySet:
+    def scheduled(self, at: dt.datetime | None = None) -> Self:
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
 
-    def newest_first(self) -> ArticleQuerySet:
+    def newest_first(self) -> Self:
         return self.order_by("-published_at", "-pk")
 
-    def with_bylines(self) -> ArticleQuerySet:
+    def with_bylines(self) -> Self:
         """Everything a story listing shows, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
             models.Prefetch(
                 "byline_set",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
             ),
-            "tags",  # type: ignore[misc]  # taggit is untyped: the plugin sees no manager here
+            "tags",
         )
 
-    def for_staff(self, user: User) -> ArticleQuerySet:
+    def for_staff(self, user: User) -> Self:
         """Stories a staff member may open in the admin or preview.
 
         Writers (who may add stories but not publish) see only their own unpublished ones;
