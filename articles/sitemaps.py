@@ -19,6 +19,8 @@ from taggit.models import Tag
 from articles.models import Article, ArticleQuerySet, Author, Section
 
 if TYPE_CHECKING:
+    from django.contrib.sites.models import Site
+    from django.contrib.sites.requests import RequestSite
     from django_stubs_ext import WithAnnotations
 
     class _LastStory(TypedDict):
@@ -38,7 +40,7 @@ class _SiteSitemap(Sitemap):
     def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.SITE_URL).scheme
 
-    def get_domain(self, site: object = None) -> str:
+    def get_domain(self, site: Site | RequestSite | None = None) -> str:
         return urlsplit(settings.SITE_URL).netloc
 
 
