@@ -378,8 +378,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
             try:
                 article.publish(by=_staff_member(request), override_reason=reason)
             except UnsourcedStory as refusal:
-                # The edits are kept; only going live waits for sources or a reason.
-                request._sourcing_refused = True  # type: ignore[attr-defined]  # read by response_change/_add
+                # The edits are kept; only going live waits for sources or a reason. The flag
+                # tells response_change() and response_add() of this request where to go.
+                request._sourcing_refused = True  # type: ignore[attr-defined]  # a per-request flag
                 self._report_refusal(request, article, refusal)
             else:
                 self._report_publication(request, article)
