@@ -67,9 +67,12 @@ TIER ?= fast
 reliability: system-packages-reliability install-dev scanners
 	$(BIN)/python -m reliability.run --tier $(TIER) --database-url "$(DATABASE_URL)"
 
+# Style, the import layers of docs/architecture.md, and types.
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	NEWSROOM_DEBUG=1 $(BIN)/mypy
 
 format: install-dev
 	$(BIN)/ruff format .

@@ -20,6 +20,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
@@ -39,7 +40,7 @@ _INDEXED_FIELDS = {"headline", "standfirst", "body", "section", "section_id"}
 
 
 def _story_saved(
-    sender: type,
+    sender: type[models.Model],
     instance: Article,
     raw: bool = False,
     update_fields: frozenset[str] | None = None,
@@ -55,11 +56,11 @@ def _story_saved(
     refresh_stories([instance.pk])
 
 
-def _story_deleted(sender: type, instance: Article, **kwargs: Any) -> None:
+def _story_deleted(sender: type[models.Model], instance: Article, **kwargs: Any) -> None:
     remove_documents([instance.pk])
 
 
-def _tags_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> None:
+def _tags_changed(sender: type[models.Model], instance: Any, action: str, **kwargs: Any) -> None:
     if not action.startswith("post_"):
         return
     if isinstance(instance, Article):
@@ -69,19 +70,23 @@ def _tags_changed(sender: type, instance: Any, action: str, **kwargs: Any) -> No
 
 
 def _byline_changed(
-    sender: type, instance: ArticleAuthor, raw: bool = False, **kwargs: Any
+    sender: type[models.Model], instance: ArticleAuthor, raw: bool = False, **kwargs: Any
 ) -> None:
     if not raw:
         refresh_stories([instance.article_id])
 
 
-def _author_saved(sender: type, instance: Author, raw: bool = False, **kwargs: Any) -> None:
+def _author_saved(
+    sender: type[models.Model], instance: Author, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         bylines = ArticleAuthor.objects.filter(author=instance)
         refresh_stories(bylines.values_list("article_id", flat=True))
 
 
-def _section_saved(sender: type, instance: Section, raw: bool = False, **kwargs: Any) -> None:
+def _section_saved(
+    sender: type[models.Model], instance: Section, raw: bool = False, **kwargs: Any
+) -> None:
     if not raw:
         refresh_stories(Article.objects.filter(section=instance).values_list("pk", flat=True))
 
@@ -90,17 +95,17 @@ def _stories_tagged(tag: Tag) -> list[int]:
     return list(Article.objects.filter(tags=tag).values_list("pk", flat=True))
 
 
-def _tag_saved(sender: type, instance: Tag, raw: bool = False, **kwargs: Any) -> None:
+def _tag_saved(sender: type[models.Model], instance: Tag, raw: bool = False, **kwargs: Any) -> None:
     if not raw:
         refresh_stories(_stories_tagged(instance))
 
 
-def _tag_deleting(sender: type, instance: Tag, **kwargs: Any) -> None:
+def _tag_deleting(sender: type[models.Model], instance: Tag, **kwargs: Any) -> None:
     # Deleting a tag deletes its taggings without an m2m signal: remember whose they were.
     instance._tagged_story_ids = _stories_tagged(instance)
 
 
-def _tag_deleted(sender: type, instance: Tag, **kwargs: Any) -> None:
+def _tag_deleted(sender: type[models.Model], instance: Tag, **kwargs: Any) -> None:
     refresh_stories(getattr(instance, "_tagged_story_ids", []))
 
 

@@ -7,22 +7,24 @@ and the lead image as an enclosure. Only `Article.objects.published()` stories a
 from __future__ import annotations
 
 import datetime as dt
+from typing import Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
+from django.core.files.storage import Storage
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, ArticleQuerySet, Author, Section
 from articles.structured_data import absolute_url
 
 FEED_SIZE = 20
 
 
-def _enclosure_length(storage, name: str) -> str:  # type: ignore[no-untyped-def]
+def _enclosure_length(storage: Storage, name: str) -> str:
     # RSS requires a byte length; a storage that cannot say (or a missing file) gets 0,
     # which feed readers accept, rather than failing the whole feed.
     try:
@@ -31,26 +33,22 @@ def _enclosure_length(storage, name: str) -> str:  # type: ignore[no-untyped-def
         return "0"
 
 
-class StoriesFeed(Feed):
+# What a feed is about: nothing (the whole site), a section or a tag; `get_object()` finds it
+# and Feed passes it to each of the feed's own methods.
+_About = TypeVar("_About")
+
+
+class _StoryFeed(Feed, Generic[_About]):
+    """What every story feed shares: its items, the site's live stories unless the feed
+    narrows them to what it is about."""
+
     feed_type = Rss201rev2Feed
     language = "en-gb"
 
-    def title(self, obj: object = None) -> str:
-        return settings.SITE_NAME
-
-    def description(self, obj: object = None) -> str:
-        return f"The latest stories from {settings.SITE_NAME}."
-
-    def link(self, obj: object = None) -> str:
-        return absolute_url(reverse("home"))
-
-    def feed_url(self, obj: object = None) -> str:
-        return absolute_url(reverse("feed"))
-
-    def stories(self, obj: object):  # type: ignore[no-untyped-def]
+    def stories(self, obj: _About) -> ArticleQuerySet:
         return Article.objects.published()
 
-    def items(self, obj: object = None) -> list[Article]:
+    def items(self, obj: _About) -> list[Article]:
         return list(self.stories(obj).with_bylines().newest_first()[:FEED_SIZE])
 
     def item_title(self, item: Article) -> str:
@@ -67,11 +65,11 @@ class StoriesFeed(Feed):
     def item_guid(self, item: Article) -> str:
         return absolute_url(item.get_absolute_url())
 
-    def item_pubdate(self, item: Article) -> dt.datetime:
+    def item_pubdate(self, item: Article) -> dt.datetime | None:
         return item.published_at
 
     def item_updateddate(self, item: Article) -> dt.datetime:
-        return max(item.updated_at, item.published_at)
+        return item.last_modified()
 
     def item_author_name(self, item: Article) -> str | None:
         names = [author.name for author in item.bylines]
@@ -97,7 +95,21 @@ class StoriesFeed(Feed):
         ]
 
 
-class SectionFeed(StoriesFeed):
+class StoriesFeed(_StoryFeed[None]):
+    def title(self, obj: None = None) -> str:
+        return settings.SITE_NAME
+
+    def description(self, obj: None = None) -> str:
+        return f"The latest stories from {settings.SITE_NAME}."
+
+    def link(self, obj: None = None) -> str:
+        return absolute_url(reverse("home"))
+
+    def feed_url(self, obj: None = None) -> str:
+        return absolute_url(reverse("feed"))
+
+
+class SectionFeed(_StoryFeed[Section]):
     def get_object(self, request: HttpRequest, slug: str) -> Section:
         return get_object_or_404(Section, slug=slug)
 
@@ -113,11 +125,11 @@ class SectionFeed(StoriesFeed):
     def feed_url(self, obj: Section) -> str:
         return absolute_url(reverse("articles:section-feed", kwargs={"slug": obj.slug}))
 
-    def stories(self, obj: Section):  # type: ignore[no-untyped-def]
+    def stories(self, obj: Section) -> ArticleQuerySet:
         return Article.objects.published().filter(section=obj)
 
 
-class TagFeed(StoriesFeed):
+class TagFeed(_StoryFeed[Tag]):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
         # As the tag page: a tag no live story carries is not public yet.
         live = Article.objects.published().values("pk")
@@ -140,5 +152,5 @@ class TagFeed(StoriesFeed):
     def feed_url(self, obj: Tag) -> str:
         return absolute_url(reverse("articles:tag-feed", kwargs={"slug": obj.slug}))
 
-    def stories(self, obj: Tag):  # type: ignore[no-untyped-def]
+    def stories(self, obj: Tag) -> ArticleQuerySet:
         return Article.objects.published().filter(tags=obj)

@@ -309,7 +309,7 @@ class FoundFigure:
     sentence: str
     qualifier: str = ""
 
-    def as_json(self) -> dict:
+    def as_json(self) -> dict[str, str | int]:
         return {
             "text": self.text,
             "value": format_decimal(self.value),
@@ -349,7 +349,7 @@ class _TextParser(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
 
-    def handle_starttag(self, tag: str, attrs: list) -> None:
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag in _BLOCKS:
             self.parts.append("\n")
 

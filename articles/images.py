@@ -235,7 +235,7 @@ def _reencode(data: bytes) -> tuple[bytes, str]:
 
         # Keep only what is needed to show the pixels correctly; EXIF, XMP, comments,
         # PNG text chunks and the like would otherwise be carried over by the encoders.
-        kept: dict[str, Any] = {}
+        kept: dict[str | tuple[int, int], Any] = {}
         if (
             output_format == "PNG"
             and pixels.mode in _PNG_TRANSPARENCY_MODES

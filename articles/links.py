@@ -68,6 +68,13 @@ class Link:
     text: str
 
 
+@dataclass(frozen=True)
+class ExternalLink(Link):
+    """A link to another site's page, which always has an address."""
+
+    href: str
+
+
 class _LinkParser(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
@@ -106,10 +113,10 @@ def _own_hosts() -> set[str]:
     return {urlsplit(settings.SITE_URL).hostname or "", *settings.ALLOWED_HOSTS} - {""}
 
 
-def external_links(html: str) -> dict[str, Link]:
+def external_links(html: str) -> dict[str, ExternalLink]:
     """External web links in `html`, keyed by normalised address, first occurrence kept."""
     own = _own_hosts()
-    found: dict[str, Link] = {}
+    found: dict[str, ExternalLink] = {}
     for link in links_in(html):
         if not link.href:
             continue
@@ -121,5 +128,5 @@ def external_links(html: str) -> dict[str, Link]:
             continue  # A link to our own story is not a source.
         if len(key) > 1000 or len(link.href) > 1000:
             continue  # Longer than the registry keeps; such an address is not a citation.
-        found.setdefault(key, link)
+        found.setdefault(key, ExternalLink(href=link.href, text=link.text))
     return found

@@ -26,7 +26,7 @@ from typing import overload
 from django.db import connection
 from django.utils.html import strip_tags
 
-from articles.models import Article
+from articles.models import Article, ArticleQuerySet
 
 TABLE = "article_search"
 # A query longer than this is not a search a person typed; the rest is ignored.
@@ -85,7 +85,7 @@ def search_articles(query: str, *, at: dt.datetime | None = None) -> SearchResul
 class SearchResults(Sequence[Article]):
     """Ranked search results: the ids are known, the stories are loaded per slice."""
 
-    def __init__(self, ids: list[int], live) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, ids: list[int], live: ArticleQuerySet) -> None:
         self.ids = ids
         self._live = live
 
@@ -190,7 +190,7 @@ def write_documents(documents: list[SearchDocument]) -> None:
             raise NotImplementedError(f"No search index for {connection.vendor}.")
 
 
-def _ranked_ids(terms: list[str], live) -> list[int]:  # type: ignore[no-untyped-def]
+def _ranked_ids(terms: list[str], live: ArticleQuerySet) -> list[int]:
     """Ids of live stories matching all terms: best match first, then newest, then by id."""
     live_sql, live_params = live.order_by().values("pk", "published_at").query.sql_with_params()
     with connection.cursor() as cursor:

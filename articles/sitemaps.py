@@ -6,6 +6,7 @@ Addresses use the configured site origin (NEWSROOM_SITE_URL), like canonical lin
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -15,7 +16,18 @@ from django.urls import reverse
 from django.utils import timezone
 from taggit.models import Tag
 
-from articles.models import Article, Author, Section
+from articles.models import Article, ArticleQuerySet, Author, Section
+
+if TYPE_CHECKING:
+    from django.contrib.sites.models import Site
+    from django.contrib.sites.requests import RequestSite
+    from django_stubs_ext import WithAnnotations
+
+    class _LastStory(TypedDict):
+        last_story: dt.datetime
+
+    # A section or an author as LastStorySitemap.items() lists it.
+    _Listed = WithAnnotations[Section, _LastStory] | WithAnnotations[Author, _LastStory]
 
 NEWS_WINDOW = dt.timedelta(hours=48)
 # Google News reads at most this many stories from one news sitemap.
@@ -28,16 +40,16 @@ class _SiteSitemap(Sitemap):
     def get_protocol(self, protocol: str | None = None) -> str:
         return urlsplit(settings.SITE_URL).scheme
 
-    def get_domain(self, site: object = None) -> str:
+    def get_domain(self, site: Site | RequestSite | None = None) -> str:
         return urlsplit(settings.SITE_URL).netloc
 
 
 class StorySitemap(_SiteSitemap):
-    def items(self):  # type: ignore[no-untyped-def]
+    def items(self) -> ArticleQuerySet:
         return Article.objects.published().newest_first()
 
     def lastmod(self, item: Article) -> dt.datetime:
-        return max(item.updated_at, item.published_at)
+        return item.last_modified()
 
 
 class LastStorySitemap(_SiteSitemap):
@@ -46,7 +58,7 @@ class LastStorySitemap(_SiteSitemap):
     def __init__(self, model: type[Section] | type[Author]) -> None:
         self.model = model
 
-    def items(self) -> QuerySet:
+    def items(self) -> QuerySet[_Listed]:
         return (
             self.model.objects.annotate(
                 last_story=Max("articles__published_at", filter=_live("articles__"))
@@ -55,12 +67,12 @@ class LastStorySitemap(_SiteSitemap):
             .order_by("name", "pk")
         )
 
-    def lastmod(self, item: Section | Author) -> dt.datetime:
-        return item.last_story  # type: ignore[union-attr]  # the annotation of items()
+    def lastmod(self, item: _Listed) -> dt.datetime:
+        return item.last_story
 
 
 class TagSitemap(_SiteSitemap):
-    def items(self):  # type: ignore[no-untyped-def]
+    def items(self) -> QuerySet[Tag]:
         live = Article.objects.published()
         return (
             Tag.objects.filter(
@@ -95,6 +107,6 @@ def news_sitemap_stories(at: dt.datetime | None = None) -> list[Article]:
     return list(
         Article.objects.published(at=now)
         .filter(published_at__gte=now - NEWS_WINDOW)
-        .prefetch_related("tags")
+        .prefetch_related("tags")  # type: ignore[misc]  # taggit is untyped: no manager seen
         .newest_first()[:NEWS_LIMIT]
     )

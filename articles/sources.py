@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles.links import external_links
-from articles.models import Article, ArticleSource, Source
+from articles.models import Article, ArticleSource, Figure, Quote, Source
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,10 @@ def sources_cited(article: Article) -> list[Source]:
     cited: dict[int, Source] = {}
     for link in article.source_links.all():
         cited.setdefault(link.source_id, link.source)
-    for item in [*article.figures.all(), *article.quotes.all()]:
-        if item.source_id is not None:
-            cited.setdefault(item.source_id, item.source)
+    items: list[Figure | Quote] = [*article.figures.all(), *article.quotes.all()]
+    for item in items:
+        # No query either way: a missing source is known from the empty column, and a present
+        # one comes with the prefetch.
+        if item.source is not None:
+            cited.setdefault(item.source.pk, item.source)
     return list(cited.values())

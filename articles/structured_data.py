@@ -71,9 +71,7 @@ def news_article_json_ld(article: Article) -> dict[str, Any]:
     """
     url = absolute_url(article.get_absolute_url())
     published = timezone.localtime(article.published_at) if article.published_at else None
-    modified = timezone.localtime(
-        max(article.updated_at, article.published_at or article.updated_at)
-    )
+    modified = timezone.localtime(article.last_modified())
     data: dict[str, Any] = {
         "@context": "https://schema.org",
         "@type": "NewsArticle",

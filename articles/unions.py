@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.db.models.expressions import RawSQL
 
@@ -14,7 +16,8 @@ def union_of_ids(querysets: list[models.QuerySet]) -> RawSQL:
     and testing it against each list; as one IN over a UNION ALL both databases
     fetch the few rows by primary key. Each part must be `.values("pk")`.
     """
-    parts, params = [], []
+    parts: list[str] = []
+    params: list[Any] = []
     for number, queryset in enumerate(querysets):
         sql, part_params = queryset.query.sql_with_params()
         # Django's own compiled SQL, values still separate parameters: nothing is interpolated.

@@ -31,6 +31,7 @@ from articles.models import (
     Source,
     provenance_prefetches,
 )
+from articles.permissions import staff_member
 from articles.redirects import old_address_redirect
 from articles.related import related_articles
 from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
@@ -97,7 +98,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     """An unpublished story through the public template, for staff who may open it."""
     if not request.user.has_perm("articles.view_article"):
         raise Http404("No such story.")
-    article = get_object_or_404(_story_queryset(Article.objects.for_staff(request.user)), pk=pk)
+    staff = staff_member(request)
+    article = get_object_or_404(_story_queryset(Article.objects.for_staff(staff)), pk=pk)
     response = render(request, "articles/story.html", _story_context(article, preview=True))
     response["X-Robots-Tag"] = "noindex"
     return response
@@ -185,8 +187,8 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
         "articles/month.html",
         {
             "month": month_start,
-            "previous_month": first.previous_month,
-            "next_month": first.next_month,
+            "previous_month": first.previous_month,  # type: ignore[attr-defined]  # annotated above
+            "next_month": first.next_month,  # type: ignore[attr-defined]  # annotated above
             "page": page,
             "articles": page.object_list,
         },
@@ -284,30 +286,36 @@ def source(request: HttpRequest, pk: int) -> HttpResponse:
 @require_safe
 def metric(request: HttpRequest, slug: str) -> HttpResponse:
     the_metric = get_object_or_404(Metric, slug=slug)
-    figures = sorted(
-        Figure.objects.filter(
-            metric=the_metric, article__in=Article.objects.published()
-        ).select_related("article", "source"),
-        key=lambda f: (f.date(), f.article.published_at, f.pk),
+    # Every figure of a live story has a date (its own, or its story's publication day).
+    dated = sorted(
+        (
+            (day, figure)
+            for figure in Figure.objects.filter(
+                metric=the_metric, article__in=Article.objects.published()
+            ).select_related("article", "source")
+            if (day := figure.date()) is not None
+        ),
+        key=lambda pair: (pair[0], pair[1].article.published_at, pair[1].pk),
     )
-    if not figures:
+    if not dated:
         raise Http404("No published figures for this metric.")
+    figures = [figure for _, figure in dated]
     by_day: dict[dt.date, list[Figure]] = {}
-    for figure in figures:
-        by_day.setdefault(figure.date(), []).append(figure)
+    for day, figure in dated:
+        by_day.setdefault(day, []).append(figure)
     # Two stories giving different values for the same day: say so rather than pick one.
     conflicts = [(day, group) for day, group in by_day.items() if len({f.value for f in group}) > 1]
     conflict_days = {day for day, _ in conflicts}
     chart = line_chart(
         [
             Datum(
-                day=figure.date(),
+                day=day,
                 value=figure.value,
                 label=f"{figure.text}: {figure.article.headline}",
                 url=figure.article.get_absolute_url(),
-                conflict=figure.date() in conflict_days,
+                conflict=day in conflict_days,
             )
-            for figure in figures
+            for day, figure in dated
         ]
     )
     return render(

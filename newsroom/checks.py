@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, Warning, register
 
 
 @register(Tags.security, deploy=True)
-def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def check_site_url(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """Feeds, sitemaps, canonical links and reply e-mails carry NEWSROOM_SITE_URL; left at the
     development default they would send every reader to 127.0.0.1."""
     if settings.SITE_URL == settings.SITE_URL_DEFAULT:
@@ -35,7 +39,9 @@ def check_site_url(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]
 
 
 @register(Tags.security, deploy=True)
-def check_test_routes(app_configs: Any = None, **kwargs: Any) -> list[CheckMessage]:
+def check_test_routes(
+    app_configs: Sequence[AppConfig] | None = None, **kwargs: Any
+) -> list[CheckMessage]:
     """NEWSROOM_TEST_ROUTES routes the battery's deliberately vulnerable pages (an XSS and an
     SQL injection). The battery and the benchmark serve them with production settings on
     loopback, and never run the deployment checks, so a site whose deployment is checked must

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from articles.models import Article, Section
+from articles.models import Article, ArticleQuerySet, Section
 from articles.unions import union_of_ids
 
 MAX_FEATURED = 5
@@ -30,7 +30,7 @@ class FrontPage:
         return [a.pk for a in [self.lead, *self.featured] if a is not None]
 
 
-def placed_ids(live) -> list[int]:  # type: ignore[no-untyped-def]
+def placed_ids(live: ArticleQuerySet) -> list[int]:
     """The stories at the top of the front page: the editors' choice, or else the newest.
 
     Editors choose the lead (featured position 1, or the lowest number used) and the order
@@ -62,7 +62,9 @@ def front_page(at: dt.datetime | None = None, *, ids: list[int] | None = None) -
     return page
 
 
-def section_blocks(stories, per_section: int = SECTION_BLOCK_SIZE) -> list[SectionBlock]:  # type: ignore[no-untyped-def]
+def section_blocks(
+    stories: ArticleQuerySet, per_section: int = SECTION_BLOCK_SIZE
+) -> list[SectionBlock]:
     """The newest `per_section` stories of every section that has any, in section order.
 
     One small query for the sections, then one for the stories (plus the byline prefetch)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 from newsroom.pagecache import bump_after_commit
@@ -18,13 +19,15 @@ from newsroom.pagecache import bump_after_commit
 EDITORIAL_APPS = {"articles", "newsroom", "taggit"}
 
 
-def _editorial_change(sender: type, **kwargs: Any) -> None:
+def _editorial_change(sender: type[models.Model], **kwargs: Any) -> None:
     meta = sender._meta
-    if meta.app_label in EDITORIAL_APPS and not meta.model_name.startswith("historical"):
+    # Options.model_name is only empty before the class is set up; a sender always has one.
+    historical = (meta.model_name or "").startswith("historical")
+    if meta.app_label in EDITORIAL_APPS and not historical:
         bump_after_commit()
 
 
-def _comment_change(sender: type, instance: Any, **kwargs: Any) -> None:
+def _comment_change(sender: type[models.Model], instance: Any, **kwargs: Any) -> None:
     # Only what readers can see: a comment that is (or was just decided to be or not to be)
     # published. A spam wave of held comments must not empty the cache on every post. The
     # same change makes the story's cached comment thread stale (comments/threads.py).

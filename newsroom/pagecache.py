@@ -38,6 +38,9 @@ VERSION_TIMEOUT = 60 * 60 * 24 * 30
 # a signed cookie that shows them their own pending comments, and a flash message may wait.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, OWN_COMMENTS_COOKIE, "messages")
 
+# What the cache keeps of a page: status, replayed headers, body.
+_StoredPage = tuple[int, list[tuple[str, str]], bytes]
+
 # Headers replayed from the stored response; anything about cookies is never replayed.
 _DROP_HEADERS = {"set-cookie", "vary"}
 
@@ -164,7 +167,7 @@ class AnonymousPageCacheMiddleware:
             return _not_modified_or(request, response)
         return response
 
-    def _replay(self, request: HttpRequest, stored: tuple) -> HttpResponse:
+    def _replay(self, request: HttpRequest, stored: _StoredPage) -> HttpResponse:
         status, headers, content = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:

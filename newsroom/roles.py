@@ -6,7 +6,10 @@ lacks access to a new model: a test compares the groups with this table.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from django.apps.registry import Apps
 
 WRITERS = "Writers"
 EDITORS = "Editors"
@@ -98,7 +101,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
 }
 
 
-def grant(apps: Any, app_label: str, table: dict[str, list[str]]) -> None:
+def grant(apps: Apps, app_label: str, table: dict[str, list[str]]) -> None:
     """Create the groups if needed and give each the listed permissions of `app_label`.
 
     Only models that exist at this point of the migration history are granted: migrations run
@@ -111,14 +114,15 @@ def grant(apps: Any, app_label: str, table: dict[str, list[str]]) -> None:
     # Permissions are normally created after all migrations; a role migration needs them now.
     app_config = apps.get_app_config(app_label)
     # Historical app configs (in migrations) have no models module; the live one does.
+    # create_permissions() skips an app without one, so a stand-in is set while it runs.
     models_module = getattr(app_config, "models_module", None)
-    app_config.models_module = models_module or True
+    app_config.models_module = models_module or True  # type: ignore[assignment]  # read as a flag
     try:
         create_permissions(app_config, verbosity=0, apps=apps)
     finally:
         app_config.models_module = models_module
 
-    known_models = {model._meta.model_name for model in app_config.get_models()}
+    known_models = {m._meta.model_name for m in app_config.get_models() if m._meta.model_name}
     Group = apps.get_model("auth", "Group")
     Permission = apps.get_model("auth", "Permission")
     for group_name, codenames in table.items():

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.db import models
 from django.db.models import QuerySet
@@ -16,25 +18,25 @@ from articles.models import (
     Quote,
     Source,
 )
-from articles.permissions import is_editor
+from articles.permissions import is_editor, staff_member
 
 # --- Provenance registries --------------------------------------------------------------------
 
 
-class EditorsOnlyMixin:
+class EditorsOnlyAdmin(admin.ModelAdmin):
     """Lists anyone with view permission may read, but only editors change from here.
 
     Writers edit figures and quotes inline on their own stories; from these lists they could
     reach other people's published stories.
     """
 
-    def has_add_permission(self, request: HttpRequest, *args) -> bool:  # type: ignore[no-untyped-def]
-        return super().has_add_permission(request, *args) and is_editor(request.user)
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and is_editor(request.user)
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_change_permission(request, obj) and is_editor(request.user)
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: models.Model | None = None) -> bool:
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
 
@@ -43,7 +45,7 @@ class StoriesYouMaySeeMixin:
     see in the admin: a writer never reads the figures or quotes of someone else's draft."""
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
-        visible = Article.objects.for_staff(request.user).values("pk")
+        visible = Article.objects.for_staff(staff_member(request)).values("pk")
         return super().get_queryset(request).filter(article__in=visible)  # type: ignore[misc]
 
 
@@ -51,7 +53,8 @@ class SharedRecordMixin:
     """A record readers see on live stories (a source, a person, a metric) is changed only by
     editors once a live story relies on it; writers still add new ones for their drafts."""
 
-    def on_live_story(self, obj: Source | Person | Metric) -> bool:
+    def on_live_story(self, obj: Any) -> bool:
+        """Whether a live story relies on `obj` (each registry says how)."""
         raise NotImplementedError
 
     def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
@@ -73,7 +76,7 @@ class CitedByInline(StoriesYouMaySeeMixin, admin.TabularInline):
     can_delete = False
     verbose_name_plural = "cited by"
 
-    def has_add_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         return False
 
 
@@ -97,12 +100,12 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
         "notes",
     ]
 
-    def get_fields(self, request: HttpRequest, obj: Source | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Source | None = None) -> Any:
         # Notes may name a confidential source ("J. Doe at the ministry, phone …").
         fields = list(super().get_fields(request, obj))
         return fields if is_editor(request.user) else [f for f in fields if f != "notes"]
 
-    def on_live_story(self, obj: Source) -> bool:
+    def on_live_story(self, obj: Any) -> bool:
         live = _live_ids()
         return (
             obj.article_links.filter(article__in=live).exists()
@@ -110,7 +113,7 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
             or obj.quotes.filter(article__in=live).exists()
         )
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         # Cited sources are protected by the database too; this keeps the button honest.
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
@@ -121,7 +124,7 @@ class MetricAdmin(SharedRecordMixin, admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def on_live_story(self, obj: Metric) -> bool:
+    def on_live_story(self, obj: Any) -> bool:
         return obj.figures.filter(article__in=_live_ids()).exists()
 
 
@@ -131,10 +134,10 @@ class PersonAdmin(SharedRecordMixin, admin.ModelAdmin):
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def on_live_story(self, obj: Person) -> bool:
+    def on_live_story(self, obj: Any) -> bool:
         return obj.quotes.filter(article__in=_live_ids()).exists()
 
-    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
+    def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         return super().has_delete_permission(request, obj) and is_editor(request.user)
 
 
@@ -142,7 +145,7 @@ class SourcedFilter(admin.SimpleListFilter):
     title = "sourced"
     parameter_name = "sourced"
 
-    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple]:
+    def lookups(self, request: HttpRequest, model_admin: admin.ModelAdmin) -> list[tuple[str, str]]:
         return [("no", "Unsourced"), ("yes", "Sourced")]
 
     def queryset(self, request: HttpRequest, queryset: QuerySet) -> QuerySet:
@@ -152,7 +155,7 @@ class SourcedFilter(admin.SimpleListFilter):
 
 
 @admin.register(Figure)
-class FigureAdmin(StoriesYouMaySeeMixin, EditorsOnlyMixin, admin.ModelAdmin):
+class FigureAdmin(StoriesYouMaySeeMixin, EditorsOnlyAdmin):
     list_display = ["text", "unit", "counts", "as_of", "article", "source", "metric"]
     list_select_related = ["article", "source", "metric"]
     list_filter = [SourcedFilter, "metric"]
@@ -161,7 +164,7 @@ class FigureAdmin(StoriesYouMaySeeMixin, EditorsOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Quote)
-class QuoteAdmin(StoriesYouMaySeeMixin, EditorsOnlyMixin, admin.ModelAdmin):
+class QuoteAdmin(StoriesYouMaySeeMixin, EditorsOnlyAdmin):
     list_display = ["__str__", "role", "article", "source"]
     list_select_related = ["person", "article", "source"]
     list_filter = [SourcedFilter]

@@ -3,15 +3,17 @@ and quotes inline, the list, the workflow buttons and bulk actions."""
 
 from __future__ import annotations
 
-from django import forms
+from typing import TYPE_CHECKING, Any
+
 from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
-from django.forms.models import BaseInlineFormSet
+from django.forms.models import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import date as date_filter
-from django.urls import path, reverse
+from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
@@ -24,13 +26,17 @@ from articles.figures import format_decimal
 from articles.models import (
     Article,
     ArticleAuthor,
+    ArticleQuerySet,
     ArticleSource,
     Correction,
     Figure,
     Quote,
 )
-from articles.permissions import is_editor
+from articles.permissions import is_editor, staff_member
 from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
+
+if TYPE_CHECKING:
+    pass
 
 
 class BylineInline(admin.TabularInline):
@@ -49,7 +55,7 @@ class CorrectionInline(admin.StackedInline):
 
 
 class SourceLinkFormSet(BaseInlineFormSet):
-    def save_new(self, form: forms.ModelForm, commit: bool = True) -> ArticleSource:
+    def save_new(self, form: BaseModelForm[ArticleSource], commit: bool = True) -> ArticleSource:
         # Saving the story registered its body links already (articles/derived.py); a source
         # the editor also added by hand is that same citation, kept from now on by hand.
         link = ArticleSource.objects.filter(
@@ -80,7 +86,7 @@ class FigureInline(admin.TabularInline):
     fields = ["text", "value", "unit", "counts", "as_of", "source", "metric"]
     verbose_name_plural = "figures quoted in the story"
 
-    def get_extra(self, request: HttpRequest, obj: Article | None = None, **kwargs) -> int:  # type: ignore[no-untyped-def]
+    def get_extra(self, request: HttpRequest, obj: Article | None = None, **kwargs: Any) -> int:
         # One blank row per "record this figure" link followed (see ArticleAdmin).
         return len(request.GET.getlist(RECORD_FIGURE)) if request.method == "GET" else 0
 
@@ -152,7 +158,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # --- Lists ----------------------------------------------------------------------------
 
-    def get_urls(self) -> list:
+    def get_urls(self) -> list[URLPattern]:
         suggestions = path(
             "tag-suggestions/",
             self.admin_site.admin_view(self.tag_suggestions),
@@ -177,9 +183,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         response["Cache-Control"] = "private, no-store"
         return response
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet:
+    def get_queryset(self, request: HttpRequest) -> ArticleQuerySet:
         # ModelAdmin.get_queryset, on the list's own queryset class (for its drill-down).
-        qs = DrillDownQuerySet(self.model).for_staff(request.user)
+        qs = DrillDownQuerySet(self.model).for_staff(staff_member(request))
         if ordering := self.get_ordering(request):
             qs = qs.order_by(*ordering)
         return qs.prefetch_related("byline_set__author")
@@ -266,14 +272,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return False
         if obj is None or obj.pk is None or self.has_publish_permission(request):
             return True
-        return Article.objects.for_staff(request.user).filter(pk=obj.pk).exists()
+        return Article.objects.for_staff(staff_member(request)).filter(pk=obj.pk).exists()
 
     def has_change_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         if not super().has_change_permission(request, obj):
             return False
         if obj is None or self.has_publish_permission(request):
             return True
-        return Article.objects.for_staff(request.user).filter(pk=obj.pk).exists()
+        return Article.objects.for_staff(staff_member(request)).filter(pk=obj.pk).exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self.has_publish_permission(request)
@@ -300,7 +306,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ]
         return fieldsets
 
-    def get_formset_kwargs(self, request: HttpRequest, obj: Article, inline, prefix: str) -> dict:  # type: ignore[no-untyped-def]
+    def get_formset_kwargs(
+        self,
+        request: HttpRequest,
+        obj: Article,
+        inline: InlineModelAdmin[Any, Article],
+        prefix: str,
+    ) -> dict[str, Any]:
         kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
         wanted = request.GET.getlist(RECORD_FIGURE)
         if isinstance(inline, FigureInline) and request.method == "GET" and wanted and obj:
@@ -342,12 +354,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     # --- Saving and the workflow buttons ---------------------------------------------------
 
     def save_model(
-        self, request: HttpRequest, obj: Article, form: forms.Form, change: bool
+        self, request: HttpRequest, obj: Article, form: BaseModelForm[Article], change: bool
     ) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff_member(request)
         if change and self._is_revert(request):
-            obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=request.user)
+            obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=staff_member(request))
         new_image = "lead_image" in form.changed_data
         old_renditions = list(obj.lead_image_renditions) if new_image else []
         super().save_model(request, obj, form, change)
@@ -361,7 +373,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 lead_image_renditions=obj.lead_image_renditions
             )
 
-    def save_related(self, request: HttpRequest, form: forms.Form, formsets, change: bool) -> None:  # type: ignore[no-untyped-def]
+    def save_related(
+        self,
+        request: HttpRequest,
+        form: BaseModelForm[Article],
+        formsets: list[BaseInlineFormSet[Any, Article, Any]],
+        change: bool,
+    ) -> None:
         super().save_related(request, form, formsets, change)
         article = form.instance
         author = getattr(request.user, "author", None)
@@ -376,20 +394,21 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied("Only editors can publish stories.")
             reason = request.POST.get("publish_anyway_reason", "")
             try:
-                article.publish(by=request.user, override_reason=reason)
+                article.publish(by=staff_member(request), override_reason=reason)
             except UnsourcedStory as refusal:
-                # The edits are kept; only going live waits for sources or a reason.
-                request._sourcing_refused = True
+                # The edits are kept; only going live waits for sources or a reason. The flag
+                # tells response_change() and response_add() of this request where to go.
+                request._sourcing_refused = True  # type: ignore[attr-defined]  # a per-request flag
                 self._report_refusal(request, article, refusal)
             else:
                 self._report_publication(request, article)
         elif "_submit_review" in request.POST and article.status == Article.Status.DRAFT:
-            article.submit_for_review(by=request.user)
+            article.submit_for_review(by=staff_member(request))
             self.message_user(request, "Submitted for review: an editor will publish it.")
         elif "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
                 raise PermissionDenied("Only editors can unpublish stories.")
-            article.return_to_draft(by=request.user)
+            article.return_to_draft(by=staff_member(request))
             self.message_user(request, "Returned to draft: the story is no longer on the site.")
 
     def _report_refusal(
@@ -431,25 +450,30 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.message_user(request, f"Published: “{article}” is live.")
 
     def render_change_form(
-        self, request: HttpRequest, context: dict, *args, **kwargs
-    ) -> HttpResponse:  # type: ignore[no-untyped-def]
-        obj = kwargs.get("obj")
+        self,
+        request: HttpRequest,
+        context: dict[str, Any],
+        add: bool = False,
+        change: bool = False,
+        form_url: str = "",
+        obj: Article | None = None,
+    ) -> HttpResponse:
         context.update(
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,
             is_published=bool(obj and obj.status == Article.Status.PUBLISHED),
         )
-        return super().render_change_form(request, context, *args, **kwargs)
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- Actions ----------------------------------------------------------------------------
 
     @admin.action(description="Publish now", permissions=["publish"])
-    def publish_now(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done, refused = 0, []
         for article in queryset:
             try:
                 with transaction.atomic():
-                    article.publish(by=request.user, at=timezone.now())
+                    article.publish(by=staff_member(request), at=timezone.now())
             except ValidationError as error:
                 refused.append(
                     format_html(
@@ -475,15 +499,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
             )
 
     @admin.action(description="Submit for review", permissions=["change"])
-    def submit_for_review(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def submit_for_review(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         drafts = [a for a in queryset if a.status == Article.Status.DRAFT]
         for article in drafts:
-            article.submit_for_review(by=request.user)
+            article.submit_for_review(by=staff_member(request))
         self.message_user(request, f"Submitted {len(drafts)} for review.")
 
     @admin.action(description="Return to draft", permissions=["publish"])
-    def return_to_draft(self, request: HttpRequest, queryset: QuerySet) -> None:
+    def return_to_draft(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         stories = [a for a in queryset if a.status != Article.Status.DRAFT]
         for article in stories:
-            article.return_to_draft(by=request.user)
+            article.return_to_draft(by=staff_member(request))
         self.message_user(request, f"Returned {len(stories)} to draft.")

@@ -3,33 +3,42 @@ suggests existing tags, and the "record this figure" links' parameter."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
-from django.contrib import admin
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
+from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.safestring import SafeString
 from taggit.forms import TagWidget
 
 from articles import images
-from articles.models import (
-    Article,
-)
+from articles.models import Article
 
 
 class SuggestingTagWidget(TagWidget):
     """The comma-separated tag box, with existing tags suggested as the editor types."""
 
-    def __init__(self, suggest_url: str = "", attrs: dict | None = None) -> None:
+    def __init__(self, suggest_url: str = "", attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs={"autocomplete": "off", **(attrs or {})})
         self.suggest_url = suggest_url
 
     class Media:
         js = ["js/tag-suggest.js"]
 
-    def render(self, name, value, attrs=None, renderer=None):  # type: ignore[no-untyped-def]
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
         list_id = f"{(attrs or {}).get('id', 'id_' + name)}-suggestions"
         attrs = {**(attrs or {}), "list": list_id, "data-suggest-url": self.suggest_url}
         html = super().render(name, value, attrs, renderer)
@@ -47,7 +56,7 @@ class ArticleAdminForm(forms.ModelForm):
     # the upload before our own checks run (and answer a bomb with a vague message).
     lead_image = forms.FileField(
         required=False,
-        widget=admin.widgets.AdminFileWidget,
+        widget=AdminFileWidget,
         help_text=Article._meta.get_field("lead_image").help_text,
     )
     # Read only by the "Save and publish" button, and only from editors (Article.publish()).
@@ -79,7 +88,7 @@ class ArticleAdminForm(forms.ModelForm):
             "featured_position",
         ]
 
-    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if "tags" in self.fields:
             self.fields["tags"].widget = SuggestingTagWidget(
@@ -88,17 +97,18 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and "loaded_version" in self.fields:
             self.fields["loaded_version"].initial = self.instance.version
 
-    def clean_lead_image(self):  # type: ignore[no-untyped-def]
+    def clean_lead_image(self) -> File | bool | None:
+        # What FileField.clean() gives: a new upload, the stored file, False to clear, or None.
         upload = self.cleaned_data.get("lead_image")
         if isinstance(upload, UploadedFile):
             return images.clean_upload(upload)
         return upload
 
-    def clean(self) -> dict:
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
         if self.instance.pk and "loaded_version" in self.fields:
-            self._refuse_stale_save(cleaned.get("loaded_version"))
-        return cleaned
+            self._refuse_stale_save(self.cleaned_data.get("loaded_version"))
+        return self.cleaned_data
 
     def _refuse_stale_save(self, loaded: int | None) -> None:
         # The admin runs this inside its transaction; locking the row (PostgreSQL) or holding

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
@@ -56,7 +57,7 @@ class AuthorAdminForm(forms.ModelForm):
     # under a random name.
     photo = forms.FileField(
         required=False,
-        widget=admin.widgets.AdminFileWidget,
+        widget=AdminFileWidget,
         help_text=Author._meta.get_field("photo").help_text,
     )
 

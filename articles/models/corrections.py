@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.utils import timezone
 
-if TYPE_CHECKING:
-    pass
 from articles.models.stories import Article
 
 

@@ -4,16 +4,13 @@ follow), and the people it quotes."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
-
-if TYPE_CHECKING:
-    pass
 
 from articles.links import normalize_url
 from articles.models.stories import Article
@@ -87,7 +84,7 @@ class Source(models.Model):
     def __str__(self) -> str:
         return f"{self.title} ({self.publisher})" if self.publisher else self.title
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self._derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "url" in update_fields:

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Collection
+from typing import TYPE_CHECKING, Any, Self
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,30 +21,33 @@ from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
 
-from articles.sanitize import clean_body
-
-if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
 from articles.models.taxonomy import Author, Section
 from articles.permissions import is_editor, may_write
+from articles.sanitize import clean_body
 from articles.sourcing import UnsourcedStory, sourcing_problems
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import User
 
-class ArticleQuerySet(models.QuerySet):
-    def published(self, at: dt.datetime | None = None) -> ArticleQuerySet:
+    from articles.models.provenance import ArticleSource, Source
+    from articles.sources import SyncResult
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self, at: dt.datetime | None = None) -> Self:
         """What a reader may see: published, and the publication time has come.
 
         The only definition of "live" in the project; views, feeds, sitemaps and search call it.
         """
         return self.filter(status=Article.Status.PUBLISHED, published_at__lte=at or timezone.now())
 
-    def scheduled(self, at: dt.datetime | None = None) -> ArticleQuerySet:
+    def scheduled(self, at: dt.datetime | None = None) -> Self:
         return self.filter(status=Article.Status.PUBLISHED, published_at__gt=at or timezone.now())
 
-    def newest_first(self) -> ArticleQuerySet:
+    def newest_first(self) -> Self:
         return self.order_by("-published_at", "-pk")
 
-    def with_bylines(self) -> ArticleQuerySet:
+    def with_bylines(self) -> Self:
         """Everything a story listing shows, in a fixed number of queries."""
         return self.select_related("section").prefetch_related(
             models.Prefetch(
@@ -53,7 +57,7 @@ class ArticleQuerySet(models.QuerySet):
             "tags",
         )
 
-    def for_staff(self, user: AbstractBaseUser) -> ArticleQuerySet:
+    def for_staff(self, user: User) -> Self:
         """Stories a staff member may open in the admin or preview: the admin's counterpart of
         `published()`, used by every admin list, registry and history page.
 
@@ -133,7 +137,7 @@ class Article(models.Model):
         related_name="articles",
         help_text="Where the story lives on the site.",
     )
-    authors = models.ManyToManyField(
+    authors: models.ManyToManyField[Author, ArticleAuthor] = models.ManyToManyField(
         Author,
         through="ArticleAuthor",
         related_name="articles",
@@ -177,7 +181,7 @@ class Article(models.Model):
     comments_close_at = models.DateTimeField(
         null=True, blank=True, help_text="Optional: stop taking comments after this time."
     )
-    sources = models.ManyToManyField(
+    sources: models.ManyToManyField[Source, ArticleSource] = models.ManyToManyField(
         "Source",
         through="ArticleSource",
         related_name="articles",
@@ -244,6 +248,10 @@ class Article(models.Model):
 
     objects = ArticleQuerySet.as_manager()
 
+    # Not columns. What the last save did to the story's body-link sources, set by the
+    # receiver in articles/derived.py after every save of the text (the importer reports it).
+    source_sync: SyncResult
+
     class Meta:
         verbose_name = "story"
         verbose_name_plural = "stories"
@@ -283,7 +291,7 @@ class Article(models.Model):
     def __str__(self) -> str:
         return self.headline
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # Derived columns (reading time, the month that scopes the slug) are computed here so
         # no request ever computes them; they are not workflow.
         self._derive()
@@ -308,7 +316,7 @@ class Article(models.Model):
         return reverse("articles:preview", kwargs={"pk": self.pk})
 
     @classmethod
-    def from_db(cls, db, field_names, values):  # type: ignore[no-untyped-def]
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         instance = super().from_db(db, field_names, values)
         # Remembered so a save that moves a live story can leave a redirect at the old address.
         address_fields = {"status", "published_at", "slug"}
@@ -321,7 +329,11 @@ class Article(models.Model):
     # --- Derived values ---------------------------------------------------------------------
 
     def is_public_address(self) -> bool:
-        return self.status == self.Status.PUBLISHED and self.published_at is not None
+        return self._public_from() is not None
+
+    def _public_from(self) -> dt.datetime | None:
+        """When a published story is (or will be) at its address; None for any other story."""
+        return self.published_at if self.status == self.Status.PUBLISHED else None
 
     def public_path(self) -> str:
         local = timezone.localtime(self.published_at)
@@ -331,10 +343,12 @@ class Article(models.Model):
         )
 
     def is_live(self, at: dt.datetime | None = None) -> bool:
-        return self.is_public_address() and self.published_at <= (at or timezone.now())
+        public_from = self._public_from()
+        return public_from is not None and public_from <= (at or timezone.now())
 
     def is_scheduled(self, at: dt.datetime | None = None) -> bool:
-        return self.is_public_address() and self.published_at > (at or timezone.now())
+        public_from = self._public_from()
+        return public_from is not None and public_from > (at or timezone.now())
 
     def comments_open(self, at: dt.datetime | None = None) -> bool:
         if self.comment_mode == self.CommentMode.CLOSED:
@@ -346,9 +360,17 @@ class Article(models.Model):
         """Authors in byline order; uses the prefetch from `with_bylines()` when present."""
         return [link.author for link in self.byline_set.all()]
 
+    def last_modified(self) -> dt.datetime:
+        """When the story last changed for readers: its last save, or its publication when
+        that came later (a story edited before its scheduled time changes when it goes live).
+        Feeds, sitemaps and structured data give this time."""
+        if self.published_at is None:
+            return self.updated_at
+        return max(self.updated_at, self.published_at)
+
     def was_updated(self) -> bool:
-        return bool(self.published_at) and self.updated_at - self.published_at > dt.timedelta(
-            minutes=5
+        return self.published_at is not None and (
+            self.updated_at - self.published_at > dt.timedelta(minutes=5)
         )
 
     def _derive(self) -> None:
@@ -398,7 +420,7 @@ class Article(models.Model):
         "created_at",
     )
 
-    def take_workflow_state_from(self, current: Article, *, by: AbstractBaseUser | None) -> None:
+    def take_workflow_state_from(self, current: Article, *, by: User | None) -> None:
         """Make this past version (about to be saved as a revert) keep `current`'s workflow
         state, and record the revert as a change of its own."""
         for name in self.WORKFLOW_FIELDS:
@@ -406,7 +428,7 @@ class Article(models.Model):
         when = dateformat.format(timezone.localtime(self.updated_at), "j M Y, H:i")
         self._log(by, f"Reverted to the version of {when}")
 
-    def _log(self, by: AbstractBaseUser | None, reason: str) -> None:
+    def _log(self, by: User | None, reason: str) -> None:
         self._history_user = by
         self._change_reason = reason
 
@@ -424,7 +446,7 @@ class Article(models.Model):
         self.published_at = published_at
         self._log(None, reason)
 
-    def submit_for_review(self, *, by: AbstractBaseUser | None) -> None:
+    def submit_for_review(self, *, by: User | None) -> None:
         if self.status != self.Status.DRAFT:
             raise ValidationError("Only a draft can be submitted for review.")
         self.status = self.Status.REVIEW
@@ -434,7 +456,7 @@ class Article(models.Model):
     def publish(
         self,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         at: dt.datetime | None = None,
         override_reason: str = "",
     ) -> None:
@@ -479,7 +501,7 @@ class Article(models.Model):
             ]
         )
 
-    def return_to_draft(self, *, by: AbstractBaseUser | None) -> None:
+    def return_to_draft(self, *, by: User | None) -> None:
         """Take a story off the site (or out of review); its address stops working."""
         self.status = self.Status.DRAFT
         self._log(by, "Returned to draft")

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-
-if TYPE_CHECKING:
-    pass
 
 
 class Section(models.Model):

@@ -237,14 +237,19 @@ class _Importer:
             self.report.notes.append(ReportLine(label, "the title was cut to 200 characters"))
         article.headline = Truncator(headline).chars(200)
         article.slug = post.slug[:200]
+        # The field's limit, not a copy of it; a TextField's max_length may be None (no limit).
         max_standfirst = Article._meta.get_field("standfirst").max_length
-        if len(post.excerpt) > max_standfirst:
+        if max_standfirst is not None and len(post.excerpt) > max_standfirst:
             self.report.notes.append(
                 ReportLine(
                     label, f"the excerpt was cut to {max_standfirst} characters for the standfirst"
                 )
             )
-        article.standfirst = Truncator(post.excerpt).chars(max_standfirst)
+        article.standfirst = (
+            Truncator(post.excerpt).chars(max_standfirst)
+            if max_standfirst is not None
+            else post.excerpt
+        )
         article.body = body
         article.section = section
         article.wordpress_guid = post.guid[:300]

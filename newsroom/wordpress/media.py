@@ -116,7 +116,7 @@ def attach_image(
         return None  # checked, but a dry run writes no files
     old_renditions = list(article.lead_image_renditions)
     old_name = article.lead_image.name if article.lead_image else ""
-    extension = PurePosixPath(cleaned.name).suffix
+    extension = PurePosixPath(cleaned.name or "").suffix  # clean_upload() always names it
     article.lead_image = ContentFile(cleaned.read(), name=f"{stem}{extension}")
     if old_name:
         storage = article.lead_image.storage

@@ -10,7 +10,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import connection
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ class Command(BaseCommand):
         "For PostgreSQL use pg_dump; see docs/deployment.md."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("dest", help="Backup file, or an existing folder to write into.")
         parser.add_argument(
             "--pages",

@@ -9,7 +9,7 @@ traceback.
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -128,7 +128,9 @@ class Command(BaseCommand):
             for label, count in with_figures:
                 write(f"  {label}: {count} figure{'s' if count != 1 else ''}")
 
-    def _section(self, title: str, lines: list[ReportLine], style: Any = None) -> None:
+    def _section(
+        self, title: str, lines: list[ReportLine], style: Callable[[str], str] | None = None
+    ) -> None:
         if not lines:
             return
         heading = f"{title} ({len(lines):,}):"

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Group
+from django.contrib.auth.models import Group, User
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
@@ -221,7 +221,12 @@ class Command(BaseCommand):
             )
 
     def _stories(
-        self, outlet: Outlet, sections: dict, authors: dict, editor: object, ledger: Ledger
+        self,
+        outlet: Outlet,
+        sections: dict[str, Section],
+        authors: dict[str, Author],
+        editor: User,
+        ledger: Ledger,
     ) -> int:
         now = timezone.now()
         created = 0
@@ -259,7 +264,7 @@ class Command(BaseCommand):
             self._record_ledger(article, story, ledger, when)
             if story.status == "published":
                 article.publish(by=editor, at=when)
-            if story.correction:
+            if story.correction and article.published_at is not None:
                 Correction.objects.create(
                     article=article,
                     text=story.correction,
