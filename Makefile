@@ -78,7 +78,7 @@ format: install-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-# Load benchmark (issue #6): seeds a site, serves it with gunicorn and nginx, drives it with wrk
+# Load benchmark: seeds a site, serves it with gunicorn and nginx, drives it with wrk
 # and writes bench/results/LATEST.md. BENCH_STORIES=100000 BENCH_COMMENTS=1000000 for the big run.
 bench: system-packages-bench install
 	$(BIN)/python bench/run.py

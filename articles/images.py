@@ -174,7 +174,7 @@ def _shrunk_towards(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The picture in RGB or RGBA, averaged down towards `size` (never below it) without
     holding a second full-size copy; the caller resamples the rest of the way.
 
-    The battery (issue #7, item 6) measured a 40-megapixel RGBA upload costing a worker
+    The battery's upload check measured a 40-megapixel RGBA upload costing a worker
     330 MB here: `convert` copied the full-size pixels (even to the same mode) and Pillow's
     resize premultiplies RGBA into yet another full-size copy. Now an image at least twice
     the rendition's size is averaged down by whole blocks one band of rows at a time

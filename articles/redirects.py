@@ -20,7 +20,7 @@ def old_address_redirect(path: str) -> HttpResponsePermanentRedirect | None:
     """A 301 to the live story that used to be at `path`, or None."""
     if "\x00" in path:
         # No recorded address holds a NUL, and PostgreSQL refuses one in a query: without
-        # this, /%00/ was a 500 there instead of a 404 (#7, hostile input).
+        # this, /%00/ was a 500 there instead of a 404 (found by the hostile-input tests).
         return None
     redirect = (
         ArticleRedirect.objects.filter(old_path=path, article__in=Article.objects.published())

@@ -14,7 +14,7 @@ RELATED_LIMIT = 4
 
 
 # Stories sharing a tag are ranked among the newest this many, so a story on a common topic
-# does not count tags in common across every live story (820 ms at 100,000 stories, #6).
+# does not count tags in common across every live story (820 ms at 100,000 stories).
 CANDIDATES = 60
 
 

@@ -133,7 +133,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 def author(request: HttpRequest, slug: str) -> HttpResponse:
     the_author = get_object_or_404(Author, slug=slug)
     # From the author's bylines (a few hundred rows), not every live story joined to its
-    # bylines: the count alone read all of them (issue #6).
+    # bylines: the count alone read all of them.
     bylines = ArticleAuthor.objects.filter(author=the_author).values("article_id")
     articles = Article.objects.published().filter(pk__in=bylines)
     return _listing(request, articles, "articles/author.html", {"author": the_author})
@@ -165,7 +165,7 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
     month_start = _month_start(year, month)
     live = Article.objects.published()
     # The nearest month with stories either side, as two uncorrelated subqueries on the page's
-    # own query: each is one step down the month index (issue #6), where a MIN/MAX with a
+    # own query: each is one step down the month index, where a MIN/MAX with a
     # filter read every live story.
     months = live.order_by().values("publication_month")
     articles = live.filter(publication_month=month_start).annotate(
@@ -198,7 +198,7 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
 @require_safe
 def year_archive(request: HttpRequest, year: str) -> HttpResponse:
     """The months of a year that have stories, with how many each."""
-    # /0000/ matches the URL pattern but is no year a date can hold (it was a 500, #7).
+    # /0000/ matches the URL pattern but is no year a date can hold (it was a 500).
     if not dt.MINYEAR <= int(year) <= dt.MAXYEAR:
         raise Http404("No such year.")
     months = list(

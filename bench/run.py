@@ -1,4 +1,4 @@
-"""The load benchmark (issue #6): `make bench`, results in bench/results/LATEST.md.
+"""The load benchmark: `make bench`, results in bench/results/LATEST.md.
 
 Seeds a synthetic site (`manage.py seed_bench`), serves it as production does — gunicorn from
 gunicorn.conf.py with NEWSROOM_DEBUG=0 and 2 workers, nginx from deploy/nginx-newsroom.conf —

@@ -70,7 +70,7 @@ def section_blocks(
     One small query for the sections, then one for the stories (plus the byline prefetch)
     however many sections there are: each section's newest stories are a short walk down its
     (section, status, published_at) index. A window function numbering every live story did
-    the same in one query but read all of them, 2.5 s at 100,000 stories (issue #6).
+    the same in one query but read all of them, 2.5 s at 100,000 stories.
     """
     newest = [
         stories.filter(section_id=section_id)

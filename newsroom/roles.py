@@ -1,4 +1,4 @@
-"""The three newsroom roles and what each may do (DESIGN.md, "Roles").
+"""The three newsroom roles and what each may do (the README's "Roles").
 
 Migrations call `grant()` with the permissions their models add, so a role never silently
 lacks access to a new model: a test compares the groups with this table.
@@ -28,7 +28,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_articleauthor",
             "view_section",
             "view_author",
-            # Provenance (issue 3): writers record the figures, quotes and sources of their own
+            # Provenance: writers record the figures, quotes and sources of their own
             # stories, and may remove a row from their own story, but the shared registries
             # (sources, people) are only deleted by editors, and metrics are editors' to define.
             "add_source",

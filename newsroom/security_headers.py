@@ -1,4 +1,4 @@
-"""The Content-Security-Policy header, on every response (issue #7, item 9).
+"""The Content-Security-Policy header, on every response.
 
 Django 5.2 has no CSP of its own; a policy is a fixed string per area of the site, so a small
 middleware does the job and no dependency is needed.

@@ -1,4 +1,4 @@
-"""Cache isolation through nginx (issue #7, item 8): an editor signs in and browses every public
+"""Cache isolation through nginx: an editor signs in and browses every public
 page through nginx; then fresh anonymous readers fetch the same pages through nginx and must
 see nothing of the editor, get no cookie, and be served from the cache.
 

@@ -1,4 +1,4 @@
-"""The load, fault and slow-client items of issue #7: concurrent commenting, workers killed under
+"""The battery's load, fault and slow-client items: concurrent commenting, workers killed under
 that load, readers through nginx while it runs, and slowloris connections against nginx.
 
 Each function drives a running `Site` and returns plain figures; reliability/run.py judges them.

@@ -1,4 +1,4 @@
-"""The reliability battery (issue #7: load, faults, attacks): one line per item, PASS or FAIL.
+"""The reliability battery (load, faults, attacks): one line per item, PASS or FAIL.
 
     python -m reliability.run --tier fast            # SQLite, a few minutes
     python -m reliability.run --tier full --database-url postgres://postgres@127.0.0.1:5432/x

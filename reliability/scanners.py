@@ -1,4 +1,4 @@
-"""Vulnerability scanners against the site behind nginx (issue #7, item 10): wapiti over the
+"""Vulnerability scanners against the site behind nginx: wapiti over the
 whole site and sqlmap on search and the comment form, each proven to work by also finding the
 planted pages of loopback/views.py.
 
@@ -24,7 +24,7 @@ from loopback.servers import ROOT, Site, free_port
 SCANNERS_BIN = Path(os.environ.get("NEWSROOM_SCANNERS_BIN", ROOT / ".venv-scanners" / "bin"))
 # The vulnerabilities wapiti may report on the real site: none. Header and cookie modules
 # (csp, http_headers, cookieflags, ssl) are left out: security headers are checked by their
-# own tests (another part of issue #7), and the CSRF cookie is readable by script by design.
+# own tests (another part of the battery), and the CSRF cookie is readable by script by design.
 WAPITI_MODULES = "xss,permanentxss,sql,exec,file,redirect,crlf"
 PLANTED = "/__battery__/"
 

@@ -1,4 +1,4 @@
-"""Hostile lead images through the real admin (issue #7, item 6): an editor signs in and uploads
+"""Hostile lead images through the real admin: an editor signs in and uploads
 each file on a story's change form, through gunicorn (and the oversize one through nginx).
 
 tests/test_images.py checks articles/images.py file by file in process; this drives the whole

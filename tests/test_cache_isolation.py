@@ -1,4 +1,4 @@
-"""Cache isolation through Django's page cache (issue #7, item 8; nginx's cache is tested
+"""Cache isolation through Django's page cache (nginx's cache is tested
 elsewhere): what an editor's browsing puts in the shared cache never reaches a reader.
 
 An editor signs in through the real login form and browses every public URL, interleaved

@@ -666,8 +666,8 @@ def test_make_renditions_removes_what_it_wrote_when_a_save_fails(tmp_path) -> No
 def test_a_large_image_is_reduced_band_by_band_exactly_as_a_whole_image_reduce_would(
     mode: str,
 ) -> None:
-    """The widest rendition of a big image is averaged a band of rows at a time to save memory
-    (issue #7, item 6); the pixels must be those of reducing the whole image at once."""
+    """The widest rendition of a big image is averaged a band of rows at a time to save memory;
+    the pixels must be those of reducing the whole image at once."""
     from articles.images import _shrunk_towards
 
     gradient = Image.linear_gradient("L").resize((1000, 700))

@@ -1,4 +1,4 @@
-"""Cache isolation through nginx (issue #7, item 8): after an editor signs in and browses every
+"""Cache isolation through nginx: after an editor signs in and browses every
 public page through nginx, fresh readers fetching the same pages through nginx see nothing of
 the editor and get no cookie, and are served from the cache. See reliability/isolation.py."""
 

@@ -1,4 +1,4 @@
-"""Hostile lead images through the real admin on production gunicorn (issue #7, item 6): each
+"""Hostile lead images through the real admin on production gunicorn: each
 is refused with a form error or stored re-encoded, never a server error, and no upload grows
 a worker by more than 200 MB. The files and the driving are in reliability/uploads.py; the
 in-process checks of articles/images.py are in tests/test_images.py."""

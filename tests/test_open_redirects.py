@@ -1,4 +1,4 @@
-"""Open redirects (issue #7, item 7): no redirect anywhere on the site leaves it.
+"""Open redirects: no redirect anywhere on the site leaves it.
 
 Every place that answers with a `Location` is driven with each hostile target, in every way a
 target can reach it (a `next` field or parameter, a Referer header, a changelist filter, the

@@ -57,7 +57,7 @@ pytestmark = pytest.mark.django_db
 ROLES = ["anonymous", "nobody", "writer", "editor", "moderator"]
 STAFF = ROLES[1:]
 
-# --- What DESIGN.md allows, per admin model: role -> v(iew) a(dd) c(hange) d(elete) -------
+# --- What the roles table allows, per admin model: role -> v(iew) a(dd) c(hange) d(elete) ---
 # Anonymous visitors are sent to sign in everywhere in the admin; "nobody" (a staff account in
 # no group) may sign in and do nothing.
 EDITORIAL = {"writer": "v", "editor": "vacd", "moderator": "v"}

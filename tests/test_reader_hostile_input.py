@@ -1,4 +1,4 @@
-"""Hostile input on the reader's URLs (issue #7, item 5; comment fields are in
+"""Hostile input on the reader's URLs (comment fields are in
 tests/test_comment_hostile_input.py): search, `replyto`, `page`, archive dates, slugs and ids,
 huge query strings and bad Host headers.
 

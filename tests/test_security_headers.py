@@ -1,4 +1,4 @@
-"""Security headers on every kind of HTML page (issue #7, item 9).
+"""Security headers on every kind of HTML page.
 
 Every page — public, cached or not, the comment compose page, the moderation queue, the
 admin, 404 and 500 — carries a Content-Security-Policy without inline script, forbids framing

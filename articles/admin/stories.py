@@ -267,7 +267,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     def has_view_permission(self, request: HttpRequest, obj: Article | None = None) -> bool:
         # Object-aware, like change: django-simple-history opens a story's history and its
         # past versions straight from the history table, not through get_queryset(), so
-        # without this a writer could read anyone's draft or embargoed story there (#7).
+        # without this a writer could read anyone's draft or embargoed story there.
         if not super().has_view_permission(request, obj):
             return False
         if obj is None or obj.pk is None or self.has_publish_permission(request):

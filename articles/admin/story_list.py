@@ -42,7 +42,7 @@ class DrillDownQuerySet(ArticleQuerySet):
 
     The admin's date drill-down asks for the distinct years (then months) of `published_at`,
     which SQLite computes by calling a Python function on every story: 450 ms at 100,000
-    stories (issue #6). The story's local publication month is already a column, derived from
+    stories. The story's local publication month is already a column, derived from
     the same local time, so the distinct months come from its index and the years from them.
     """
 

@@ -21,7 +21,7 @@ from articles.models import (
 
 # taggit's own admin lets anyone who may *see* tags merge them (its action and its
 # merge-tags page check no permission), which re-tags every story, published ones included.
-# Merging is changing tags: editors only (#7, found by the permissions matrix).
+# Merging is changing tags: editors only (found by the permissions matrix).
 admin.site.unregister(Tag)
 
 

@@ -1,4 +1,4 @@
-"""Fill an empty database with a large synthetic outlet for benchmarks (issue #6).
+"""Fill an empty database with a large synthetic outlet for benchmarks.
 
     manage.py seed_bench --stories 100000 --comments 1000000
 
