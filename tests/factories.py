@@ -178,7 +178,7 @@ def reply_to(parent: Comment, **kwargs: object) -> Comment:
     )
 
 
-# --- Reader site -----------------------------------------------------------------------------------
+# --- Reader site ----------------------------------------------------------------------------------
 
 
 class SupportCampaignFactory(factory.django.DjangoModelFactory):
