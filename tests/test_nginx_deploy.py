@@ -1,13 +1,15 @@
-"""The shipped nginx config in front of production gunicorn, on loopback (issue #7, deployment
-checks and item 0): unknown hosts dropped, HTTPS enforced, the anonymous cache used and
-bypassed when it must be, static files served by nginx, the body limit, and the reader's
-address taken from nginx rather than from what a client claims."""
+"""The shipped nginx config in front of production gunicorn, on loopback: unknown hosts
+dropped, HTTPS enforced with forward-secret AEAD suites only and no version in the Server
+header, the anonymous cache used and bypassed when it must be, static files served by nginx,
+the body limit, and the reader's address taken from nginx rather than from what a client
+claims."""
 
 from __future__ import annotations
 
 import http.client
 import socket
 import ssl
+import subprocess
 import time
 
 import pytest
@@ -73,6 +75,80 @@ def test_a_tls_handshake_for_an_unknown_name_is_refused(live_site: Site) -> None
 def test_a_known_tls_name_with_an_unknown_host_header_gets_no_answer(live_site: Site) -> None:
     assert tls_request(live_site, HOST, "intruder.example") == b""
     assert tls_request(live_site, HOST, HOST).startswith(b"HTTP/1.1 200")
+
+
+# --- TLS --------------------------------------------------------------------------------
+
+
+def s_client(site: Site, *options: str) -> str:
+    """What Debian's `openssl s_client` says about one handshake with the site's name."""
+    address = f"127.0.0.1:{site.https_port}"
+    result = subprocess.run(
+        ["openssl", "s_client", "-connect", address, "-servername", HOST, *options],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=15,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_tls_1_1_is_refused_by_the_server(live_site: Site) -> None:
+    # Security level 0 lets this client offer TLS 1.1 at all, so the refusal is nginx's.
+    said = s_client(live_site, "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")
+
+    assert "alert protocol version" in said
+    assert "Cipher is (NONE)" in said
+
+
+@pytest.mark.parametrize(
+    "suite",
+    [
+        "AES128-SHA",  # RSA key exchange, CBC, SHA-1
+        "AES128-GCM-SHA256",  # RSA key exchange: no forward secrecy
+        "ECDHE-RSA-AES128-SHA",  # forward-secret but CBC with SHA-1
+    ],
+)
+def test_tls_1_2_refuses_suites_without_forward_secrecy_or_aead(
+    live_site: Site, suite: str
+) -> None:
+    said = s_client(live_site, "-tls1_2", "-cipher", suite)
+
+    assert "alert handshake failure" in said
+    assert "Cipher is (NONE)" in said
+
+
+@pytest.mark.parametrize("suite", ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305"])
+def test_tls_1_2_accepts_ecdhe_with_an_aead_cipher(live_site: Site, suite: str) -> None:
+    assert f"New, TLSv1.2, Cipher is {suite}" in s_client(live_site, "-tls1_2", "-cipher", suite)
+
+
+def test_tls_1_3_is_accepted(live_site: Site) -> None:
+    assert "New, TLSv1.3, Cipher is TLS_" in s_client(live_site, "-tls1_3")
+
+
+def test_the_server_s_order_of_suites_wins_over_the_client_s(live_site: Site) -> None:
+    said = s_client(
+        live_site, "-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"
+    )
+
+    assert "Cipher is ECDHE-RSA-AES128-GCM-SHA256" in said
+
+
+def test_nginx_does_not_tell_its_version(live_site: Site) -> None:
+    page = fetch(live_site.nginx_url + "/")
+    redirect = fetch(live_site.nginx_http_url + "/")
+    refused = fetch(
+        live_site.nginx_url + "/",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"x" * (17 * 1024 * 1024),
+    )
+
+    assert [page.status, redirect.status, refused.status] == [200, 301, 413]
+    assert [r.header("Server") for r in (page, redirect, refused)] == ["nginx"] * 3
+    assert b"nginx/" not in redirect.body + refused.body
 
 
 # --- HTTPS and the cache ----------------------------------------------------------------
