@@ -195,7 +195,10 @@ class AnonymousPageCacheMiddleware:
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
         request.GET = page_query(request)
         response = self.get_response(request)
-        if _storable(request, response):
+        # A change committed while this page rendered may be missing from it. Such a page is
+        # neither kept nor marked public: nginx must not store it either, since nginx's purge
+        # of a story just taken down (newsroom/edge_purge.py) may already have run.
+        if _storable(request, response) and content_version() == version:
             patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_MAX_AGE)
             etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             response["ETag"] = etag

@@ -262,3 +262,25 @@ def test_a_parameter_left_out_of_the_key_never_reaches_the_page(client):
     assert 'href="?page=2"' in html
     assert "reader-one" not in html
     assert fetch(client, "/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_rendered_across_a_change_is_neither_kept_nor_public(client, monkeypatch):
+    """A change that commits while a page renders may be missing from it; nginx must not keep
+    that page either, or a story just purged from it could come straight back."""
+    from newsroom import pagecache, views
+
+    render_front_page = views.front_page
+
+    def changed_meanwhile(**kwargs):  # type: ignore[no-untyped-def]
+        pagecache.bump_content_version()
+        return render_front_page(**kwargs)
+
+    monkeypatch.setattr(views, "front_page", changed_meanwhile)
+    during = fetch(client, "/")
+    monkeypatch.setattr(views, "front_page", render_front_page)
+
+    assert during.status_code == 200
+    assert "X-Page-Cache" not in during
+    assert "public" not in during.get("Cache-Control", "")
+    assert fetch(client, "/")["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")["X-Page-Cache"] == "hit"
