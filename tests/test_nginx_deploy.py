@@ -226,6 +226,76 @@ def test_a_body_over_the_limit_is_refused_by_nginx_before_gunicorn(live_site: Si
     assert live_site.gunicorn_access_log().count(path) == posts_before
 
 
+# --- Taking a story down ---------------------------------------------------------------------
+
+
+def drill_story(site: Site, slug: str) -> tuple[int, str]:
+    """A live story of the test's own, dated before every demo story so that the order the
+    other tests pick stories by is unchanged; its id and address."""
+    out = site.shell(
+        "import datetime as dt\n"
+        "from articles.models import Article\n"
+        "oldest = Article.objects.published().order_by('published_at', 'pk').first()\n"
+        f"story = Article.objects.create(headline='Takedown drill', slug={slug!r},"
+        " section=oldest.section, standfirst='A story to pull.', body='<p>Nothing here.</p>')\n"
+        "story.publish(by=None, at=oldest.published_at - dt.timedelta(days=1))\n"
+        "print(story.pk, story.get_absolute_url())"
+    )
+    pk, path = out.split()
+    return int(pk), path
+
+
+def change_story(site: Site, pk: int, change: str) -> None:
+    """Run `change` on the story in the live site's own process, as an editor's would."""
+    site.shell(
+        f"from articles.models import Article\nstory = Article.objects.get(pk={pk})\n{change}"
+    )
+
+
+def remove_story(site: Site, pk: int) -> None:
+    site.shell(f"from articles.models import Article\nArticle.objects.filter(pk={pk}).delete()")
+
+
+def cached_twice(site: Site, path: str) -> None:
+    first, second = fetch(site.nginx_url + path), fetch(site.nginx_url + path)
+    assert (first.status, first.header("X-Cache-Status")) == (200, "MISS")
+    assert (second.status, second.header("X-Cache-Status")) == (200, "HIT")
+
+
+@pytest.mark.parametrize(
+    "taken_down, change, status",
+    [
+        ("unpublished", "story.return_to_draft(by=None)", 404),
+        ("deleted", "story.delete()", 404),
+        ("moved", "story.slug += '-moved'\nstory.save()", 301),
+    ],
+)
+def test_a_story_taken_down_is_gone_from_nginx_s_cache_at_once(
+    live_site: Site, taken_down: str, change: str, status: int
+) -> None:
+    pk, path = drill_story(live_site, f"takedown-drill-{taken_down}")
+    cached_twice(live_site, path)
+
+    change_story(live_site, pk, change)
+    after = fetch(live_site.nginx_url + path)
+
+    assert after.status == status
+    assert after.header("X-Cache-Status") == "MISS"
+    remove_story(live_site, pk)
+
+
+def test_only_the_app_s_address_may_purge(live_site: Site) -> None:
+    pk, path = drill_story(live_site, "purge-from-a-stranger")
+    cached_twice(live_site, path)
+
+    stranger = fetch(live_site.nginx_purge_url + path, method="PURGE", source_address="127.0.1.9")
+
+    assert stranger.status == 403
+    assert fetch(live_site.nginx_url + path).header("X-Cache-Status") == "HIT"
+    remove_story(live_site, pk)
+    assert fetch(live_site.nginx_url + path).status == 404
+
+
 # --- The reader's address (item 0) ---------------------------------------------------------
 
 
