@@ -25,6 +25,8 @@ from types import TracebackType
 
 ROOT = Path(__file__).resolve().parent.parent
 NGINX_SITE = ROOT / "deploy" / "nginx-newsroom.conf"
+# Debian's libnginx-mod-http-cache-purge: the site file's purge server needs it.
+CACHE_PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
 HOST = "localhost"
 
 
@@ -133,6 +135,7 @@ class Site:
     gunicorn_port: int = field(default_factory=free_port)
     https_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
+    purge_port: int = field(default_factory=free_port)
     secret_key: str = field(default_factory=lambda: secrets.token_urlsafe(50))
     # The nginx binary; a test points it elsewhere to prove a failed start leaks nothing.
     nginx: str = field(default_factory=lambda: shutil.which("nginx") or "/usr/sbin/nginx")
@@ -189,6 +192,8 @@ class Site:
                 # Its own control socket, so sites started side by side do not collide.
                 "NEWSROOM_CONTROL_SOCKET": str(self.workdir / "gunicorn.ctl"),
                 "NEWSROOM_LOG_LEVEL": "WARNING",
+                # Taking a story down empties nginx's copy at once, as in production.
+                "NEWSROOM_EDGE_PURGE_URLS": self.nginx_purge_url,
                 "PYTHONUNBUFFERED": "1",
             }
         )
@@ -325,6 +330,10 @@ class Site:
     def nginx_http_url(self) -> str:
         return f"http://{HOST}:{self.http_port}"
 
+    @property
+    def nginx_purge_url(self) -> str:
+        return f"http://127.0.0.1:{self.purge_port}"
+
     def nginx_site_config(self) -> str:
         """deploy/nginx-newsroom.conf with loopback ports, this site's paths and certificate."""
         nginx_dir = self.workdir / "nginx"
@@ -344,6 +353,7 @@ class Site:
             ),
             ("listen 80;", f"listen 127.0.0.1:{self.http_port};"),
             ("listen 443 ssl http2;", f"listen 127.0.0.1:{self.https_port} ssl http2;"),
+            ("listen 127.0.0.1:8081;", f"listen 127.0.0.1:{self.purge_port};"),
         ]
         for old, new in replacements:
             if old not in text:
@@ -378,6 +388,7 @@ class Site:
         user = "user root;" if os.geteuid() == 0 else ""
         main = f"""
 {user}
+load_module {CACHE_PURGE_MODULE};
 worker_processes {max(os.cpu_count() or 1, 1)};
 pid {nginx_dir / "nginx.pid"};
 error_log {nginx_dir / "error.log"} warn;
@@ -403,6 +414,11 @@ http {{
         nginx = self.nginx
         if not Path(nginx).exists():
             raise ServerError(f"nginx is not installed at {nginx}: `make test` installs it.")
+        if not CACHE_PURGE_MODULE.exists():
+            raise ServerError(
+                f"nginx's cache purge module is not at {CACHE_PURGE_MODULE}: `make test` "
+                "installs it (libnginx-mod-http-cache-purge)."
+            )
         conf = self._write_nginx()
         prefix = str(self.workdir / "nginx")
         error_log = self.workdir / "nginx" / "error.log"

@@ -7,6 +7,8 @@ class NewsroomConfig(AppConfig):
 
     def ready(self) -> None:
         # Importing the checks registers them with Django's check framework.
-        from newsroom import checks, invalidation  # noqa: F401
+        from newsroom import checks, edge_purge, invalidation  # noqa: F401
 
         invalidation.connect()
+        # Second: on commit, the app's own cache moves on before nginx is told to purge.
+        edge_purge.connect()

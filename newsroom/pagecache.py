@@ -9,6 +9,10 @@ version, and the first request after it passes bumps the version.
 
 What is personal never enters the cache: requests carrying a session or a commenter's cookie
 bypass it, and only responses that set no cookie and are not marked private are stored.
+
+A page is keyed on its path and only the query parameters some page reads; the view is handed
+just those, so anything else in the address (utm_source, fbclid, invented names) can neither
+make a new entry nor show up in the page.
 """
 
 from __future__ import annotations
@@ -17,17 +21,23 @@ import hashlib
 import time
 from collections.abc import Callable
 from email.utils import formatdate
+from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
 from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_http_date_safe
 
 from articles.fingerprint import code_fingerprint
 from comments.cookies import OWN_COMMENTS_COOKIE
+
+if TYPE_CHECKING:
+    # The stubs' name for what `QueryDict(query_string)` returns, and what `request.GET` holds.
+    from django.http.request import _ImmutableQueryDict
 
 VERSION_KEY = "newsroom:content-version"
 NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
@@ -40,6 +50,13 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, OWN_COMMENTS_COOKIE, "messages
 
 # What the cache keeps of a page: status, replayed headers, body.
 _StoredPage = tuple[int, list[tuple[str, str]], bytes]
+
+# The query parameters the site's pages read from `request.GET`: listings' `page`, search's
+# `q`, a story's `comments` page and `replyto`, the comment form token's `article`, the admin
+# sign-in's `next` and the sitemap's `p`. A view that reads a new one adds it here; on the
+# cached path it sees no other. Keying on the whole query string let 400 requests for
+# /robots.txt?utm_source=N push every real page out of the cache.
+PAGE_QUERY_PARAMETERS = frozenset({"page", "q", "comments", "replyto", "article", "next", "p"})
 
 # Headers replayed from the stored response; anything about cookies is never replayed.
 _DROP_HEADERS = {"set-cookie", "vary"}
@@ -115,10 +132,23 @@ _RENDER_SETTINGS = (
 )
 
 
+def page_query(request: HttpRequest) -> _ImmutableQueryDict:
+    """The request's query as a cached page sees it: only `PAGE_QUERY_PARAMETERS`, by name.
+
+    Sorted, so `?q=x&page=2` and `?page=2&q=x` are one page; each name keeps its values in
+    their order, so a view reading the last of several sees the same one.
+    """
+    names = sorted(PAGE_QUERY_PARAMETERS.intersection(request.GET.keys()))
+    return QueryDict(
+        urlencode([(name, value) for name in names for value in request.GET.getlist(name)])
+    )
+
+
 def _key(request: HttpRequest, version: str) -> str:
     rendering = "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
+    address = f"{request.path}?{page_query(request).urlencode()}"
     # Hashed: hostile query strings must not make huge or odd cache keys.
-    raw = f"{rendering}|{request.method == 'HEAD'}|{request.get_host()}|{request.get_full_path()}"
+    raw = f"{rendering}|{request.method == 'HEAD'}|{request.get_host()}|{address}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
     return f"newsroom:page:{code_fingerprint()}:{version}:{digest}"
 
@@ -147,8 +177,14 @@ class AnonymousPageCacheMiddleware:
         if stored is not None:
             return self._replay(request, stored)
 
+        # What the key left out must not reach the page either: the pagination links
+        # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
+        request.GET = page_query(request)
         response = self.get_response(request)
-        if _storable(request, response):
+        # A change committed while this page rendered may be missing from it. Such a page is
+        # neither kept nor marked public: nginx must not store it either, since nginx's purge
+        # of a story just taken down (newsroom/edge_purge.py) may already have run.
+        if _storable(request, response) and content_version() == version:
             patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_MAX_AGE)
             etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
             response["ETag"] = etag

@@ -349,6 +349,32 @@ NEWSROOM_WORDS_PER_MINUTE = 230
 # correction must reach readers quickly); our own cache keeps it until the content changes.
 NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
 NEWSROOM_PAGE_CACHE_TIMEOUT = env_int("NEWSROOM_PAGE_CACHE_TIMEOUT", 60 * 60)
+# nginx keeps those pages for the max-age and cannot know the content version, so a story taken
+# down (unpublished, deleted, moved) is purged from it at once (newsroom/edge_purge.py): one
+# purge server URL per nginx in front of the site (deploy/nginx-newsroom.conf). Empty: no purge.
+NEWSROOM_EDGE_PURGE_URLS = env_list("NEWSROOM_EDGE_PURGE_URLS")
+
+
+def _is_purge_server(url: str) -> bool:
+    parts = urlsplit(url)
+    try:
+        port = parts.port
+    except ValueError:  # a port that is not a number
+        return False
+    return (
+        parts.scheme in {"http", "https"}
+        and bool(parts.hostname)
+        and port != 0
+        and not parts.path.strip("/")
+    )
+
+
+for _purge_url in NEWSROOM_EDGE_PURGE_URLS:
+    if not _is_purge_server(_purge_url):
+        raise ImproperlyConfigured(
+            "NEWSROOM_EDGE_PURGE_URLS must list nginx purge servers such as "
+            f"http://127.0.0.1:8081; got {_purge_url!r}."
+        )
 
 # --- Comments ---------------------------------------------------------------------------------
 

@@ -1,13 +1,15 @@
-"""The shipped nginx config in front of production gunicorn, on loopback (issue #7, deployment
-checks and item 0): unknown hosts dropped, HTTPS enforced, the anonymous cache used and
-bypassed when it must be, static files served by nginx, the body limit, and the reader's
-address taken from nginx rather than from what a client claims."""
+"""The shipped nginx config in front of production gunicorn, on loopback: unknown hosts
+dropped, HTTPS enforced with forward-secret AEAD suites only and no version in the Server
+header, the anonymous cache used and bypassed when it must be, static files served by nginx,
+the body limit, and the reader's address taken from nginx rather than from what a client
+claims."""
 
 from __future__ import annotations
 
 import http.client
 import socket
 import ssl
+import subprocess
 import time
 
 import pytest
@@ -74,6 +76,80 @@ def test_a_tls_handshake_for_an_unknown_name_is_refused(live_site: Site) -> None
 def test_a_known_tls_name_with_an_unknown_host_header_gets_no_answer(live_site: Site) -> None:
     assert tls_request(live_site, HOST, "intruder.example") == b""
     assert tls_request(live_site, HOST, HOST).startswith(b"HTTP/1.1 200")
+
+
+# --- TLS --------------------------------------------------------------------------------
+
+
+def s_client(site: Site, *options: str) -> str:
+    """What Debian's `openssl s_client` says about one handshake with the site's name."""
+    address = f"127.0.0.1:{site.https_port}"
+    result = subprocess.run(
+        ["openssl", "s_client", "-connect", address, "-servername", HOST, *options],
+        stdin=subprocess.DEVNULL,
+        capture_output=True,
+        text=True,
+        timeout=15,
+        check=False,
+    )
+    return result.stdout + result.stderr
+
+
+def test_tls_1_1_is_refused_by_the_server(live_site: Site) -> None:
+    # Security level 0 lets this client offer TLS 1.1 at all, so the refusal is nginx's.
+    said = s_client(live_site, "-tls1_1", "-cipher", "DEFAULT:@SECLEVEL=0")
+
+    assert "alert protocol version" in said
+    assert "Cipher is (NONE)" in said
+
+
+@pytest.mark.parametrize(
+    "suite",
+    [
+        "AES128-SHA",  # RSA key exchange, CBC, SHA-1
+        "AES128-GCM-SHA256",  # RSA key exchange: no forward secrecy
+        "ECDHE-RSA-AES128-SHA",  # forward-secret but CBC with SHA-1
+    ],
+)
+def test_tls_1_2_refuses_suites_without_forward_secrecy_or_aead(
+    live_site: Site, suite: str
+) -> None:
+    said = s_client(live_site, "-tls1_2", "-cipher", suite)
+
+    assert "alert handshake failure" in said
+    assert "Cipher is (NONE)" in said
+
+
+@pytest.mark.parametrize("suite", ["ECDHE-RSA-AES128-GCM-SHA256", "ECDHE-RSA-CHACHA20-POLY1305"])
+def test_tls_1_2_accepts_ecdhe_with_an_aead_cipher(live_site: Site, suite: str) -> None:
+    assert f"New, TLSv1.2, Cipher is {suite}" in s_client(live_site, "-tls1_2", "-cipher", suite)
+
+
+def test_tls_1_3_is_accepted(live_site: Site) -> None:
+    assert "New, TLSv1.3, Cipher is TLS_" in s_client(live_site, "-tls1_3")
+
+
+def test_the_server_s_order_of_suites_wins_over_the_client_s(live_site: Site) -> None:
+    said = s_client(
+        live_site, "-tls1_2", "-cipher", "ECDHE-RSA-CHACHA20-POLY1305:ECDHE-RSA-AES128-GCM-SHA256"
+    )
+
+    assert "Cipher is ECDHE-RSA-AES128-GCM-SHA256" in said
+
+
+def test_nginx_does_not_tell_its_version(live_site: Site) -> None:
+    page = fetch(live_site.nginx_url + "/")
+    redirect = fetch(live_site.nginx_http_url + "/")
+    refused = fetch(
+        live_site.nginx_url + "/",
+        method="POST",
+        headers={"Content-Type": "application/x-www-form-urlencoded"},
+        body=b"x" * (17 * 1024 * 1024),
+    )
+
+    assert [page.status, redirect.status, refused.status] == [200, 301, 413]
+    assert [r.header("Server") for r in (page, redirect, refused)] == ["nginx"] * 3
+    assert b"nginx/" not in redirect.body + refused.body
 
 
 # --- HTTPS and the cache ----------------------------------------------------------------
@@ -149,6 +225,76 @@ def test_a_body_over_the_limit_is_refused_by_nginx_before_gunicorn(live_site: Si
 
     assert response.status == 413
     assert live_site.gunicorn_access_log().count(path) == posts_before
+
+
+# --- Taking a story down ---------------------------------------------------------------------
+
+
+def drill_story(site: Site, slug: str) -> tuple[int, str]:
+    """A live story of the test's own, dated before every demo story so that the order the
+    other tests pick stories by is unchanged; its id and address."""
+    out = site.shell(
+        "import datetime as dt\n"
+        "from articles.models import Article\n"
+        "oldest = Article.objects.published().order_by('published_at', 'pk').first()\n"
+        f"story = Article.objects.create(headline='Takedown drill', slug={slug!r},"
+        " section=oldest.section, standfirst='A story to pull.', body='<p>Nothing here.</p>')\n"
+        "story.publish(by=None, at=oldest.published_at - dt.timedelta(days=1))\n"
+        "print(story.pk, story.get_absolute_url())"
+    )
+    pk, path = out.split()
+    return int(pk), path
+
+
+def change_story(site: Site, pk: int, change: str) -> None:
+    """Run `change` on the story in the live site's own process, as an editor's would."""
+    site.shell(
+        f"from articles.models import Article\nstory = Article.objects.get(pk={pk})\n{change}"
+    )
+
+
+def remove_story(site: Site, pk: int) -> None:
+    site.shell(f"from articles.models import Article\nArticle.objects.filter(pk={pk}).delete()")
+
+
+def cached_twice(site: Site, path: str) -> None:
+    first, second = fetch(site.nginx_url + path), fetch(site.nginx_url + path)
+    assert (first.status, first.header("X-Cache-Status")) == (200, "MISS")
+    assert (second.status, second.header("X-Cache-Status")) == (200, "HIT")
+
+
+@pytest.mark.parametrize(
+    "taken_down, change, status",
+    [
+        ("unpublished", "story.return_to_draft(by=None)", 404),
+        ("deleted", "story.delete()", 404),
+        ("moved", "story.slug += '-moved'\nstory.save()", 301),
+    ],
+)
+def test_a_story_taken_down_is_gone_from_nginx_s_cache_at_once(
+    live_site: Site, taken_down: str, change: str, status: int
+) -> None:
+    pk, path = drill_story(live_site, f"takedown-drill-{taken_down}")
+    cached_twice(live_site, path)
+
+    change_story(live_site, pk, change)
+    after = fetch(live_site.nginx_url + path)
+
+    assert after.status == status
+    assert after.header("X-Cache-Status") == "MISS"
+    remove_story(live_site, pk)
+
+
+def test_only_the_app_s_address_may_purge(live_site: Site) -> None:
+    pk, path = drill_story(live_site, "purge-from-a-stranger")
+    cached_twice(live_site, path)
+
+    stranger = fetch(live_site.nginx_purge_url + path, method="PURGE", source_address="127.0.1.9")
+
+    assert stranger.status == 403
+    assert fetch(live_site.nginx_url + path).header("X-Cache-Status") == "HIT"
+    remove_story(live_site, pk)
+    assert fetch(live_site.nginx_url + path).status == 404
 
 
 # --- The reader's address (item 0) ---------------------------------------------------------

@@ -209,3 +209,96 @@ def test_a_deploy_that_changes_a_template_changes_the_code_fingerprint(settings,
         assert code_fingerprint() != before
     finally:
         code_fingerprint.cache_clear()  # the next test reads the real code again
+
+
+# --- Which query parameters make a page of their own ---------------------------------------
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("?utm_source=newsletter", "?utm_source=social&utm_medium=post"),
+        ("?fbclid=IwAR0reader-one", "?fbclid=IwAR0reader-two"),
+        ("?edition=morning", "?anything=at-all"),
+        ("", "?utm_campaign=spring"),
+    ],
+)
+def test_parameters_no_page_reads_share_one_entry(client, first, second):
+    url = published_article().get_absolute_url()
+
+    assert fetch(client, url + first)["X-Page-Cache"] == "miss"
+    assert fetch(client, url + second)["X-Page-Cache"] == "hit"
+
+
+def test_four_hundred_tracking_variants_do_not_push_a_story_out_of_the_cache(client):
+    url = published_article().get_absolute_url()
+    fetch(client, url)
+
+    statuses = {fetch(client, f"/robots.txt?utm_source={n}")["X-Page-Cache"] for n in range(400)}
+
+    assert statuses == {"miss", "hit"}
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+
+
+@pytest.mark.parametrize(
+    "first, second",
+    [
+        ("/", "/?page=2"),
+        ("/search/?q=ferry", "/search/?q=harbour"),
+        ("/search/?q=ferry", "/search/?q=ferry&page=2"),
+    ],
+)
+def test_parameters_a_page_reads_still_get_their_own_entry(client, first, second):
+    published_article(headline="Ferry timetable for the harbour")
+    fetch(client, first)
+
+    assert fetch(client, second)["X-Page-Cache"] == "miss"
+    assert fetch(client, second + "&utm_source=x")["X-Page-Cache"] == "hit"
+
+
+def test_a_story_s_comment_pages_get_their_own_entries(client):
+    url = published_article().get_absolute_url()
+    fetch(client, url)
+
+    assert fetch(client, url + "?comments=2")["X-Page-Cache"] == "miss"
+    assert fetch(client, url + "?utm_source=x&comments=2")["X-Page-Cache"] == "hit"
+
+
+def test_the_order_of_parameters_makes_no_new_entry(client):
+    fetch(client, "/search/?q=ferry&page=1")
+
+    assert fetch(client, "/search/?page=1&q=ferry")["X-Page-Cache"] == "hit"
+
+
+def test_a_parameter_left_out_of_the_key_never_reaches_the_page(client):
+    for n in range(12):  # more than the front page's latest list, so it links to page 2
+        published_article(headline=f"Harbour story {n}")
+
+    first = fetch(client, "/?fbclid=IwAR0reader-one&page=1")
+    html = first.content.decode()
+
+    assert 'href="?page=2"' in html
+    assert "reader-one" not in html
+    assert fetch(client, "/?page=1")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_rendered_across_a_change_is_neither_kept_nor_public(client, monkeypatch):
+    """A change that commits while a page renders may be missing from it; nginx must not keep
+    that page either, or a story just purged from it could come straight back."""
+    from newsroom import pagecache, views
+
+    render_front_page = views.front_page
+
+    def changed_meanwhile(**kwargs):  # type: ignore[no-untyped-def]
+        pagecache.bump_content_version()
+        return render_front_page(**kwargs)
+
+    monkeypatch.setattr(views, "front_page", changed_meanwhile)
+    during = fetch(client, "/")
+    monkeypatch.setattr(views, "front_page", render_front_page)
+
+    assert during.status_code == 200
+    assert "X-Page-Cache" not in during
+    assert "public" not in during.get("Cache-Control", "")
+    assert fetch(client, "/")["X-Page-Cache"] == "miss"
+    assert fetch(client, "/")["X-Page-Cache"] == "hit"
