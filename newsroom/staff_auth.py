@@ -129,6 +129,14 @@ def _start_staff_session(sender: type, request: HttpRequest, user: Any, **kwargs
     request.session[SECOND_FACTOR] = second_factor(user)
 
 
+def _signed_in(request: HttpRequest) -> bool:
+    """Whether someone is signed in, without touching the session of a request that has none:
+    reading it would add `Vary: Cookie` to every reader's page and keep it out of the caches."""
+    if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+        return False
+    return request.user.is_authenticated
+
+
 class StaffSessionMiddleware:
     """For a signed-in staff session: sign it out after NEWSROOM_ADMIN_IDLE_MINUTES without a
     request, and send it to its second factor before any page but the sign-in ones. Requests
@@ -138,7 +146,7 @@ class StaffSessionMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated and request.user.is_staff:
+        if _signed_in(request) and request.user.is_staff:
             now = int(time.time())
             last_seen = request.session.get(LAST_SEEN)
             if (
@@ -154,8 +162,10 @@ class StaffSessionMiddleware:
     def process_view(
         self, request: HttpRequest, view: Callable, args: tuple, kwargs: dict
     ) -> HttpResponse | None:
+        if not _signed_in(request):
+            return None
         user = request.user
-        if not user.is_authenticated or user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr]
             return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_BEFORE_SECOND_FACTOR:
