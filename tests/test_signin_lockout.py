@@ -21,11 +21,6 @@ ATTACKER = "203.0.113.66"
 NEWSROOM = "198.51.100.20"
 
 
-@pytest.fixture
-def editor_account(editor):  # type: ignore[no-untyped-def]
-    return editor
-
-
 def guess(username: str, times: int, *, address: str = ATTACKER) -> list[int]:
     return [
         sign_in(browser(), username, f"wrong guess {n}", address=address).status_code
@@ -33,60 +28,60 @@ def guess(username: str, times: int, *, address: str = ATTACKER) -> list[int]:
     ]
 
 
-def test_the_right_password_is_refused_after_five_wrong_ones(editor_account):
-    statuses = guess(editor_account.username, FAILURES)
+def test_the_right_password_is_refused_after_five_wrong_ones(editor):
+    statuses = guess(editor.username, FAILURES)
 
     assert statuses == [200] * (FAILURES - 1) + [429]
     client = browser()
-    response = sign_in(client, editor_account.username, PASSWORD, address=ATTACKER)
+    response = sign_in(client, editor.username, PASSWORD, address=ATTACKER)
     assert response.status_code == 429
     assert not is_signed_in(client)
 
 
-def test_fifty_wrong_passwords_do_not_end_in_a_sign_in(editor_account):
-    guess(editor_account.username, 50)
+def test_fifty_wrong_passwords_do_not_end_in_a_sign_in(editor):
+    guess(editor.username, 50)
 
     client = browser()
-    assert sign_in(client, editor_account.username, address=ATTACKER).status_code == 429
+    assert sign_in(client, editor.username, address=ATTACKER).status_code == 429
     assert not is_signed_in(client)
 
 
-def test_the_editor_still_signs_in_from_the_newsroom(editor_account):
-    guess(editor_account.username, 50)
+def test_the_editor_still_signs_in_from_the_newsroom(editor):
+    guess(editor.username, 50)
 
     client = browser()
-    response = sign_in(client, editor_account.username, address=NEWSROOM)
+    response = sign_in(client, editor.username, address=NEWSROOM)
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert is_signed_in(client)
 
 
-def test_the_lockout_ends_after_its_duration(editor_account):
-    guess(editor_account.username, FAILURES)
-    assert sign_in(browser(), editor_account.username, address=ATTACKER).status_code == 429
+def test_the_lockout_ends_after_its_duration(editor):
+    guess(editor.username, FAILURES)
+    assert sign_in(browser(), editor.username, address=ATTACKER).status_code == 429
 
     # Fifteen minutes and a second pass (NEWSROOM_SIGNIN_LOCKOUT_MINUTES' default).
     AccessAttempt.objects.update(
         attempt_time=F("attempt_time") - dt.timedelta(minutes=15, seconds=1)
     )
     client = browser()
-    assert sign_in(client, editor_account.username, address=ATTACKER).status_code == 302
+    assert sign_in(client, editor.username, address=ATTACKER).status_code == 302
     assert is_signed_in(client)
 
 
-def test_a_lockout_lasts_until_fifteen_minutes_after_the_last_try(editor_account):
-    guess(editor_account.username, FAILURES)
+def test_a_lockout_lasts_until_fifteen_minutes_after_the_last_try(editor):
+    guess(editor.username, FAILURES)
     AccessAttempt.objects.update(attempt_time=F("attempt_time") - dt.timedelta(minutes=14))
 
-    assert sign_in(browser(), editor_account.username, address=ATTACKER).status_code == 429
+    assert sign_in(browser(), editor.username, address=ATTACKER).status_code == 429
 
 
-def test_an_address_trying_name_after_name_is_locked_out(editor_account):
+def test_an_address_trying_name_after_name_is_locked_out(editor):
     names = [f"guess-{n}" for n in range(ADDRESS_FAILURES)]
     statuses = [guess(name, 1)[0] for name in names]
 
     assert statuses == [200] * (ADDRESS_FAILURES - 1) + [429]
-    assert sign_in(browser(), editor_account.username, address=ATTACKER).status_code == 429
-    assert sign_in(browser(), editor_account.username, address=NEWSROOM).status_code == 302
+    assert sign_in(browser(), editor.username, address=ATTACKER).status_code == 429
+    assert sign_in(browser(), editor.username, address=NEWSROOM).status_code == 302
 
 
 def test_colleagues_behind_one_address_each_have_their_own_tries():
@@ -100,32 +95,32 @@ def test_colleagues_behind_one_address_each_have_their_own_tries():
         assert is_signed_in(client)
 
 
-def test_behind_nginx_the_lockout_follows_the_real_address(settings, editor_account):
+def test_behind_nginx_the_lockout_follows_the_real_address(settings, editor):
     settings.NEWSROOM_BEHIND_PROXY = True
     for n in range(FAILURES):
-        sign_in(browser(), editor_account.username, f"wrong {n}", address="127.0.0.1",
+        sign_in(browser(), editor.username, f"wrong {n}", address="127.0.0.1",
                 HTTP_X_REAL_IP=ATTACKER)  # fmt: skip
 
     assert AccessAttempt.objects.get().ip_address == ATTACKER
     via_proxy = {"address": "127.0.0.1"}
-    assert sign_in(browser(), editor_account.username, **via_proxy,
+    assert sign_in(browser(), editor.username, **via_proxy,
                    HTTP_X_REAL_IP=ATTACKER).status_code == 429  # fmt: skip
-    assert sign_in(browser(), editor_account.username, **via_proxy,
+    assert sign_in(browser(), editor.username, **via_proxy,
                    HTTP_X_REAL_IP=NEWSROOM).status_code == 302  # fmt: skip
 
 
-def test_a_claimed_address_from_outside_the_proxies_is_ignored(settings, editor_account):
+def test_a_claimed_address_from_outside_the_proxies_is_ignored(settings, editor):
     settings.NEWSROOM_BEHIND_PROXY = True
     for n in range(FAILURES):
-        sign_in(browser(), editor_account.username, f"wrong {n}", address=ATTACKER,
+        sign_in(browser(), editor.username, f"wrong {n}", address=ATTACKER,
                 HTTP_X_REAL_IP=f"192.0.2.{n}")  # fmt: skip
 
-    assert sign_in(browser(), editor_account.username, address=ATTACKER).status_code == 429
+    assert sign_in(browser(), editor.username, address=ATTACKER).status_code == 429
 
 
-def test_the_lockout_page_is_the_admins_and_says_when_to_try_again(editor_account):
-    guess(editor_account.username, FAILURES - 1)
-    response = sign_in(browser(), editor_account.username, "one more", address=ATTACKER)
+def test_the_lockout_page_is_the_admins_and_says_when_to_try_again(editor):
+    guess(editor.username, FAILURES - 1)
+    response = sign_in(browser(), editor.username, "one more", address=ATTACKER)
 
     assert response.status_code == 429
     html = response.content.decode()
