@@ -185,6 +185,7 @@ class Site:
                 "MEDIA_ROOT": str(self.workdir / "media"),
                 "EMAIL_URL": "console://",
                 "NEWSROOM_DEMO_PASSWORD": self.demo_password,
+                "NEWSROOM_REQUIRE_2FA": "0",  # demo sign-ins; tests/test_live_signin.py proves 2FA
                 "NEWSROOM_BIND": f"127.0.0.1:{self.gunicorn_port}",
                 "WEB_CONCURRENCY": str(self.workers),
                 "NEWSROOM_THREADS": str(self.threads),

@@ -4,6 +4,7 @@ Every variable is listed in the README's configuration table. A malformed value 
 secret outside debug mode stops start-up with a message that names the variable.
 """
 
+import datetime as dt
 import ipaddress
 import os
 from pathlib import Path
@@ -135,6 +136,12 @@ INSTALLED_APPS = [
     "taggit",
     "simple_history",
     "django_prose_editor",
+    # Staff sign-in: failed-attempt lockout, and the one-time codes of two-factor sign-in
+    # (an authenticator app, and recovery codes for when the phone is lost).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "newsroom",
     "articles",
     "comments",
@@ -154,9 +161,15 @@ MIDDLEWARE = [
     "articles.redirects.OldAddressMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session has passed its second factor.
+    "django_otp.middleware.OTPMiddleware",
+    # Staff sessions: the idle timeout, then the second factor (newsroom/staff_auth.py).
+    "newsroom.staff_auth.StaffSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 # Test-only routes for sites started on loopback (loopback/urls.py): the benchmark's trivial
@@ -212,12 +225,25 @@ else:
 
 # --- Passwords, language, time ----------------------------------------------------------------
 
+# Every account is a staff account, so every password guards the CMS: twelve characters at least,
+# not like the username, not a common password, not all digits ("Newsroom1" fails the first).
+STAFF_PASSWORD_MIN_LENGTH = 12
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": STAFF_PASSWORD_MIN_LENGTH},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# load_demo sets the three demo accounts' password without the validators; a short one given
+# here would be a weak staff password on a site that may be reachable, so it stops start-up.
+if 0 < len(env("NEWSROOM_DEMO_PASSWORD")) < STAFF_PASSWORD_MIN_LENGTH:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_DEMO_PASSWORD must be at least {STAFF_PASSWORD_MIN_LENGTH} characters long "
+        f"(got {len(env('NEWSROOM_DEMO_PASSWORD'))}); leave it unset to have one generated."
+    )
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("NEWSROOM_TIME_ZONE", "Europe/London")
@@ -315,7 +341,68 @@ if not DEBUG:
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = env_bool("NEWSROOM_HSTS_PRELOAD", True)
 
+# --- Staff sign-in ----------------------------------------------------------------------------
+
 LOGIN_URL = "admin:login"
+
+# Password guessing (django-axes). Failures are counted in the database, so every gunicorn
+# worker on every host sees the same count, and against the reader's real address as
+# comments.privacy.client_ip decides it behind nginx (NEWSROOM_TRUSTED_PROXIES), the one place
+# that does. AXES_LOCKOUT_PARAMETERS names the two counts newsroom.staff_auth.SignInAttempts
+# keeps: one account from one address (NEWSROOM_SIGNIN_FAILURES wrong passwords lock that pair
+# out, so an attacker elsewhere cannot lock an editor out of the newsroom), and one address
+# whatever names it tries (NEWSROOM_SIGNIN_ADDRESS_FAILURES lock the address, so rotating
+# usernames buys no more guesses). No account is ever locked by its name alone.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "newsroom.staff_auth.SignInAttempts"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
+AXES_FAILURE_LIMIT = env_int("NEWSROOM_SIGNIN_FAILURES", 5)
+NEWSROOM_SIGNIN_ADDRESS_FAILURES = env_int("NEWSROOM_SIGNIN_ADDRESS_FAILURES", 20)
+NEWSROOM_SIGNIN_LOCKOUT_MINUTES = env_int("NEWSROOM_SIGNIN_LOCKOUT_MINUTES", 15)
+for _name, _value in (
+    ("NEWSROOM_SIGNIN_FAILURES", AXES_FAILURE_LIMIT),
+    ("NEWSROOM_SIGNIN_ADDRESS_FAILURES", NEWSROOM_SIGNIN_ADDRESS_FAILURES),
+    ("NEWSROOM_SIGNIN_LOCKOUT_MINUTES", NEWSROOM_SIGNIN_LOCKOUT_MINUTES),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name} must be at least 1; got {_value}.")
+if NEWSROOM_SIGNIN_ADDRESS_FAILURES < AXES_FAILURE_LIMIT:
+    raise ImproperlyConfigured(
+        "NEWSROOM_SIGNIN_ADDRESS_FAILURES must be at least NEWSROOM_SIGNIN_FAILURES "
+        f"({AXES_FAILURE_LIMIT}); got {NEWSROOM_SIGNIN_ADDRESS_FAILURES}."
+    )
+AXES_COOLOFF_TIME = dt.timedelta(minutes=NEWSROOM_SIGNIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "comments.privacy.client_ip"
+AXES_LOCKOUT_CALLABLE = "newsroom.staff_auth.locked_out"
+# Whoever keeps guessing while locked out stays locked out: each try starts the wait again.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+# Failures and lockouts are still logged; only the banner every manage.py command would print
+# to the console at start-up goes.
+AXES_VERBOSE = False
+
+# Two-factor sign-in (django-otp): Editors, Moderators and superusers must confirm each sign-in
+# with a code from an authenticator app (or a recovery code). On by default in production; off
+# in debug mode so that `make run`'s demo sign-ins work with the password alone.
+NEWSROOM_REQUIRE_2FA = env_bool("NEWSROOM_REQUIRE_2FA", not DEBUG)
+# The issuer an authenticator app shows beside the code.
+OTP_TOTP_ISSUER = SITE_NAME
+# Device keys stay out of the admin's pages once a device exists.
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# A staff session left unused this long must sign in again (newsroom.staff_auth); whatever its
+# use, a session ends after NEWSROOM_SESSION_HOURS. Readers have no sessions.
+NEWSROOM_ADMIN_IDLE_MINUTES = env_int("NEWSROOM_ADMIN_IDLE_MINUTES", 30)
+SESSION_COOKIE_AGE = 60 * 60 * env_int("NEWSROOM_SESSION_HOURS", 12)
+if NEWSROOM_ADMIN_IDLE_MINUTES < 1 or SESSION_COOKIE_AGE < 3600:
+    raise ImproperlyConfigured(
+        "NEWSROOM_ADMIN_IDLE_MINUTES and NEWSROOM_SESSION_HOURS must be at least 1."
+    )
+# A password-reset link works for this long, and only once (Django's token changes with the
+# password it resets).
+PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # --- Logging ----------------------------------------------------------------------------------
 

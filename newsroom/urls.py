@@ -1,17 +1,51 @@
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from articles.feeds import StoriesFeed
 from articles.sitemaps import SITEMAPS
-from newsroom import views
+from newsroom import two_factor, views
+from newsroom.staff_auth import StaffPasswordResetForm
 
 admin.site.site_header = f"{settings.SITE_NAME} — Newsroom"
 admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 handler500 = "newsroom.views.server_error"
+
+# Django's own password-reset views, in the admin's design (its registration/ templates want the
+# admin's header), for staff: the admin's sign-in page links the first.
+_ADMIN_LOOK = {"site_header": admin.site.site_header, "site_title": admin.site.site_title}
+staff_sign_in = [
+    path("admin/sign-in/code/", two_factor.verify, name="two_factor_verify"),
+    path("admin/sign-in/authenticator/", two_factor.enrol, name="two_factor_enrol"),
+    path(
+        "admin/password-reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=StaffPasswordResetForm,
+            extra_context=_ADMIN_LOOK,
+            extra_email_context={"site_name": settings.SITE_NAME},
+        ),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password-reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(extra_context=_ADMIN_LOOK),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/password-reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(extra_context=_ADMIN_LOOK),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/password-reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(extra_context=_ADMIN_LOOK),
+        name="password_reset_complete",
+    ),
+]
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -23,6 +57,8 @@ urlpatterns = [
     path("favicon.ico", views.favicon, name="favicon"),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("news-sitemap.xml", views.news_sitemap, name="news-sitemap"),
+    # Before the admin's own, whose catch-all would answer these with a 404.
+    *staff_sign_in,
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("moderation/", include("comments.moderation_urls")),

@@ -26,11 +26,15 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, ArticleRedirect
@@ -88,6 +92,13 @@ MODELS: dict[str, dict[str, str]] = {
     # Accounts and groups are the site administrator's (a superuser), not any newsroom role.
     "auth.user": {},
     "auth.group": {},
+    # Sign-in attempts and lockouts, and staff's two-factor devices: the site administrator's
+    # too (a superuser unlocks an address or removes a lost phone).
+    "axes.accessattempt": {},
+    "axes.accesslog": {},
+    "axes.accessfailurelog": {},
+    "otp_totp.totpdevice": {},
+    "otp_static.staticdevice": {},
 }
 ADMIN_KINDS = {"changelist", "add", "change", "delete", "history"}
 
@@ -199,12 +210,27 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     # no tags chosen first, the page sends the editor back to the list.
     "admin:taggit_tag_merge_tags": staff_only(set()) | {"editor": "moved"},
     "admin:auth_user_password_change": staff_only(set()),
+    # The second step of signing in: with no device and none required (as here), entering a
+    # code has nothing to ask and sends on to the admin; anyone signed in may set one up.
+    "two_factor_verify": {"anonymous": "login"} | dict.fromkeys(STAFF, "index"),
+    "two_factor_enrol": staff_only(set(STAFF)),
+    # Forgotten passwords: open to everyone (a bad link says so on its page).
+    "admin_password_reset": EVERYONE,
+    "password_reset_done": EVERYONE,
+    "password_reset_confirm": EVERYONE,
+    "password_reset_complete": EVERYONE,
+    # A device's key as a QR code: never shown once the device exists, to anyone here.
+    "admin:otp_totp_totpdevice_config": staff_only(set()),
+    "admin:otp_totp_totpdevice_qrcode": staff_only(set()),
     # An app's page in the admin exists for those who may see something in that app.
     "admin:app_list articles": staff_only({"writer", "editor", "moderator"}, "missing"),
     "admin:app_list comments": staff_only({"editor", "moderator"}, "missing"),
     "admin:app_list taggit": staff_only({"writer", "editor"}, "missing"),
     "admin:app_list newsroom": staff_only({"editor"}, "missing"),
     "admin:app_list auth": staff_only(set(), "missing"),
+    "admin:app_list axes": staff_only(set(), "missing"),
+    "admin:app_list otp_totp": staff_only(set(), "missing"),
+    "admin:app_list otp_static": staff_only(set(), "missing"),
     # Unnamed: admin/<model>/<id>/ forwards to the change page; the admin's catch-all.
     "route admin object shortcut": staff_only(set(), "moved"),
     "route admin catch-all": dict.fromkeys(STAFF, "missing") | {"anonymous": "login"},
@@ -277,6 +303,17 @@ class Objects:
         self.tag = Tag.objects.get(name="ferries")
         self.group = Group.objects.get(name="Writers")
         self.user = UserFactory(username="someone-else")
+        attempt = {"username": "someone-else", "ip_address": "203.0.113.9", "user_agent": "x"}
+        self.access_attempt = AccessAttempt.objects.create(
+            **attempt, get_data="", post_data="", http_accept="", path_info="/admin/login/",
+            failures_since_start=1, attempt_time=timezone.now(),
+        )  # fmt: skip
+        self.access_log = AccessLog.objects.create(**attempt, attempt_time=timezone.now())
+        self.access_failure = AccessFailureLog.objects.create(
+            **attempt, attempt_time=timezone.now()
+        )
+        self.totp_device = TOTPDevice.objects.create(user=self.user, name="Phone")
+        self.static_device = StaticDevice.objects.create(user=self.user, name="Recovery codes")
         history = self.story.history.first()
         self.story_history = history.history_id
         self.own_draft_history = self.own_draft.history.first().history_id
@@ -303,6 +340,11 @@ class Objects:
             "comments.moderationlimits": self.limits,
             "auth.user": self.user,
             "auth.group": self.group,
+            "axes.accessattempt": self.access_attempt,
+            "axes.accesslog": self.access_log,
+            "axes.accessfailurelog": self.access_failure,
+            "otp_totp.totpdevice": self.totp_device,
+            "otp_static.staticdevice": self.static_device,
         }[model]
 
     def other_paths(self) -> dict[str, str]:
@@ -366,9 +408,32 @@ class Objects:
             "admin:auth_user_password_change": reverse(
                 "admin:auth_user_password_change", args=[self.user.pk]
             ),
+            "two_factor_verify": reverse("two_factor_verify"),
+            "two_factor_enrol": reverse("two_factor_enrol"),
+            "admin_password_reset": reverse("admin_password_reset"),
+            "password_reset_done": reverse("password_reset_done"),
+            "password_reset_confirm": reverse(
+                "password_reset_confirm", args=["MQ", "set-password"]
+            ),
+            "password_reset_complete": reverse("password_reset_complete"),
+            "admin:otp_totp_totpdevice_config": reverse(
+                "admin:otp_totp_totpdevice_config", args=[self.totp_device.pk]
+            ),
+            "admin:otp_totp_totpdevice_qrcode": reverse(
+                "admin:otp_totp_totpdevice_qrcode", args=[self.totp_device.pk]
+            ),
             **{
                 f"admin:app_list {app}": reverse("admin:app_list", args=[app])
-                for app in ("articles", "comments", "taggit", "newsroom", "auth")
+                for app in (
+                    "articles",
+                    "comments",
+                    "taggit",
+                    "newsroom",
+                    "auth",
+                    "axes",
+                    "otp_totp",
+                    "otp_static",
+                )
             },
             "route admin object shortcut": f"/admin/articles/section/{self.section.pk}/",
             "route admin catch-all": "/admin/no-such-page/",
