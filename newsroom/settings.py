@@ -324,7 +324,7 @@ if NEWSROOM_BEHIND_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 # The reader's own address (flood limits, blocks) comes from nginx's X-Real-IP, believed only on
 # a connection from one of these addresses or networks; from anyone else the header is a
-# client's claim and is ignored (issue #7, item 0).
+# client's claim and is ignored.
 NEWSROOM_TRUSTED_PROXIES = env_list("NEWSROOM_TRUSTED_PROXIES", "127.0.0.1,::1")
 for _proxy in NEWSROOM_TRUSTED_PROXIES:
     try:
