@@ -226,18 +226,32 @@ def _log_verdicts(comment: Comment, verdicts: list[rules.Verdict]) -> None:
 # --- Flagging -----------------------------------------------------------------------------
 
 
-def flag_comment(*, comment: Comment, reason: str, note: str, ip_hash: str) -> bool:
-    """Record a reader's flag; enough flags send a published comment back to the queue.
+class Flagged(StrEnum):
+    COUNTED = "counted"
+    REPEAT = "repeat"  # this reader had flagged it already; one flag per reader counts
+    LIMITED = "limited"  # this address sent its hour's flags; nothing stored
 
-    Returns False when this reader had already flagged it (one flag per reader counts).
-    """
+
+def flag_comment(
+    *, comment: Comment, reason: str, note: str, ip_hash: str, now: dt.datetime | None = None
+) -> Flagged:
+    """Record a reader's flag; enough flags send a published comment back to the queue,
+    unless a moderator has published it again after flags took it down before."""
+    now = now or timezone.now()
     limits = ModerationLimits.current()
     with transaction.atomic():
+        # Counted and stored as one step per address, as comments are.
+        _serialise_per_address(ip_hash)
+        recent = Flag.objects.filter(ip_hash=ip_hash, at__gt=now - dt.timedelta(hours=1))
+        if recent.count() >= limits.flags_per_hour:
+            return Flagged.LIMITED
         try:
             with transaction.atomic():
-                Flag.objects.create(comment=comment, reason=reason, note=note, ip_hash=ip_hash)
+                Flag.objects.create(
+                    comment=comment, reason=reason, note=note, ip_hash=ip_hash, at=now
+                )
         except IntegrityError:
-            return False
+            return Flagged.REPEAT
         ModerationEvent.record(
             comment,
             ModerationEvent.Action.FLAGGED,
@@ -247,16 +261,17 @@ def flag_comment(*, comment: Comment, reason: str, note: str, ip_hash: str) -> b
         )
         # Locked so two flags at once cannot both return it (and log it twice).
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if (
+            locked.status != Comment.Status.APPROVED
+            or locked.flag_state != Comment.FlagState.COUNTING
+        ):
+            return Flagged.COUNTED
         # A moderator who publishes it again has answered the earlier flags.
         flags = Flag.objects.filter(comment=locked)
         if locked.moderated_at is not None and locked.moderated_by_id is not None:
             flags = flags.filter(at__gt=locked.moderated_at)
         count = flags.count()
-        if locked.status == Comment.Status.APPROVED and count >= limits.flag_threshold:
-            locked.return_to_pending(
-                by=None,
-                rule="flags",
-                reason=f"{count} reader flags (limit {limits.flag_threshold}).",
-            )
-            comment.status = locked.status
-    return True
+        if count >= limits.flag_threshold:
+            locked.hide_for_flags(count=count, threshold=limits.flag_threshold)
+            comment.status, comment.flag_state = locked.status, locked.flag_state
+    return Flagged.COUNTED

@@ -226,22 +226,30 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a comment. An uncached page of its own, so the story page needs no token."""
     comment = _flaggable(pk)
     form = FlagForm(request.POST or None)
+    note = ""
     if request.method == "POST" and form.is_valid():
-        counted = services.flag_comment(
+        flagged = services.flag_comment(
             comment=comment,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
             ip_hash=request_ip_hash(request),
         )
-        messages.info(
-            request,
-            "Thank you. A moderator will look at it."
-            if counted
-            else "You have already reported this comment.",
-        )
-        return HttpResponseRedirect(comment.article.get_absolute_url() + "#comments")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
+        if flagged != services.Flagged.LIMITED:
+            messages.info(
+                request,
+                "Thank you. A moderator will look at it."
+                if flagged == services.Flagged.COUNTED
+                else "You have already reported this comment.",
+            )
+            return HttpResponseRedirect(comment.article.get_absolute_url() + "#comments")
+        note = "You have sent a lot of reports in the last hour. Please try again later."
+    status = (429 if note else 400) if request.method == "POST" else 200
+    return render(
+        request,
+        "comments/flag.html",
+        {"comment": comment, "form": form, "note": note},
+        status=status,
+    )
 
 
 @never_cache
