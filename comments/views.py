@@ -4,7 +4,9 @@ Small function views: look up, validate, call a verb or the service, respond."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
 from typing import Any
 
 from django.contrib import messages
@@ -23,6 +25,8 @@ from comments.models import Comment
 from comments.privacy import request_ip_hash
 from comments.services import Outcome
 from comments.threads import remember_own_comment
+
+log = logging.getLogger(__name__)
 
 
 def _live_article(article_id: int) -> Article:
@@ -253,13 +257,31 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @never_cache
-@require_GET
+@require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the e-mail: no more reply notices for this address."""
-    email = notifications.email_from_unsubscribe_token(token)
-    if email is None:
-        return render(request, "comments/unsubscribed.html", {"valid": False}, status=400)
-    stopped = Comment.objects.filter(email__iexact=email, notify_replies=True).update(
-        notify_replies=False
+    """One click from the e-mail: no more reply notices for this address.
+
+    A link past its time changes nothing; its page explains and offers to mail a fresh link to
+    the address it was for (a POST of the same link), so only that inbox can use it.
+    """
+    link = notifications.read_unsubscribe_token(token)
+    if link is None:
+        return render(request, "comments/unsubscribed.html", {"state": "invalid"}, status=400)
+    context: dict[str, Any] = {"token": token, "days": notifications.UNSUBSCRIBE_MAX_AGE.days}
+    if request.method == "POST":
+        try:
+            notifications.send_fresh_unsubscribe_link(link.email)
+        except (OSError, smtplib.SMTPException):
+            # The mail server is down: say so, rather than an error page.
+            log.exception("Could not send a fresh unsubscribe link")
+            return render(
+                request, "comments/unsubscribed.html", {**context, "state": "unsent"}, status=503
+            )
+        # The same answer whether or not a mail went (nothing to stop, or sent this hour).
+        return render(request, "comments/unsubscribed.html", {**context, "state": "sent"})
+    if link.expired:
+        return render(request, "comments/unsubscribed.html", {**context, "state": "expired"})
+    stopped = notifications.unsubscribe(link.email)
+    return render(
+        request, "comments/unsubscribed.html", {**context, "state": "stopped", "stopped": stopped}
     )
-    return render(request, "comments/unsubscribed.html", {"valid": True, "stopped": stopped})
