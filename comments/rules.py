@@ -5,7 +5,8 @@ rejection with its reason. A rejection stops the run; holds are collected so a m
 every reason at once. A submission nothing objects to is published.
 
 The order is the issue's (#5): closed story, honeypot, too fast, length, duplicate, flood,
-blocks, reject words, links, hold words, first-time commenter, pre-moderated story.
+blocks, reject words, links, hold words, first-time commenter, pre-moderated story; a staff
+byline as the name is refused after the blocks.
 """
 
 from __future__ import annotations
@@ -17,11 +18,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from articles.models import Article
+from articles.models import Article, Author
 from comments.models import Block, Comment, Limits, ModerationWord
-from comments.text import find_links, word_pattern
+from comments.text import find_links, name_key, word_pattern
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -174,6 +176,40 @@ def blocked(s: Submission) -> Verdict | None:
     return None
 
 
+# --- Names that belong to the newsroom -------------------------------------------------------
+# A comment under an editor's byline reads as the newsroom speaking. Refused, not held: a held
+# one waits for a moderator who may approve it in a hurry, the bylines are public anyway (so
+# refusing tells an impersonator nothing), and a namesake can add an initial at once.
+
+RESERVED_NAME_MESSAGE = (
+    "That name is the byline of one of our journalists. Please choose another name to show "
+    "with your comment."
+)
+
+
+def staff_name_keys() -> set[str]:
+    """What the staff's names look like: bylines tied to an account, and staff accounts'
+    full names."""
+    names = list(Author.objects.filter(user__isnull=False).values_list("name", flat=True))
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    names += [f"{first} {last}" for first, last in staff.values_list("first_name", "last_name")]
+    return {key for key in map(name_key, names) if key}
+
+
+def is_staff_name(name: str) -> bool:
+    """The name is a staff byline, or looks like one (other letters, width, marks, case)."""
+    key = name_key(name)
+    return bool(key) and key in staff_name_keys()
+
+
+def reserved_name(s: Submission) -> Verdict | None:
+    # The form says this to the reader first; the rule keeps other callers honest. Staff
+    # signed in post under their own account's name.
+    if s.user is None and is_staff_name(s.name):
+        return _reject("reserved_name", "The name is a staff byline or looks like one.")
+    return None
+
+
 def _matches(text: str, words: list[str]) -> tuple[str, ...]:
     pattern = word_pattern(words)
     if pattern is None:
@@ -229,6 +265,7 @@ RULES: list[Rule] = [
     duplicate,
     flood,
     blocked,
+    reserved_name,
     reject_words,
     links,
     hold_words,

@@ -276,7 +276,7 @@ def test_every_hold_reason_is_stored_and_logged_together(settings):
 def test_the_rules_run_in_the_issue_s_order():
     assert [rule.__name__ for rule in rules.RULES] == [
         "story_closed", "honeypot", "too_fast", "length", "duplicate", "flood", "blocked",
-        "reject_words", "links", "hold_words", "first_time", "premoderated",
+        "reserved_name", "reject_words", "links", "hold_words", "first_time", "premoderated",
     ]  # fmt: skip
 
 
