@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
+from comments import trust
 from comments.decisions import MODERATE_CODENAME
 from comments.models import Comment, comment_published
 from comments.privacy import email_digest
@@ -217,6 +218,36 @@ def send_reply_notice(comment_pk: int) -> bool:
         [parent.email],
         {"List-Unsubscribe": f"<{stop}>"},
     )
+    return True
+
+
+def send_confirmation(comment_pk: int) -> bool:
+    """Mail "confirm it's you" to the address a held comment gave, at most once an hour."""
+    comment = (
+        Comment.objects.select_related("article")
+        .filter(pk=comment_pk, status=Comment.Status.PENDING)
+        .exclude(email="")
+        .first()
+    )
+    if comment is None or not once_an_hour("confirm", comment.email):
+        return False
+    token = trust.confirmation_token(comment)
+    link = settings.SITE_URL + reverse("comments:confirm", kwargs={"token": token})
+    headline = comment.article.headline
+    body = (
+        f"Someone commented on “{headline}” on {settings.SITE_NAME}, giving this address, "
+        f"from a browser where it has not been confirmed. The name shown was "
+        f"{reader_name(comment.name)}, and the comment:\n\n"
+        f"{quote(comment.body)}\n\n"
+        f"If it was you, confirm it on our site within {trust.CONFIRM_MAX_AGE.days} days: "
+        f"{link}\n"
+        f"Confirming publishes the comment (unless a moderator must see it for another "
+        f"reason), and the browser you confirm in then posts your comments without waiting.\n\n"
+        f"If it was not you, ignore this e-mail: nothing is published with your address "
+        f"unless you confirm or a moderator approves it, and we send at most one of these "
+        f"an hour.\n"
+    )
+    _send(f"Confirm your comment on “{headline}”", body, [comment.email])
     return True
 
 

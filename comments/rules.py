@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from articles.models import Article, Author
 from comments.models import Block, Comment, Limits, ModerationWord
+from comments.privacy import email_digest
 from comments.text import find_links, name_key, word_pattern
 
 if TYPE_CHECKING:
@@ -48,11 +49,19 @@ class Verdict:
     silent: bool = False
     # Flood: the reader is asked to slow down (HTTP 429) and nothing is stored.
     flood: bool = False
+    # The hold lifts when the commenter confirms the address from the link mailed to it.
+    confirm: bool = False
 
-    def as_record(self) -> dict:
-        record = {"rule": self.rule, "action": str(self.action), "reason": self.reason}
+    def as_record(self) -> dict[str, object]:
+        record: dict[str, object] = {
+            "rule": self.rule,
+            "action": str(self.action),
+            "reason": self.reason,
+        }
         if self.words:
             record["words"] = list(self.words)
+        if self.confirm:
+            record["confirm"] = True
         return record
 
 
@@ -69,6 +78,8 @@ class Submission:
     rendered_at: dt.datetime | None = None
     honeypot: str = ""
     trusted: bool = False
+    # Hashes of the addresses the sending browser has shown are its own (comments/trust.py).
+    device_addresses: tuple[str, ...] = ()
     _words: dict[str, list[str]] = field(default_factory=dict)
 
     def words(self, action: str) -> list[str]:
@@ -90,8 +101,8 @@ def _hold(rule: str, reason: str, words: tuple[str, ...] = ()) -> Verdict:
     return Verdict(Action.HOLD, rule, reason, words)
 
 
-def _reject(rule: str, reason: str, **kwargs: bool) -> Verdict:
-    return Verdict(Action.REJECT, rule, reason, **kwargs)
+def _reject(rule: str, reason: str, *, silent: bool = False, flood: bool = False) -> Verdict:
+    return Verdict(Action.REJECT, rule, reason, silent=silent, flood=flood)
 
 
 def story_closed(s: Submission) -> Verdict | None:
@@ -239,15 +250,25 @@ def hold_words(s: Submission) -> Verdict | None:
     return None
 
 
+UNCONFIRMED_REASON = (
+    "Address not confirmed on this device: it has published comments, but this browser has "
+    "not shown it is theirs."
+)
+
+
 def first_time(s: Submission) -> Verdict | None:
+    """A commenter is trusted by what they have shown, never by what they type: a signed-in
+    account with published comments, or an address with published comments on a browser that
+    proved it (comments/trust.py). Anyone else waits, and the reason says which case it is."""
     if s.trusted:
         return None
     approved = Comment.objects.filter(status=Comment.Status.APPROVED)
-    known = Q(email__iexact=s.email) if s.email else Q(pk__in=[])
-    if s.user is not None:
-        known |= Q(user=s.user)
-    if not approved.filter(known).exists():
+    if s.user is not None and approved.filter(user=s.user).exists():
+        return None
+    if not s.email or not approved.filter(email__iexact=s.email).exists():
         return _hold("first_time", "First comment from this e-mail address.")
+    if email_digest(s.email) not in s.device_addresses:
+        return Verdict(Action.HOLD, "first_time", UNCONFIRMED_REASON, confirm=True)
     return None
 
 

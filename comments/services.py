@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -132,10 +133,16 @@ def submit_comment(
     parent: Comment | None = None,
     notify_replies: bool = False,
     honeypot: str = "",
+    device_addresses: Sequence[str] = (),
     now: dt.datetime | None = None,
 ) -> Submitted:
     """Run the rules, store the comment with its verdict and reasons, log, and mail after
-    commit. A flood stores nothing; a repeated nonce returns the comment already stored."""
+    commit. A flood stores nothing; a repeated nonce returns the comment already stored.
+
+    `device_addresses` are the hashes of the addresses the sending browser has shown are its
+    own (comments/trust.py); a regular's address from any other browser waits, and a link to
+    confirm it is mailed to that address.
+    """
     now = now or timezone.now()
     limits = ModerationLimits.current()
     if user is not None and user.is_authenticated:
@@ -156,6 +163,7 @@ def submit_comment(
         rendered_at=rendered_at,
         honeypot=honeypot,
         trusted=bool(user and is_moderator(user)),
+        device_addresses=tuple(device_addresses),
     )
     parent = deepest_allowed_parent(parent, limits.max_depth)
     with transaction.atomic():
@@ -204,6 +212,8 @@ def submit_comment(
             notifications.after_commit(notifications.send_reply_notice, comment.pk)
         if outcome == Outcome.HELD and settings.COMMENTS_MAIL_MODERATORS:
             notifications.after_commit(notifications.send_held_notice, comment.pk)
+        if outcome == Outcome.HELD and any(v.confirm for v in verdicts):
+            notifications.after_commit(notifications.send_confirmation, comment.pk)
     return Submitted(outcome, comment, tuple(verdicts))
 
 

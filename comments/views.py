@@ -10,6 +10,7 @@ import smtplib
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -19,10 +20,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from comments import notifications, services
+from comments import notifications, services, trust
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment
-from comments.privacy import request_ip_hash
+from comments.privacy import email_digest, request_ip_hash
 from comments.services import Outcome
 from comments.threads import remember_own_comment
 
@@ -155,6 +156,8 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
             form.add_error(None, "The comment you replied to is no longer available.")
             return _compose(request, article, form, status=400, stamp=stamp)
 
+    signed_in = request.user.is_authenticated
+    proven = () if signed_in else trust.proven_addresses(request)
     result = services.submit_comment(
         article=article,
         body=form.cleaned_data["body"],
@@ -168,8 +171,13 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
         parent=parent,
         notify_replies=form.cleaned_data["notify_replies"],
         honeypot=form.cleaned_data["website"],
+        device_addresses=proven,
     )
-    return _respond_to_submission(request, article, form, result, stamp)
+    response = _respond_to_submission(request, article, form, result, stamp)
+    if proven:
+        # Kept (and renewed) on this browser: what it earned with its own published comments.
+        trust.remember(response, proven)
+    return response
 
 
 def _stamp_or_none(value: str, article: Article) -> services.Stamp | None:
@@ -208,6 +216,14 @@ def _respond_to_submission(
         messages.success(request, "Your comment is published.")
         return HttpResponseRedirect(f"{story}#comment-{comment.pk}")
     messages.info(request, "Your comment is awaiting moderation.")
+    first_time = any(verdict.rule == "first_time" for verdict in result.verdicts)
+    if first_time and not request.user.is_authenticated:
+        # Said to every first-time hold alike, so it tells nobody whether an address is known.
+        messages.info(
+            request,
+            "If you have commented here before, check your e-mail: the link in it confirms "
+            "it's you, and comments from the browser you open it in appear without waiting.",
+        )
     response = HttpResponseRedirect(f"{story}#respond")
     if comment.status == Comment.Status.PENDING:
         remember_own_comment(request, response, comment)
@@ -254,6 +270,41 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
         {"comment": comment, "form": form, "note": note},
         status=status,
     )
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a regular's address when it came from a browser that had not shown
+    it. Opening it asks; only the button confirms, so a mail scanner that follows links
+    confirms nothing. Confirming trusts this browser and publishes the comment if that was
+    all it waited for."""
+    found = trust.read_confirmation(token)
+    comment = None
+    if found is not None:
+        comment = Comment.objects.select_related("article").filter(pk=found.comment_id).first()
+    if found is None or comment is None or email_digest(comment.email) != found.address:
+        return render(request, "comments/confirm.html", {"state": "invalid"}, status=400)
+    context = {"comment": comment, "token": token, "days": trust.CONFIRM_MAX_AGE.days}
+    if found.expired:
+        return render(request, "comments/confirm.html", {**context, "state": "expired"})
+    if request.method == "GET":
+        return render(request, "comments/confirm.html", {**context, "state": "ask"})
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        published = trust.confirm_address(locked)
+    if published:
+        messages.success(request, "Thank you. Your comment is published.")
+        target = locked.get_absolute_url()
+    else:
+        messages.info(request, "Thank you. Your comment still waits for a moderator.")
+        target = f"{comment.article.get_absolute_url()}#comments"
+    messages.info(
+        request, "Comments you post from this browser with that address now appear without waiting."
+    )
+    response = HttpResponseRedirect(target)
+    trust.remember(response, [found.address, *trust.proven_addresses(request)])
+    return response
 
 
 @never_cache

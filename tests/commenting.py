@@ -12,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import services
+from comments import services, trust
+from comments.cookies import TRUSTED_COOKIE
+from comments.privacy import email_digest
 
 _addresses = itertools.count(1)
 
@@ -92,3 +94,10 @@ def flag_through_the_form(client: Client, comment: Any, *, ip: str, reason: str 
         "csrfmiddlewaretoken": csrf_token_in(page.content.decode()),
     }
     return client.post(url, data, REMOTE_ADDR=ip)
+
+
+def trust_device(client: Client, *emails: str) -> Client:
+    """The client as a browser that has earned trust for these addresses (a comment it posted
+    was published, or its reader confirmed by e-mail): it carries the cookie the site sets."""
+    client.cookies[TRUSTED_COOKIE] = trust.cookie_value([email_digest(e) for e in emails])
+    return client

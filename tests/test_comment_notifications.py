@@ -17,17 +17,19 @@ from comments.models import Comment
 from comments.notifications import UNSUBSCRIBE_MAX_AGE, UNSUBSCRIBE_SALT, unsubscribe_url
 from comments.threads import bump_comment_version
 from newsroom.pagecache import bump_content_version
-from tests.commenting import csrf_token_in, post_comment
+from tests.commenting import csrf_token_in, post_comment, trust_device
 from tests.factories import CommentFactory, UserFactory, published_article, reply_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _reply_through_the_form(parent: Comment, **fields: str):  # type: ignore[no-untyped-def]
-    CommentFactory(article=parent.article, email="replier@example.test")  # a known commenter
+    # A known commenter, posting from the browser that earned it.
+    CommentFactory(article=parent.article, email="replier@example.test")
     data = {"name": "Ray Replier", "body": "I disagree, politely.", **fields}
+    client = trust_device(Client(), "replier@example.test")
     return post_comment(
-        Client(), parent.article, parent=str(parent.pk), email="replier@example.test", **data
+        client, parent.article, parent=str(parent.pk), email="replier@example.test", **data
     )
 
 
