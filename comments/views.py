@@ -292,12 +292,16 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return render(request, "comments/confirm.html", {**context, "state": "ask"})
     with transaction.atomic():
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
-        published = trust.confirm_address(locked)
-    if published:
+        trust.confirm_address(locked)
+    if locked.status == Comment.Status.APPROVED:
+        # Published now, or by a moderator before the reader came back.
         messages.success(request, "Thank you. Your comment is published.")
         target = locked.get_absolute_url()
-    else:
+    elif locked.status == Comment.Status.PENDING:
         messages.info(request, "Thank you. Your comment still waits for a moderator.")
+        target = f"{comment.article.get_absolute_url()}#comments"
+    else:
+        messages.info(request, "Thank you.")
         target = f"{comment.article.get_absolute_url()}#comments"
     messages.info(
         request, "Comments you post from this browser with that address now appear without waiting."
