@@ -61,7 +61,7 @@ class CommentAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     fields = [
         "article", "parent", "name", "email", "user", "body", "notify_replies",
-        "status", "reasons", "ip_hash", "created_at", "moderated_by", "moderated_at",
+        "status", "flag_state", "reasons", "ip_hash", "created_at", "moderated_by", "moderated_at",
     ]  # fmt: skip
     # Readers' words are not edited: a moderator publishes, rejects or removes, and the log
     # says which.

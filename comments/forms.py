@@ -8,7 +8,7 @@ from django import forms
 
 from comments.decisions import BY_VALUE, DECISIONS
 from comments.models import Comment, Flag, ModerationEvent
-from comments.rules import MAX_LENGTH, MIN_LENGTH
+from comments.rules import MAX_LENGTH, MIN_LENGTH, RESERVED_NAME_MESSAGE, is_staff_name
 from comments.text import clean_text
 
 # Large enough for any real id, small enough for every database's integer column.
@@ -51,8 +51,11 @@ class CommentForm(forms.Form):
 
     def clean_name(self) -> str:
         name = clean_text(self.cleaned_data.get("name", ""), multiline=False)
-        if not name and not self.signed_in:
-            raise forms.ValidationError("Please give a name to show with your comment.")
+        if not self.signed_in:
+            if not name:
+                raise forms.ValidationError("Please give a name to show with your comment.")
+            if is_staff_name(name):
+                raise forms.ValidationError(RESERVED_NAME_MESSAGE, code="reserved")
         return name
 
     def clean_body(self) -> str:

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, TextChoices
 from django.dispatch import Signal
 from django.utils import timezone
 
@@ -60,6 +60,15 @@ class Comment(models.Model):
         REJECTED = "rejected", "Rejected"
         SPAM = "spam", "Spam"
         REMOVED = "removed", "Removed"
+
+    class FlagState(TextChoices):
+        """What readers' flags can still do to it."""
+
+        COUNTING = "counting", "Flags can take it down"
+        HIDDEN = "hidden", "Taken down by readers' flags"
+        # A moderator published it again after flags took it down: a few readers must not be
+        # able to overrule that, so further flags are shown in the queue and hide nothing.
+        KEPT = "kept", "Kept by a moderator; flags no longer take it down"
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
@@ -114,6 +123,13 @@ class Comment(models.Model):
         default=False, help_text="The commenter asked for an e-mail when someone replies."
     )
     reply_notice_sent = models.BooleanField(default=False, editable=False)
+    flag_state = models.CharField(
+        max_length=8,
+        choices=FlagState,
+        default=FlagState.COUNTING,
+        editable=False,
+        help_text="Whether readers' flags can still send it back to the queue.",
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     moderated_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -142,6 +158,10 @@ class Comment(models.Model):
             models.CheckConstraint(
                 condition=Q(status__in=["pending", "approved", "rejected", "spam", "removed"]),
                 name="comment_status_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(flag_state__in=["counting", "hidden", "kept"]),
+                name="comment_flag_state_known",
             ),
             models.CheckConstraint(
                 condition=Q(parent__isnull=True, depth=0)
@@ -201,18 +221,43 @@ class Comment(models.Model):
         reason: str,
         rule: str = "",
         at: dt.datetime | None = None,
+        also: tuple[str, ...] = (),
     ) -> ModerationEvent:
+        """Set the status and who decided, save them (and the fields named in `also`, which the
+        verb has set), and log the decision."""
         self.status = status
-        self.moderated_by = by
+        self.moderated_by = by  # type: ignore[assignment]  # any user model's instance
         self.moderated_at = at or timezone.now()
-        self.save(update_fields=["status", "moderated_by", "moderated_at"])
+        self.save(update_fields=["status", "moderated_by", "moderated_at", *also])
         return ModerationEvent.record(self, action, by=by, rule=rule, reason=reason)
 
     def approve(self, *, by: AbstractBaseUser | None, reason: str = "", rule: str = "") -> None:
+        also: tuple[str, ...] = ()
+        if by is not None and self.flag_state == self.FlagState.HIDDEN:
+            # A person read the flags and published it anyway: only a person hides it now.
+            self.flag_state = self.FlagState.KEPT
+            also = ("flag_state",)
         self._decide(
-            self.Status.APPROVED, ModerationEvent.Action.APPROVED, by=by, reason=reason, rule=rule
+            self.Status.APPROVED,
+            ModerationEvent.Action.APPROVED,
+            by=by,
+            reason=reason,
+            rule=rule,
+            also=also,
         )
         comment_published.send(sender=Comment, comment=self)
+
+    def hide_for_flags(self, *, count: int, threshold: int) -> None:
+        """Readers' flags send a published comment back to the queue until a moderator looks."""
+        self.flag_state = self.FlagState.HIDDEN
+        self._decide(
+            self.Status.PENDING,
+            ModerationEvent.Action.RETURNED,
+            by=None,
+            rule="flags",
+            reason=f"{count} reader flags (limit {threshold}).",
+            also=("flag_state",),
+        )
 
     def reject(self, *, by: AbstractBaseUser | None, reason: str, rule: str = "") -> None:
         self._decide(
@@ -375,6 +420,8 @@ class Flag(models.Model):
                 name="one_flag_per_reader",
             )
         ]
+        # The hourly limit counts one address's recent flags.
+        indexes = [models.Index(fields=["ip_hash", "at"], name="flag_address_idx")]
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()} on comment {self.comment_id}"
@@ -458,6 +505,7 @@ class Block(models.Model):
 class Limits:
     max_depth: int
     flag_threshold: int
+    flags_per_hour: int
     min_seconds: int
     flood_burst_seconds: int
     flood_per_hour: int
@@ -475,6 +523,12 @@ class ModerationLimits(models.Model):
         null=True,
         blank=True,
         help_text="Reader flags that send a published comment back to the queue (default 3).",
+    )
+    flags_per_hour = models.PositiveSmallIntegerField(
+        null=True,
+        blank=True,
+        help_text="Flags one address may send in an hour; more are refused and not counted "
+        "(default 10).",
     )
     min_seconds = models.PositiveSmallIntegerField(
         null=True,
@@ -517,6 +571,7 @@ class ModerationLimits(models.Model):
         defaults = {
             "max_depth": settings.COMMENTS_MAX_DEPTH,
             "flag_threshold": settings.COMMENTS_FLAG_THRESHOLD,
+            "flags_per_hour": settings.COMMENTS_FLAGS_PER_HOUR,
             "min_seconds": settings.COMMENTS_MIN_SECONDS,
             "flood_burst_seconds": settings.COMMENTS_FLOOD_BURST_SECONDS,
             "flood_per_hour": settings.COMMENTS_FLOOD_PER_HOUR,

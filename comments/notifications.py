@@ -2,26 +2,44 @@
 
 No reader-supplied value ever goes into a header: recipients are validated addresses, subjects
 are built from the story headline with line breaks flattened, and names appear only in bodies.
+A reader's words reach a mail only quoted through `quote()`: a message from the outlet's own
+address must not carry a stranger's links, so they are left out or made unclickable, and the
+only links are to our own site.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.cache import cache
 from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
+from comments import trust
 from comments.decisions import MODERATE_CODENAME
 from comments.models import Comment, comment_published
+from comments.privacy import email_digest
+from comments.text import defang
 
 log = logging.getLogger(__name__)
 UNSUBSCRIBE_SALT = "comments.unsubscribe"
+# Long enough for any mail still being read; an older link offers a fresh one, so a forwarded
+# or leaked message cannot change a reader's settings for ever.
+UNSUBSCRIBE_MAX_AGE = dt.timedelta(days=60)
+# A reader's words in a mail, at most; the whole comment is a click away on our site.
+QUOTE_LIMIT = 1500
+# One mail of a kind a reader asks for (a fresh link) per address in this time, so a form
+# cannot be used to flood someone's inbox.
+ASKED_MAIL_INTERVAL = 60 * 60
 
 
 def after_commit(send: Callable[[int], object], pk: int) -> None:
@@ -51,17 +69,90 @@ def _one_line(text: str) -> str:
     return " ".join(text.split())[:150]
 
 
-def unsubscribe_url(email: str) -> str:
-    token = signing.dumps(email.strip().lower(), salt=UNSUBSCRIBE_SALT, compress=True)
+def quote(text: str) -> str:
+    """A reader's words for our mail: links left out, addresses unclickable, marked quoted."""
+    words = defang(text)
+    if len(words) > QUOTE_LIMIT:
+        words = words[:QUOTE_LIMIT].rstrip() + " […]"
+    return "\n".join(f"> {line}" if line else ">" for line in words.splitlines())
+
+
+def reader_name(name: str) -> str:
+    """A commenter's name as a mail's sentence shows it: one line, no clickable address."""
+    return defang(_one_line(name))
+
+
+def once_an_hour(kind: str, email: str) -> bool:
+    """True the first time in ASKED_MAIL_INTERVAL that this kind of mail goes to `email`.
+
+    Kept in the shared cache, which every worker sees; losing it only allows one more mail.
+    """
+    key = f"comments:mail:{kind}:{email_digest(email)}"
+    return bool(cache.add(key, 1, timeout=ASKED_MAIL_INTERVAL))
+
+
+# --- Unsubscribing --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class UnsubscribeLink:
+    email: str
+    expired: bool
+
+
+def unsubscribe_url(email: str, *, at: dt.datetime | None = None) -> str:
+    issued = at or timezone.now()
+    token = signing.dumps(
+        {"e": email.strip().lower(), "t": int(issued.timestamp())},
+        salt=UNSUBSCRIBE_SALT,
+        compress=True,
+    )
     return settings.SITE_URL + reverse("comments:unsubscribe", kwargs={"token": token})
 
 
-def email_from_unsubscribe_token(token: str) -> str | None:
+def read_unsubscribe_token(token: str, *, now: dt.datetime | None = None) -> UnsubscribeLink | None:
+    """Whom the link is for and whether it is too old; None if it is not one of ours."""
+    if len(token) > 500:
+        return None
     try:
         value = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature:
         return None
-    return value if isinstance(value, str) else None
+    if isinstance(value, str):
+        # Sent before links carried their time: ours, but of unknown age.
+        return UnsubscribeLink(email=value, expired=True)
+    if not isinstance(value, dict) or not isinstance(value.get("e"), str):
+        return None
+    try:
+        issued = dt.datetime.fromtimestamp(float(value["t"]), tz=dt.UTC)
+    except (KeyError, TypeError, ValueError, OverflowError, OSError):
+        return None
+    expired = (now or timezone.now()) - issued > UNSUBSCRIBE_MAX_AGE
+    return UnsubscribeLink(email=value["e"], expired=expired)
+
+
+def unsubscribe(email: str) -> int:
+    """No more reply notices for this address; how many comments asked for them."""
+    return Comment.objects.filter(email__iexact=email, notify_replies=True).update(
+        notify_replies=False
+    )
+
+
+def send_fresh_unsubscribe_link(email: str) -> bool:
+    """Mail a new link to the address an expired one was for; False if nothing was sent."""
+    subscribed = Comment.objects.filter(email__iexact=email, notify_replies=True).exists()
+    if not subscribed or not once_an_hour("unsubscribe", email):
+        return False
+    stop = unsubscribe_url(email)
+    body = (
+        f"Someone opened an old link to stop reply notices from {settings.SITE_NAME} for this "
+        f"address and asked for a new one.\n\n"
+        f"To stop e-mails about replies to your comments with one click: {stop}\n"
+        f"This link works for {UNSUBSCRIBE_MAX_AGE.days} days.\n\n"
+        f"If you did not ask, you can ignore this message; nothing has changed.\n"
+    )
+    _send("A new link to stop reply notices", body, [email], {"List-Unsubscribe": f"<{stop}>"})
+    return True
 
 
 def moderators() -> QuerySet:
@@ -114,9 +205,10 @@ def send_reply_notice(comment_pk: int) -> bool:
     stop = unsubscribe_url(parent.email)
     link = settings.SITE_URL + reply.get_absolute_url()
     body = (
-        f"{reply.name} replied to your comment on “{reply.article.headline}”:\n\n"
-        f"{reply.body}\n\n"
-        f"Read it in context: {link}\n\n"
+        f"{reader_name(reply.name)} replied to your comment on “{reply.article.headline}”. "
+        f"Their words, with any web addresses taken out:\n\n"
+        f"{quote(reply.body)}\n\n"
+        f"Read the reply on {settings.SITE_NAME}: {link}\n\n"
         f"You asked for these e-mails when you commented. "
         f"To stop them with one click: {stop}\n"
     )
@@ -129,6 +221,36 @@ def send_reply_notice(comment_pk: int) -> bool:
     return True
 
 
+def send_confirmation(comment_pk: int) -> bool:
+    """Mail "confirm it's you" to the address a held comment gave, at most once an hour."""
+    comment = (
+        Comment.objects.select_related("article")
+        .filter(pk=comment_pk, status=Comment.Status.PENDING)
+        .exclude(email="")
+        .first()
+    )
+    if comment is None or not once_an_hour("confirm", comment.email):
+        return False
+    token = trust.confirmation_token(comment)
+    link = settings.SITE_URL + reverse("comments:confirm", kwargs={"token": token})
+    headline = comment.article.headline
+    body = (
+        f"Someone commented on “{headline}” on {settings.SITE_NAME}, giving this address, "
+        f"from a browser where it has not been confirmed. The name shown was "
+        f"{reader_name(comment.name)}, and the comment:\n\n"
+        f"{quote(comment.body)}\n\n"
+        f"If it was you, confirm it on our site within {trust.CONFIRM_MAX_AGE.days} days: "
+        f"{link}\n"
+        f"Confirming publishes the comment (unless a moderator must see it for another "
+        f"reason), and the browser you confirm in then posts your comments without waiting.\n\n"
+        f"If it was not you, ignore this e-mail: nothing is published with your address "
+        f"unless you confirm or a moderator approves it, and we send at most one of these "
+        f"an hour.\n"
+    )
+    _send(f"Confirm your comment on “{headline}”", body, [comment.email])
+    return True
+
+
 def send_held_notice(comment_pk: int) -> int:
     comment = Comment.objects.select_related("article").filter(pk=comment_pk).first()
     recipients = list(moderators().values_list("email", flat=True))
@@ -138,7 +260,7 @@ def send_held_notice(comment_pk: int) -> int:
     body = (
         f"A comment on “{comment.article.headline}” is waiting for a moderator.\n"
         f"Why it was held: {comment.reasons_text or 'no reason recorded'}\n\n"
-        f"{comment.name} wrote:\n{comment.body}\n\nThe queue: {queue}\n"
+        f"{reader_name(comment.name)} wrote:\n{quote(comment.body)}\n\nThe queue: {queue}\n"
     )
     return _send(f"Comment held on “{comment.article.headline}”", body, recipients)
 
@@ -153,8 +275,8 @@ def send_digest() -> int:
     lines = [f"{total} comment{'s' if total != 1 else ''} waiting for moderation.", ""]
     for comment in pending.order_by("created_at", "pk")[:50]:
         lines.append(
-            f"- {comment.created_at:%d %b %H:%M} · {comment.article.headline} · {comment.name}: "
-            f"{_one_line(comment.body)[:100]}"
+            f"- {comment.created_at:%d %b %H:%M} · {comment.article.headline} · "
+            f"{reader_name(comment.name)}: {defang(_one_line(comment.body)[:100])}"
         )
         if comment.reasons_text:
             lines.append(f"  Held: {comment.reasons_text}")

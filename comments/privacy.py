@@ -63,6 +63,13 @@ def request_ip_hash(request: HttpRequest) -> str:
     return hash_ip(client_ip(request))
 
 
+def email_digest(email: str) -> str:
+    """A keyed hash of an e-mail address, for what must name an address without showing it: a
+    cookie that lists the addresses a browser has confirmed, a key in the shared cache."""
+    normalised = email.strip().lower()
+    return salted_hmac("comments.email", normalised, algorithm="sha256").hexdigest()[:32]
+
+
 def purge(*, older_than: dt.timedelta, now: dt.datetime | None = None) -> dict[str, int]:
     """Forget what moderation no longer needs: e-mails of rejected and spam comments, and every
     address hash, once older than `older_than`."""

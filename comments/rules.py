@@ -5,7 +5,8 @@ rejection with its reason. A rejection stops the run; holds are collected so a m
 every reason at once. A submission nothing objects to is published.
 
 The order is the issue's (#5): closed story, honeypot, too fast, length, duplicate, flood,
-blocks, reject words, links, hold words, first-time commenter, pre-moderated story.
+blocks, reject words, links, hold words, first-time commenter, pre-moderated story; a staff
+byline as the name is refused after the blocks.
 """
 
 from __future__ import annotations
@@ -17,11 +18,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from articles.models import Article
+from articles.models import Article, Author
 from comments.models import Block, Comment, Limits, ModerationWord
-from comments.text import find_links, word_pattern
+from comments.privacy import email_digest
+from comments.text import find_links, name_key, word_pattern
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser
@@ -46,11 +49,19 @@ class Verdict:
     silent: bool = False
     # Flood: the reader is asked to slow down (HTTP 429) and nothing is stored.
     flood: bool = False
+    # The hold lifts when the commenter confirms the address from the link mailed to it.
+    confirm: bool = False
 
-    def as_record(self) -> dict:
-        record = {"rule": self.rule, "action": str(self.action), "reason": self.reason}
+    def as_record(self) -> dict[str, object]:
+        record: dict[str, object] = {
+            "rule": self.rule,
+            "action": str(self.action),
+            "reason": self.reason,
+        }
         if self.words:
             record["words"] = list(self.words)
+        if self.confirm:
+            record["confirm"] = True
         return record
 
 
@@ -67,6 +78,8 @@ class Submission:
     rendered_at: dt.datetime | None = None
     honeypot: str = ""
     trusted: bool = False
+    # Hashes of the addresses the sending browser has shown are its own (comments/trust.py).
+    device_addresses: tuple[str, ...] = ()
     _words: dict[str, list[str]] = field(default_factory=dict)
 
     def words(self, action: str) -> list[str]:
@@ -88,8 +101,8 @@ def _hold(rule: str, reason: str, words: tuple[str, ...] = ()) -> Verdict:
     return Verdict(Action.HOLD, rule, reason, words)
 
 
-def _reject(rule: str, reason: str, **kwargs: bool) -> Verdict:
-    return Verdict(Action.REJECT, rule, reason, **kwargs)
+def _reject(rule: str, reason: str, *, silent: bool = False, flood: bool = False) -> Verdict:
+    return Verdict(Action.REJECT, rule, reason, silent=silent, flood=flood)
 
 
 def story_closed(s: Submission) -> Verdict | None:
@@ -174,6 +187,40 @@ def blocked(s: Submission) -> Verdict | None:
     return None
 
 
+# --- Names that belong to the newsroom -------------------------------------------------------
+# A comment under an editor's byline reads as the newsroom speaking. Refused, not held: a held
+# one waits for a moderator who may approve it in a hurry, the bylines are public anyway (so
+# refusing tells an impersonator nothing), and a namesake can add an initial at once.
+
+RESERVED_NAME_MESSAGE = (
+    "That name is the byline of one of our journalists. Please choose another name to show "
+    "with your comment."
+)
+
+
+def staff_name_keys() -> set[str]:
+    """What the staff's names look like: bylines tied to an account, and staff accounts'
+    full names."""
+    names = list(Author.objects.filter(user__isnull=False).values_list("name", flat=True))
+    staff = get_user_model().objects.filter(is_staff=True, is_active=True)
+    names += [f"{first} {last}" for first, last in staff.values_list("first_name", "last_name")]
+    return {key for key in map(name_key, names) if key}
+
+
+def is_staff_name(name: str) -> bool:
+    """The name is a staff byline, or looks like one (other letters, width, marks, case)."""
+    key = name_key(name)
+    return bool(key) and key in staff_name_keys()
+
+
+def reserved_name(s: Submission) -> Verdict | None:
+    # The form says this to the reader first; the rule keeps other callers honest. Staff
+    # signed in post under their own account's name.
+    if s.user is None and is_staff_name(s.name):
+        return _reject("reserved_name", "The name is a staff byline or looks like one.")
+    return None
+
+
 def _matches(text: str, words: list[str]) -> tuple[str, ...]:
     pattern = word_pattern(words)
     if pattern is None:
@@ -203,15 +250,25 @@ def hold_words(s: Submission) -> Verdict | None:
     return None
 
 
+UNCONFIRMED_REASON = (
+    "Address not confirmed on this device: it has published comments, but this browser has "
+    "not shown it is theirs."
+)
+
+
 def first_time(s: Submission) -> Verdict | None:
+    """A commenter is trusted by what they have shown, never by what they type: a signed-in
+    account with published comments, or an address with published comments on a browser that
+    proved it (comments/trust.py). Anyone else waits, and the reason says which case it is."""
     if s.trusted:
         return None
     approved = Comment.objects.filter(status=Comment.Status.APPROVED)
-    known = Q(email__iexact=s.email) if s.email else Q(pk__in=[])
-    if s.user is not None:
-        known |= Q(user=s.user)
-    if not approved.filter(known).exists():
+    if s.user is not None and approved.filter(user=s.user).exists():
+        return None
+    if not s.email or not approved.filter(email__iexact=s.email).exists():
         return _hold("first_time", "First comment from this e-mail address.")
+    if email_digest(s.email) not in s.device_addresses:
+        return Verdict(Action.HOLD, "first_time", UNCONFIRMED_REASON, confirm=True)
     return None
 
 
@@ -229,6 +286,7 @@ RULES: list[Rule] = [
     duplicate,
     flood,
     blocked,
+    reserved_name,
     reject_words,
     links,
     hold_words,

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -132,10 +133,16 @@ def submit_comment(
     parent: Comment | None = None,
     notify_replies: bool = False,
     honeypot: str = "",
+    device_addresses: Sequence[str] = (),
     now: dt.datetime | None = None,
 ) -> Submitted:
     """Run the rules, store the comment with its verdict and reasons, log, and mail after
-    commit. A flood stores nothing; a repeated nonce returns the comment already stored."""
+    commit. A flood stores nothing; a repeated nonce returns the comment already stored.
+
+    `device_addresses` are the hashes of the addresses the sending browser has shown are its
+    own (comments/trust.py); a regular's address from any other browser waits, and a link to
+    confirm it is mailed to that address.
+    """
     now = now or timezone.now()
     limits = ModerationLimits.current()
     if user is not None and user.is_authenticated:
@@ -156,6 +163,7 @@ def submit_comment(
         rendered_at=rendered_at,
         honeypot=honeypot,
         trusted=bool(user and is_moderator(user)),
+        device_addresses=tuple(device_addresses),
     )
     parent = deepest_allowed_parent(parent, limits.max_depth)
     with transaction.atomic():
@@ -204,6 +212,8 @@ def submit_comment(
             notifications.after_commit(notifications.send_reply_notice, comment.pk)
         if outcome == Outcome.HELD and settings.COMMENTS_MAIL_MODERATORS:
             notifications.after_commit(notifications.send_held_notice, comment.pk)
+        if outcome == Outcome.HELD and any(v.confirm for v in verdicts):
+            notifications.after_commit(notifications.send_confirmation, comment.pk)
     return Submitted(outcome, comment, tuple(verdicts))
 
 
@@ -226,18 +236,32 @@ def _log_verdicts(comment: Comment, verdicts: list[rules.Verdict]) -> None:
 # --- Flagging -----------------------------------------------------------------------------
 
 
-def flag_comment(*, comment: Comment, reason: str, note: str, ip_hash: str) -> bool:
-    """Record a reader's flag; enough flags send a published comment back to the queue.
+class Flagged(StrEnum):
+    COUNTED = "counted"
+    REPEAT = "repeat"  # this reader had flagged it already; one flag per reader counts
+    LIMITED = "limited"  # this address sent its hour's flags; nothing stored
 
-    Returns False when this reader had already flagged it (one flag per reader counts).
-    """
+
+def flag_comment(
+    *, comment: Comment, reason: str, note: str, ip_hash: str, now: dt.datetime | None = None
+) -> Flagged:
+    """Record a reader's flag; enough flags send a published comment back to the queue,
+    unless a moderator has published it again after flags took it down before."""
+    now = now or timezone.now()
     limits = ModerationLimits.current()
     with transaction.atomic():
+        # Counted and stored as one step per address, as comments are.
+        _serialise_per_address(ip_hash)
+        recent = Flag.objects.filter(ip_hash=ip_hash, at__gt=now - dt.timedelta(hours=1))
+        if recent.count() >= limits.flags_per_hour:
+            return Flagged.LIMITED
         try:
             with transaction.atomic():
-                Flag.objects.create(comment=comment, reason=reason, note=note, ip_hash=ip_hash)
+                Flag.objects.create(
+                    comment=comment, reason=reason, note=note, ip_hash=ip_hash, at=now
+                )
         except IntegrityError:
-            return False
+            return Flagged.REPEAT
         ModerationEvent.record(
             comment,
             ModerationEvent.Action.FLAGGED,
@@ -247,16 +271,17 @@ def flag_comment(*, comment: Comment, reason: str, note: str, ip_hash: str) -> b
         )
         # Locked so two flags at once cannot both return it (and log it twice).
         locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        if (
+            locked.status != Comment.Status.APPROVED
+            or locked.flag_state != Comment.FlagState.COUNTING
+        ):
+            return Flagged.COUNTED
         # A moderator who publishes it again has answered the earlier flags.
         flags = Flag.objects.filter(comment=locked)
         if locked.moderated_at is not None and locked.moderated_by_id is not None:
             flags = flags.filter(at__gt=locked.moderated_at)
         count = flags.count()
-        if locked.status == Comment.Status.APPROVED and count >= limits.flag_threshold:
-            locked.return_to_pending(
-                by=None,
-                rule="flags",
-                reason=f"{count} reader flags (limit {limits.flag_threshold}).",
-            )
-            comment.status = locked.status
-    return True
+        if count >= limits.flag_threshold:
+            locked.hide_for_flags(count=count, threshold=limits.flag_threshold)
+            comment.status, comment.flag_state = locked.status, locked.flag_state
+    return Flagged.COUNTED

@@ -4,10 +4,13 @@ Small function views: look up, validate, call a verb or the service, respond."""
 
 from __future__ import annotations
 
+import logging
 import secrets
+import smtplib
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
@@ -17,12 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
-from comments import notifications, services
+from comments import notifications, services, trust
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment
-from comments.privacy import request_ip_hash
+from comments.privacy import email_digest, request_ip_hash
 from comments.services import Outcome
 from comments.threads import remember_own_comment
+
+log = logging.getLogger(__name__)
 
 
 def _live_article(article_id: int) -> Article:
@@ -151,6 +156,8 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
             form.add_error(None, "The comment you replied to is no longer available.")
             return _compose(request, article, form, status=400, stamp=stamp)
 
+    signed_in = request.user.is_authenticated
+    proven = () if signed_in else trust.proven_addresses(request)
     result = services.submit_comment(
         article=article,
         body=form.cleaned_data["body"],
@@ -164,8 +171,13 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
         parent=parent,
         notify_replies=form.cleaned_data["notify_replies"],
         honeypot=form.cleaned_data["website"],
+        device_addresses=proven,
     )
-    return _respond_to_submission(request, article, form, result, stamp)
+    response = _respond_to_submission(request, article, form, result, stamp)
+    if proven:
+        # Kept (and renewed) on this browser: what it earned with its own published comments.
+        trust.remember(response, proven)
+    return response
 
 
 def _stamp_or_none(value: str, article: Article) -> services.Stamp | None:
@@ -204,6 +216,14 @@ def _respond_to_submission(
         messages.success(request, "Your comment is published.")
         return HttpResponseRedirect(f"{story}#comment-{comment.pk}")
     messages.info(request, "Your comment is awaiting moderation.")
+    first_time = any(verdict.rule == "first_time" for verdict in result.verdicts)
+    if first_time and not request.user.is_authenticated:
+        # Said to every first-time hold alike, so it tells nobody whether an address is known.
+        messages.info(
+            request,
+            "If you have commented here before, check your e-mail: the link in it confirms "
+            "it's you, and comments from the browser you open it in appear without waiting.",
+        )
     response = HttpResponseRedirect(f"{story}#respond")
     if comment.status == Comment.Status.PENDING:
         remember_own_comment(request, response, comment)
@@ -226,32 +246,97 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     """Report a comment. An uncached page of its own, so the story page needs no token."""
     comment = _flaggable(pk)
     form = FlagForm(request.POST or None)
+    note = ""
     if request.method == "POST" and form.is_valid():
-        counted = services.flag_comment(
+        flagged = services.flag_comment(
             comment=comment,
             reason=form.cleaned_data["reason"],
             note=form.cleaned_data["note"],
             ip_hash=request_ip_hash(request),
         )
-        messages.info(
-            request,
-            "Thank you. A moderator will look at it."
-            if counted
-            else "You have already reported this comment.",
-        )
-        return HttpResponseRedirect(comment.article.get_absolute_url() + "#comments")
-    status = 400 if request.method == "POST" else 200
-    return render(request, "comments/flag.html", {"comment": comment, "form": form}, status=status)
+        if flagged != services.Flagged.LIMITED:
+            messages.info(
+                request,
+                "Thank you. A moderator will look at it."
+                if flagged == services.Flagged.COUNTED
+                else "You have already reported this comment.",
+            )
+            return HttpResponseRedirect(comment.article.get_absolute_url() + "#comments")
+        note = "You have sent a lot of reports in the last hour. Please try again later."
+    status = (429 if note else 400) if request.method == "POST" else 200
+    return render(
+        request,
+        "comments/flag.html",
+        {"comment": comment, "form": form, "note": note},
+        status=status,
+    )
 
 
 @never_cache
-@require_GET
-def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
-    """One click from the e-mail: no more reply notices for this address."""
-    email = notifications.email_from_unsubscribe_token(token)
-    if email is None:
-        return render(request, "comments/unsubscribed.html", {"valid": False}, status=400)
-    stopped = Comment.objects.filter(email__iexact=email, notify_replies=True).update(
-        notify_replies=False
+@require_http_methods(["GET", "POST"])
+def confirm(request: HttpRequest, token: str) -> HttpResponse:
+    """The link mailed to a regular's address when it came from a browser that had not shown
+    it. Opening it asks; only the button confirms, so a mail scanner that follows links
+    confirms nothing. Confirming trusts this browser and publishes the comment if that was
+    all it waited for."""
+    found = trust.read_confirmation(token)
+    comment = None
+    if found is not None:
+        comment = Comment.objects.select_related("article").filter(pk=found.comment_id).first()
+    if found is None or comment is None or email_digest(comment.email) != found.address:
+        return render(request, "comments/confirm.html", {"state": "invalid"}, status=400)
+    context = {"comment": comment, "token": token, "days": trust.CONFIRM_MAX_AGE.days}
+    if found.expired:
+        return render(request, "comments/confirm.html", {**context, "state": "expired"})
+    if request.method == "GET":
+        return render(request, "comments/confirm.html", {**context, "state": "ask"})
+    with transaction.atomic():
+        locked = Comment.objects.select_for_update().get(pk=comment.pk)
+        trust.confirm_address(locked)
+    if locked.status == Comment.Status.APPROVED:
+        # Published now, or by a moderator before the reader came back.
+        messages.success(request, "Thank you. Your comment is published.")
+        target = locked.get_absolute_url()
+    elif locked.status == Comment.Status.PENDING:
+        messages.info(request, "Thank you. Your comment still waits for a moderator.")
+        target = f"{comment.article.get_absolute_url()}#comments"
+    else:
+        messages.info(request, "Thank you.")
+        target = f"{comment.article.get_absolute_url()}#comments"
+    messages.info(
+        request, "Comments you post from this browser with that address now appear without waiting."
     )
-    return render(request, "comments/unsubscribed.html", {"valid": True, "stopped": stopped})
+    response = HttpResponseRedirect(target)
+    trust.remember(response, [found.address, *trust.proven_addresses(request)])
+    return response
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
+    """One click from the e-mail: no more reply notices for this address.
+
+    A link past its time changes nothing; its page explains and offers to mail a fresh link to
+    the address it was for (a POST of the same link), so only that inbox can use it.
+    """
+    link = notifications.read_unsubscribe_token(token)
+    if link is None:
+        return render(request, "comments/unsubscribed.html", {"state": "invalid"}, status=400)
+    context: dict[str, Any] = {"token": token, "days": notifications.UNSUBSCRIBE_MAX_AGE.days}
+    if request.method == "POST":
+        try:
+            notifications.send_fresh_unsubscribe_link(link.email)
+        except (OSError, smtplib.SMTPException):
+            # The mail server is down: say so, rather than an error page.
+            log.exception("Could not send a fresh unsubscribe link")
+            return render(
+                request, "comments/unsubscribed.html", {**context, "state": "unsent"}, status=503
+            )
+        # The same answer whether or not a mail went (nothing to stop, or sent this hour).
+        return render(request, "comments/unsubscribed.html", {**context, "state": "sent"})
+    if link.expired:
+        return render(request, "comments/unsubscribed.html", {**context, "state": "expired"})
+    stopped = notifications.unsubscribe(link.email)
+    return render(
+        request, "comments/unsubscribed.html", {**context, "state": "stopped", "stopped": stopped}
+    )

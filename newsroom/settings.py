@@ -469,6 +469,7 @@ for _purge_url in NEWSROOM_EDGE_PURGE_URLS:
 # admin ("Moderation limits"); these apply wherever that page leaves a field empty.
 COMMENTS_MAX_DEPTH = 3  # comment, reply, reply to a reply; deeper replies join the deepest level
 COMMENTS_FLAG_THRESHOLD = 3  # reader flags that send a published comment back to the queue
+COMMENTS_FLAGS_PER_HOUR = 10  # flags one address may send in an hour; more are not counted
 COMMENTS_MIN_SECONDS = 3  # a form posted sooner than this after it was issued is a bot
 COMMENTS_FLOOD_BURST_SECONDS = 15  # at most one comment per address in this many seconds…
 COMMENTS_FLOOD_PER_HOUR = 10  # …and at most this many per hour

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import re
 from typing import Any
 
 from django.test import Client
@@ -11,7 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article
-from comments import services
+from comments import services, trust
+from comments.cookies import TRUSTED_COOKIE
+from comments.privacy import email_digest
 
 _addresses = itertools.count(1)
 
@@ -71,3 +74,30 @@ def post_comment(
     return client.post(
         reverse("comments:post", kwargs={"article_id": article.pk}), data, REMOTE_ADDR=ip
     )
+
+
+def csrf_token_in(html: str) -> str:
+    """The token a rendered form carries, as a browser would send it back."""
+    match = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html)
+    assert match, "the page has no form with a CSRF token"
+    return match.group(1)
+
+
+def flag_through_the_form(client: Client, comment: Any, *, ip: str, reason: str = "abuse") -> Any:
+    """Open the comment's report page and send its form, as a reader does."""
+    url = reverse("comments:flag", args=[comment.pk])
+    page = client.get(url, REMOTE_ADDR=ip)
+    assert page.status_code == 200, page.status_code
+    data = {
+        "reason": reason,
+        "note": "",
+        "csrfmiddlewaretoken": csrf_token_in(page.content.decode()),
+    }
+    return client.post(url, data, REMOTE_ADDR=ip)
+
+
+def trust_device(client: Client, *emails: str) -> Client:
+    """The client as a browser that has earned trust for these addresses (a comment it posted
+    was published, or its reader confirmed by e-mail): it carries the cookie the site sets."""
+    client.cookies[TRUSTED_COOKIE] = trust.cookie_value([email_digest(e) for e in emails])
+    return client

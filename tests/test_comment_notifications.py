@@ -3,28 +3,33 @@ per-comment notices, and names or addresses that try to inject headers."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
-from django.core import mail
+from django.core import mail, signing
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
 from django.test import Client
+from django.utils import timezone
 
 from comments.models import Comment
+from comments.notifications import UNSUBSCRIBE_MAX_AGE, UNSUBSCRIBE_SALT, unsubscribe_url
 from comments.threads import bump_comment_version
 from newsroom.pagecache import bump_content_version
-from tests.commenting import post_comment
+from tests.commenting import csrf_token_in, post_comment, trust_device
 from tests.factories import CommentFactory, UserFactory, published_article, reply_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _reply_through_the_form(parent: Comment, **fields: str):  # type: ignore[no-untyped-def]
-    CommentFactory(article=parent.article, email="replier@example.test")  # a known commenter
+    # A known commenter, posting from the browser that earned it.
+    CommentFactory(article=parent.article, email="replier@example.test")
     data = {"name": "Ray Replier", "body": "I disagree, politely.", **fields}
+    client = trust_device(Client(), "replier@example.test")
     return post_comment(
-        Client(), parent.article, parent=str(parent.pk), email="replier@example.test", **data
+        client, parent.article, parent=str(parent.pk), email="replier@example.test", **data
     )
 
 
@@ -168,6 +173,88 @@ def test_a_mail_server_failure_does_not_fail_the_reader_s_post(
         response = _reply_through_the_form(parent)
     assert response.status_code == 302
     assert Comment.objects.filter(body="I disagree, politely.", status="approved").exists()
+
+
+# --- Reader links never travel in our mail ---------------------------------------------------
+
+
+def test_a_reply_mail_carries_no_reader_link_and_points_to_the_story(
+    settings, django_capture_on_commit_callbacks
+):
+    parent = CommentFactory(email="asker@example.test", notify_replies=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _reply_through_the_form(
+            parent,
+            name="support.evil.example",
+            body="Your account is locked: https://evil.example/login.\n"
+            "Or visit bank.evil.example/verify and write to help@evil.example.",
+        )
+    body = mail.outbox[0].body
+    reply = Comment.objects.get(parent=parent)
+    assert "evil.example" not in body
+    assert "> Your account is locked: [link removed]." in body
+    assert "bank[.]evil[.]example/verify" in body  # readable, but no mail program links it
+    links = re.findall(r"(?:https?://|www\.)\S+", body)
+    assert links and all(link.startswith(settings.SITE_URL + "/") for link in links)
+    assert f"{settings.SITE_URL}{reply.get_absolute_url()}" in links
+
+
+# --- Unsubscribe links expire -----------------------------------------------------------------
+
+
+def _path(link: str) -> str:
+    return "/" + link.split("://", 1)[1].split("/", 1)[1]
+
+
+def test_an_expired_unsubscribe_link_explains_and_mails_a_fresh_one():
+    parent = CommentFactory(email="asker@example.test", notify_replies=True)
+    old = timezone.now() - UNSUBSCRIBE_MAX_AGE - dt.timedelta(days=1)
+    reader = Client(enforce_csrf_checks=True)
+    page = reader.get(_path(unsubscribe_url("asker@example.test", at=old)))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "This link has expired" in html and f"work for {UNSUBSCRIBE_MAX_AGE.days} days" in html
+    parent.refresh_from_db()
+    assert parent.notify_replies  # an old link changes nothing
+
+    sent = reader.post(
+        _path(unsubscribe_url("asker@example.test", at=old)),
+        {"csrfmiddlewaretoken": csrf_token_in(html)},
+    )
+    assert sent.status_code == 200 and "Check your e-mail" in sent.content.decode()
+    assert [m.to for m in mail.outbox] == [["asker@example.test"]]
+    fresh = re.search(r"http\S+/comments/unsubscribe/\S+/", mail.outbox[0].body).group(0)
+    assert "no more reply notices" in Client().get(_path(fresh)).content.decode()
+    parent.refresh_from_db()
+    assert not parent.notify_replies
+
+
+def test_a_fresh_link_goes_once_an_hour_and_only_to_an_address_that_gets_notices():
+    CommentFactory(email="asker@example.test", notify_replies=True)
+    CommentFactory(email="quiet@example.test", notify_replies=False)
+    old = timezone.now() - UNSUBSCRIBE_MAX_AGE - dt.timedelta(days=1)
+    for address in ["asker@example.test", "asker@example.test", "quiet@example.test"]:
+        response = Client().post(_path(unsubscribe_url(address, at=old)))
+        assert response.status_code == 200
+    assert [m.to for m in mail.outbox] == [["asker@example.test"]]
+
+
+def test_a_link_from_before_links_carried_their_time_counts_as_expired():
+    parent = CommentFactory(email="asker@example.test", notify_replies=True)
+    token = signing.dumps("asker@example.test", salt=UNSUBSCRIBE_SALT, compress=True)
+    page = Client().get(f"/comments/unsubscribe/{token}/")
+    assert page.status_code == 200 and "This link has expired" in page.content.decode()
+    parent.refresh_from_db()
+    assert parent.notify_replies
+
+
+def test_a_fresh_link_when_the_mail_server_is_down_is_a_page_not_a_500(settings):
+    settings.EMAIL_BACKEND = "tests.test_comment_notifications.BrokenBackend"
+    CommentFactory(email="asker@example.test", notify_replies=True)
+    old = timezone.now() - UNSUBSCRIBE_MAX_AGE - dt.timedelta(days=1)
+    response = Client().post(_path(unsubscribe_url("asker@example.test", at=old)))
+    assert response.status_code == 503
+    assert "could not send the e-mail just now" in response.content.decode()
 
 
 class BrokenBackend(BaseEmailBackend):

@@ -15,14 +15,22 @@ from django.utils import timezone
 from articles.models import Article
 from comments import services
 from comments.models import Comment, ModerationEvent
-from tests.commenting import backdated, comment_data, form_token, new_address, post_comment
+from tests.commenting import (
+    backdated,
+    comment_data,
+    form_token,
+    new_address,
+    post_comment,
+    trust_device,
+)
 from tests.factories import CommentFactory, published_article, reply_to
 
 pytestmark = pytest.mark.django_db
 
 
 def _known_commenter(article: Article, email: str = "rita@example.test") -> Comment:
-    """A reader with a published comment already, so the first-time rule lets them through."""
+    """A reader with a published comment already; posting from a browser that has shown the
+    address is theirs (tests.commenting.trust_device), the first-time rule lets them through."""
     return CommentFactory(article=article, email=email)
 
 
@@ -53,7 +61,7 @@ def test_a_first_time_commenter_is_held_and_sees_their_comment_marked_pending():
 def test_a_known_commenter_is_published_with_a_message():
     article = published_article()
     _known_commenter(article)
-    client = Client()
+    client = trust_device(Client(), "rita@example.test")
     response = post_comment(client, article, body="Second comment from a regular.")
     comment = Comment.objects.latest("pk")
     assert comment.status == Comment.Status.APPROVED
@@ -88,7 +96,8 @@ def test_a_reply_nests_under_its_parent():
     parent = CommentFactory(article=article, body="What time is the ferry?")
     _known_commenter(article, "answer@example.test")
     post_comment(
-        Client(), article, body="It leaves at nine.", email="answer@example.test",
+        trust_device(Client(), "answer@example.test"), article, body="It leaves at nine.",
+        email="answer@example.test",
         parent=str(parent.pk),
     )  # fmt: skip
     reply = Comment.objects.get(body="It leaves at nine.")
@@ -108,7 +117,8 @@ def test_a_reply_deeper_than_the_limit_joins_the_deepest_level(settings):
     deepest = reply_to(middle)
     _known_commenter(article, "deep@example.test")
     post_comment(
-        Client(), article, body="Too deep a reply.", email="deep@example.test",
+        trust_device(Client(), "deep@example.test"), article, body="Too deep a reply.",
+        email="deep@example.test",
         parent=str(deepest.pk),
     )  # fmt: skip
     reply = Comment.objects.get(body="Too deep a reply.")
@@ -139,7 +149,7 @@ def test_replying_to_a_comment_that_is_not_visible_is_refused():
 def test_a_double_posted_form_stores_one_comment():
     article = published_article()
     _known_commenter(article)
-    client = Client()
+    client = trust_device(Client(), "rita@example.test")
     ip = new_address()
     stamp = backdated(form_token(client, article)["stamp"], article)
     first = post_comment(client, article, ip=ip, stamp=stamp, body="Said once.")
@@ -180,7 +190,7 @@ def test_the_story_html_is_the_same_for_every_reader_and_carries_no_token(editor
 def test_an_anonymous_reader_without_javascript_comments_from_the_cached_page():
     article = published_article()
     _known_commenter(article)
-    client = Client(enforce_csrf_checks=True)
+    client = trust_device(Client(enforce_csrf_checks=True), "rita@example.test")
     ip = new_address()
     cached = client.get(article.get_absolute_url(), REMOTE_ADDR=ip).content.decode()
     action = re.search(r'<form id="comment-form"[^>]* action="([^"]+)"', cached).group(1)
@@ -206,7 +216,7 @@ def test_an_anonymous_reader_without_javascript_comments_from_the_cached_page():
 def test_an_anonymous_reader_with_javascript_comments_using_the_token_endpoint():
     article = published_article()
     _known_commenter(article)
-    client = Client(enforce_csrf_checks=True)
+    client = trust_device(Client(enforce_csrf_checks=True), "rita@example.test")
     response = post_comment(client, article, body="Posted with the fetched token.")
     assert response.status_code == 302
     assert Comment.objects.filter(body="Posted with the fetched token.").exists()

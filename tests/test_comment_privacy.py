@@ -15,10 +15,10 @@ from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
-from comments.cookies import OWN_COMMENTS_COOKIE
+from comments.cookies import OWN_COMMENTS_COOKIE, TRUSTED_COOKIE
 from comments.models import Comment, Flag, ModerationEvent
 from comments.privacy import client_ip, hash_ip
-from tests.commenting import post_comment
+from tests.commenting import post_comment, trust_device
 from tests.factories import CommentFactory, published_article, reply_to
 
 pytestmark = pytest.mark.django_db
@@ -148,6 +148,27 @@ def test_nginx_bypasses_its_cache_for_the_cookie_the_commenter_gets():
     assert personal.search(f"{OWN_COMMENTS_COOKIE}=1.2")
     assert personal.search(f"theme=dark; {OWN_COMMENTS_COOKIE}=1.2")
     assert not personal.search(f"not_{OWN_COMMENTS_COOKIE}=1.2")
+
+
+def test_a_trusted_commenter_still_gets_the_shared_cached_page():
+    """The trust cookie changes nothing a page shows, so neither cache lets it past: a
+    regular reads the same cached page as everyone else."""
+    article = published_article()
+    assert Client().get(article.get_absolute_url())["X-Page-Cache"] == "miss"
+    trusted = trust_device(Client(), "rita@example.test")
+    page = trusted.get(article.get_absolute_url())
+    assert page["X-Page-Cache"] == "hit"
+    assert not page.cookies
+    assert not _nginx_personal_cookies().search(f"{TRUSTED_COOKIE}=abc:def")
+
+
+def test_the_trust_cookie_names_no_address():
+    CommentFactory(email="rita@example.test")
+    browser = trust_device(Client(), "rita@example.test")
+    response = post_comment(browser, published_article())
+    cookie = response.cookies[TRUSTED_COOKIE]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert "rita" not in cookie.value and "example" not in cookie.value
 
 
 def test_purge_removes_old_emails_of_refused_comments_and_old_hashes():

@@ -1,6 +1,21 @@
-"""The plain functions behind the comment template filters (comments/text.py)."""
+"""The plain functions behind the comment template filters, the quotes in our mail and the
+comparison of names (comments/text.py)."""
 
-from comments.text import clean_text, find_links, render_body, word_pattern
+import re
+import unicodedata
+from pathlib import Path
+
+import pytest
+
+from comments.text import (
+    LINK_LEFT_OUT,
+    clean_text,
+    defang,
+    find_links,
+    name_key,
+    render_body,
+    word_pattern,
+)
 
 
 def test_it_escapes_everything_and_keeps_line_breaks():
@@ -42,3 +57,59 @@ def test_cleaning_drops_controls_and_direction_overrides_but_keeps_line_breaks()
     assert clean_text("a\u202eb\x00c\u200bd\r\ne", multiline=True) == "abcd\ne"
     assert clean_text("Eve\r\nBcc: x", multiline=False) == "Eve Bcc: x"
     assert clean_text("one\n\n\n\n\ntwo", multiline=True) == "one\n\ntwo"
+
+
+def test_a_quote_for_mail_leaves_links_out_and_makes_host_names_unclickable():
+    quoted = defang(
+        "Win at https://evil.example/login. Or www.evil.example, paypal.com.evil.example/x, "
+        "bob@evil.example, 10.0.0.1/admin, evil\u3002example and javascript:alert(1)"
+    )
+    assert quoted.startswith(f"Win at {LINK_LEFT_OUT}. Or {LINK_LEFT_OUT}, ")
+    assert "paypal[.]com[.]evil[.]example/x" in quoted and "bob@evil[.]example" in quoted
+    assert "10[.]0[.]0[.]1/admin" in quoted and "evil[.]example and" in quoted
+    assert "javascript" not in quoted and "evil.example" not in quoted
+    assert not find_links(quoted)
+
+
+def test_a_quote_keeps_ordinary_prose():
+    text = "It rose 3.5% in the U.S. last year, e.g. in May. See p. 4."
+    assert defang(text) == text
+
+
+@pytest.mark.parametrize(
+    "look_alike",
+    [
+        "Eddie Editor",
+        "EDDIE EDITOR",
+        "eddie.editor",
+        "Edd\u0456e Ed\u0456tor",  # Cyrillic i
+        "\u0415ddie \u0415ditor",  # Cyrillic capital Ie
+        "\u0395ddie \u0395ditor",  # Greek capital Epsilon
+        "\uff25\uff44\uff44\uff49\uff45 \uff25\uff44\uff49\uff54\uff4f\uff52",  # fullwidth
+        "E\u0301ddie\u0323 Edi\u0308tor",  # combining marks
+        "Edd1e Ed|tor",
+        "Eddie\u200b Editor",  # zero width space
+    ],
+)
+def test_names_that_look_alike_fold_to_one_key(look_alike):
+    assert name_key(look_alike) == name_key("Eddie Editor")
+
+
+@pytest.mark.parametrize("other", ["Eddie Editer", "Freddie Editor", "Eddie", "Edie Editor"])
+def test_names_that_look_different_keep_different_keys(other):
+    assert name_key(other) != name_key("Eddie Editor")
+
+
+def test_the_look_alike_table_names_every_character_it_maps():
+    """Each line says in words what it maps, as Unicode's own file does; the words must match
+    the code points, so a typo in either shows."""
+    path = Path(__file__).resolve().parent.parent / "comments" / "confusables.txt"
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line[:1].isalnum()]
+    assert len(lines) > 50
+    for line in lines:
+        data, comment = line.split("#", 1)
+        source, target = (field.split() for field in data.split(";")[:2])
+        names = re.fullmatch(r" \( .+ → .+ \) (.+) → (.+)", comment)
+        assert names, line
+        assert unicodedata.name(chr(int(source[0], 16))) == names.group(1), line
+        assert " ".join(unicodedata.name(chr(int(p, 16))) for p in target) == names.group(2), line

@@ -40,6 +40,7 @@ from taggit.models import Tag
 from articles.models import Article, ArticleAuthor, ArticleRedirect
 from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
 from comments.notifications import unsubscribe_url
+from comments.trust import confirmation_token
 from tests.admin_forms import story_post_data
 from tests.factories import (
     ArticleFactory,
@@ -172,6 +173,7 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     "comments:form_token": EVERYONE,
     "comments:flag": EVERYONE,
     "comments:unsubscribe": EVERYONE,
+    "comments:confirm": EVERYONE,  # the page that asks; confirming is its POST
     "comments:post": dict.fromkeys(ROLES, "not-allowed"),  # POST only; tried below
     # Preview of an unpublished story: staff who may view stories; a writer only their own.
     "articles:preview": {
@@ -376,6 +378,9 @@ class Objects:
             "comments:form_token": reverse("comments:form_token") + f"?article={story.pk}",
             "comments:flag": reverse("comments:flag", args=[self.comment.pk]),
             "comments:unsubscribe": unsubscribe_url("reader@example.test").split("testserver")[-1],
+            "comments:confirm": reverse(
+                "comments:confirm", args=[confirmation_token(self.comment)]
+            ),
             "comments:post": reverse("comments:post", args=[story.pk]),
             "articles:preview": reverse("articles:preview", args=[self.other_draft.pk]),
             "articles:preview own draft": reverse("articles:preview", args=[self.own_draft.pk]),

@@ -1,0 +1,103 @@
+"""Reader flags through the report form: a limit per address and hour, and a comment a
+moderator has published again after flags took it down stays up until a moderator says."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from comments.models import Comment, Flag, ModerationEvent, ModerationLimits
+from tests.commenting import flag_through_the_form, new_address
+from tests.factories import CommentFactory, published_article
+
+pytestmark = pytest.mark.django_db
+
+QUEUE = reverse("moderation:queue")
+
+
+def _reader() -> Client:
+    return Client(enforce_csrf_checks=True)
+
+
+def test_flags_over_the_hourly_limit_from_one_address_are_not_counted(settings):
+    settings.COMMENTS_FLAGS_PER_HOUR = 2
+    article = published_article()
+    busy, target = new_address(), CommentFactory(article=article)
+    for comment in CommentFactory.create_batch(2, article=article):
+        assert flag_through_the_form(_reader(), comment, ip=busy).status_code == 302
+
+    refused = flag_through_the_form(_reader(), target, ip=busy)
+    assert refused.status_code == 429
+    assert "a lot of reports in the last hour" in refused.content.decode()
+    assert not Flag.objects.filter(comment=target).exists()
+    assert not ModerationEvent.objects.filter(comment=target).exists()
+
+    # Two other readers agree with the busy one; with the busy one not counted, two flags are
+    # under the threshold of three and the comment stays up.
+    for _ in range(2):
+        assert flag_through_the_form(_reader(), target, ip=new_address()).status_code == 302
+    target.refresh_from_db()
+    assert target.status == Comment.Status.APPROVED
+    assert Flag.objects.filter(comment=target).count() == 2
+
+
+def test_the_hourly_flag_limit_is_a_moderator_setting(settings):
+    settings.COMMENTS_FLAGS_PER_HOUR = 10
+    ModerationLimits.objects.create(flags_per_hour=1)
+    busy = new_address()
+    first, second = CommentFactory.create_batch(2)
+    assert flag_through_the_form(_reader(), first, ip=busy).status_code == 302
+    assert flag_through_the_form(_reader(), second, ip=busy).status_code == 429
+    assert Flag.objects.count() == 1
+
+
+def test_a_comment_a_moderator_published_again_is_not_hidden_by_new_flags(
+    moderator, moderator_client
+):
+    comment = CommentFactory(body="The harbour master was right about the tides.")
+    for _ in range(3):
+        flag_through_the_form(_reader(), comment, ip=new_address())
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+    assert comment.flag_state == Comment.FlagState.HIDDEN
+
+    moderator_client.post(reverse("moderation:act", args=[comment.pk]), {"action": "approve"})
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    assert comment.flag_state == Comment.FlagState.KEPT
+
+    for _ in range(3):
+        response = flag_through_the_form(_reader(), comment, ip=new_address())
+        assert response.status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.APPROVED
+    # Recorded and logged all the same, and shown to moderators.
+    assert Flag.objects.filter(comment=comment).count() == 6
+    assert ModerationEvent.objects.filter(comment=comment, action="flagged").count() == 6
+    assert list(
+        ModerationEvent.objects.filter(comment=comment)
+        .exclude(action="flagged")
+        .order_by("at", "pk")
+        .values_list("action", "actor_name")
+    ) == [("returned", "flags"), ("approved", moderator.username)]
+    html = moderator_client.get(QUEUE, {"tab": "flagged"}).content.decode()
+    assert f'id="q-{comment.pk}"' in html and "6 flags" in html
+    assert "Kept by a moderator; flags no longer take it down" in html
+
+    # A moderator still can.
+    moderator_client.post(
+        reverse("moderation:act", args=[comment.pk]), {"action": "pending", "reason_text": "Hm"}
+    )
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
+
+
+def test_a_first_approval_by_a_moderator_leaves_flags_counting(moderator):
+    """Only publishing again *after flags* answers them; approving a held comment does not."""
+    comment = CommentFactory(status=Comment.Status.PENDING)
+    comment.approve(by=moderator)
+    for _ in range(3):
+        flag_through_the_form(_reader(), comment, ip=new_address())
+    comment.refresh_from_db()
+    assert comment.status == Comment.Status.PENDING
