@@ -118,7 +118,7 @@ def defang(text: str) -> str:
 # Two names that look the same must compare equal, whatever letters they are typed with: the
 # fold below is UTS #39's skeleton, made case-blind. NFKC first (fullwidth and mathematical
 # letters, ligatures), then combining marks and invisible format characters go, look-alikes
-# become their Latin prototype from confusables.txt (a documented part of Unicode's table),
+# become the letter they pass for (comments/confusables.txt, one pair a line),
 # case is folded, and the table is applied again for what case folding made. Only letters and
 # digits are kept, so spacing and punctuation cannot tell two names apart.
 
@@ -130,11 +130,10 @@ _DROPPED = {"Mn", "Me", "Cf"}
 def _lookalikes() -> dict[int, str]:
     table: dict[int, str] = {}
     for line in _CONFUSABLES.read_text(encoding="utf-8").splitlines():
-        data = line.split("#", 1)[0].strip()
-        if not data:
+        if not line.strip() or line.startswith("#"):
             continue
-        source, target = (field.strip() for field in data.split(";")[:2])
-        table[int(source, 16)] = "".join(chr(int(point, 16)) for point in target.split())
+        lookalike, letter = line.split()
+        table[ord(lookalike)] = letter
     # Follow chains (Greek iota → i → l) so a single pass reaches the last prototype.
     for key, value in table.items():
         for _ in range(4):
