@@ -21,6 +21,7 @@ from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
     ArticleAuthor,
+    ArticleQuerySet,
     Author,
     Correction,
     Figure,
@@ -50,7 +51,7 @@ def keep_private(request: HttpRequest) -> None:
     setattr(request, _PRIVATE_PAGE, True)
 
 
-def _story_queryset(queryset):  # type: ignore[no-untyped-def]
+def _story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     """A story page's own rows: bylines, tags, corrections and its sources, figures and quotes,
     each in a fixed number of queries."""
     return queryset.with_bylines().prefetch_related(
@@ -105,8 +106,13 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
-def _listing(  # type: ignore[no-untyped-def]
-    request: HttpRequest, queryset, template: str, context: dict, *, empty_is_missing: bool = False
+def _listing(
+    request: HttpRequest,
+    queryset: ArticleQuerySet,
+    template: str,
+    context: dict,
+    *,
+    empty_is_missing: bool = False,
 ) -> HttpResponse:
     page = Paginator(queryset.with_bylines().newest_first(), PAGE_SIZE).get_page(
         request.GET.get("page")

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.text import Truncator
 
+from articles.permissions import staff_member
 from comments.decisions import DECISIONS, Decision, is_moderator
 from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
 
@@ -29,7 +30,7 @@ class EventInline(admin.TabularInline):
     model = ModerationEvent
     extra = 0
     fields = ["at", "action", "actor_name", "reason"]
-    readonly_fields = fields
+    readonly_fields = ("at", "action", "actor_name", "reason")
     can_delete = False
     ordering = ["at", "pk"]
 
@@ -45,7 +46,7 @@ def _admin_action(decision: Decision) -> Callable[..., None]:
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         for comment in queryset:
-            decision.apply(comment, by=request.user, reason="From the admin")
+            decision.apply(comment, by=staff_member(request), reason="From the admin")
         modeladmin.message_user(request, decision.told_many(queryset.count()), messages.SUCCESS)
 
     action.__name__ = action.__qualname__ = decision.verb
@@ -65,7 +66,7 @@ class CommentAdmin(admin.ModelAdmin):
     ]  # fmt: skip
     # Readers' words are not edited: a moderator publishes, rejects or removes, and the log
     # says which.
-    readonly_fields = fields
+    readonly_fields = list(fields)  # type: ignore[arg-type]  # the stubs' fields allow groups
     inlines = [FlagInline, EventInline]
     actions = [_admin_action(decision) for decision in DECISIONS if decision.admin_label]
     list_per_page = 50
@@ -127,7 +128,7 @@ class BlockAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: Block, form: object, change: bool) -> None:
         if not change:
-            obj.created_by = request.user
+            obj.created_by = staff_member(request)
         super().save_model(request, obj, form, change)
 
 

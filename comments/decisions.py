@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+    from django.contrib.auth.models import AnonymousUser, User
 
     from comments.models import Comment
 
@@ -20,10 +20,10 @@ MODERATE_CODENAME = "moderate_comment"
 MODERATE_PERMISSION = f"comments.{MODERATE_CODENAME}"
 
 
-def is_moderator(user: AbstractBaseUser | AnonymousUser) -> bool:
+def is_moderator(user: User | AnonymousUser) -> bool:
     """May use the queue, the log and the admin's decisions, and posts without the rules'
     first-comment hold."""
-    return user.has_perm(MODERATE_PERMISSION)
+    return bool(user.has_perm(MODERATE_PERMISSION))
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ class Decision:
     needs_reason: bool = False
     done_many: str = ""  # `done` for several comments, where the words differ
 
-    def apply(self, comment: Comment, *, by: AbstractBaseUser | None, reason: str) -> None:
+    def apply(self, comment: Comment, *, by: User | None, reason: str) -> None:
         getattr(comment, self.verb)(by=by, reason=reason)
 
     def told_one(self, comment: Comment) -> str:

@@ -104,7 +104,8 @@ class ModerationForm(forms.Form):
     )
 
     def clean(self) -> dict:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         typed = clean_text(cleaned.get("reason_text") or "", multiline=False)
         cleaned["why"] = typed or cleaned.get("reason") or ""
         cleaned["decision"] = decision = BY_VALUE.get(cleaned.get("action") or "")

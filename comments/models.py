@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -17,7 +17,7 @@ from comments.decisions import MODERATE_CODENAME
 from comments.text import render_body
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 REMOVED_TEXT = "[removed]"
 
@@ -54,6 +54,10 @@ class CommentQuerySet(models.QuerySet):
 
 
 class Comment(models.Model):
+    # Set on the comments of a page while comments/threads.py assembles it; never stored.
+    thread_replies: list[Comment]
+    is_own_pending: bool
+
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
         APPROVED = "approved", "Published"
@@ -184,7 +188,7 @@ class Comment(models.Model):
     def __str__(self) -> str:
         return f"{self.name} on {self.article_id}: {self.body[:40]}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.derive()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "body" in update_fields:
@@ -217,7 +221,7 @@ class Comment(models.Model):
         status: str,
         action: str,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         reason: str,
         rule: str = "",
         at: dt.datetime | None = None,
@@ -226,12 +230,12 @@ class Comment(models.Model):
         """Set the status and who decided, save them (and the fields named in `also`, which the
         verb has set), and log the decision."""
         self.status = status
-        self.moderated_by = by  # type: ignore[assignment]  # any user model's instance
+        self.moderated_by = by
         self.moderated_at = at or timezone.now()
         self.save(update_fields=["status", "moderated_by", "moderated_at", *also])
         return ModerationEvent.record(self, action, by=by, rule=rule, reason=reason)
 
-    def approve(self, *, by: AbstractBaseUser | None, reason: str = "", rule: str = "") -> None:
+    def approve(self, *, by: User | None, reason: str = "", rule: str = "") -> None:
         also: tuple[str, ...] = ()
         if by is not None and self.flag_state == self.FlagState.HIDDEN:
             # A person read the flags and published it anyway: only a person hides it now.
@@ -259,26 +263,24 @@ class Comment(models.Model):
             also=("flag_state",),
         )
 
-    def reject(self, *, by: AbstractBaseUser | None, reason: str, rule: str = "") -> None:
+    def reject(self, *, by: User | None, reason: str, rule: str = "") -> None:
         self._decide(
             self.Status.REJECTED, ModerationEvent.Action.REJECTED, by=by, reason=reason, rule=rule
         )
 
-    def mark_spam(self, *, by: AbstractBaseUser | None, reason: str = "", rule: str = "") -> None:
+    def mark_spam(self, *, by: User | None, reason: str = "", rule: str = "") -> None:
         self._decide(self.Status.SPAM, ModerationEvent.Action.SPAM, by=by, reason=reason, rule=rule)
 
-    def remove(self, *, by: AbstractBaseUser | None, reason: str) -> None:
+    def remove(self, *, by: User | None, reason: str) -> None:
         """Take a published comment down; with published replies it stays as a tombstone."""
         self._decide(self.Status.REMOVED, ModerationEvent.Action.REMOVED, by=by, reason=reason)
 
-    def return_to_pending(
-        self, *, by: AbstractBaseUser | None, reason: str, rule: str = ""
-    ) -> None:
+    def return_to_pending(self, *, by: User | None, reason: str, rule: str = "") -> None:
         self._decide(
             self.Status.PENDING, ModerationEvent.Action.RETURNED, by=by, reason=reason, rule=rule
         )
 
-    def block_commenter(self, *, by: AbstractBaseUser | None, reason: str = "") -> list[Block]:
+    def block_commenter(self, *, by: User | None, reason: str = "") -> list[Block]:
         """Block this commenter's address and e-mail, and file the comment as spam."""
         blocks = []
         why = reason or f"Blocked from comment {self.pk}"
@@ -362,7 +364,7 @@ class ModerationEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name} {self.action} #{self.comment_ref}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         # The log is evidence; an edit would make it worthless.
         if not self._state.adding:
             raise ValueError("Moderation events are append-only.")
@@ -374,7 +376,7 @@ class ModerationEvent(models.Model):
         comment: Comment,
         action: str,
         *,
-        by: AbstractBaseUser | None,
+        by: User | None,
         reason: str = "",
         rule: str = "",
         reader: bool = False,
@@ -453,7 +455,7 @@ class ModerationWord(models.Model):
     def __str__(self) -> str:
         return f"{self.word} ({self.get_action_display()})"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.word = " ".join(self.word.split()).lower()
         super().save(*args, **kwargs)
 
@@ -488,12 +490,12 @@ class Block(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value}"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.value = self.value.strip().lower() if self.kind != self.Kind.IP_HASH else self.value
         super().save(*args, **kwargs)
 
     @classmethod
-    def add(cls, kind: str, value: str, *, reason: str, by: AbstractBaseUser | None) -> Block:
+    def add(cls, kind: str, value: str, *, reason: str, by: User | None) -> Block:
         value = value.strip().lower() if kind != cls.Kind.IP_HASH else value
         block, _ = cls.objects.get_or_create(
             kind=kind, value=value, defaults={"reason": reason, "created_by": by}
@@ -561,7 +563,7 @@ class ModerationLimits(models.Model):
     def __str__(self) -> str:
         return "Moderation limits"
 
-    def save(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.pk = 1
         super().save(*args, **kwargs)
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,11 +28,13 @@ from comments.forms import LogFilterForm, ModerationForm
 from comments.models import Comment, Flag, ModerationEvent
 
 
-def moderator_required(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+def moderator_required(
+    view: Callable[..., HttpResponseBase],
+) -> Callable[..., HttpResponseBase]:
     """Signed-out: to the sign-in page. Signed in without the permission: 403."""
 
     @functools.wraps(view)
-    def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+    def checked(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         if not is_moderator(request.user):
             raise PermissionDenied
         return view(request, *args, **kwargs)
@@ -54,7 +57,7 @@ TABS = {
 QUEUE_PAGE = 50
 
 
-def _count_for_email(status: str) -> Subquery:
+def _count_for_email(status: str) -> Coalesce:
     return Coalesce(
         Subquery(
             Comment.objects.filter(email=OuterRef("email"), status=status)
@@ -215,7 +218,7 @@ class _Echo:
 
 @moderator_required
 @require_GET
-def log_csv(request: HttpRequest) -> HttpResponse:
+def log_csv(request: HttpRequest) -> StreamingHttpResponse:
     _, events = _filtered_log(request)
     writer = csv.writer(_Echo())
 

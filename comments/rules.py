@@ -27,7 +27,7 @@ from comments.privacy import email_digest
 from comments.text import find_links, name_key, word_pattern
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 MIN_LENGTH = 2
 MAX_LENGTH = 5000
@@ -74,7 +74,7 @@ class Submission:
     ip_hash: str
     now: dt.datetime
     limits: Limits
-    user: AbstractBaseUser | None = None
+    user: User | None = None
     rendered_at: dt.datetime | None = None
     honeypot: str = ""
     trusted: bool = False

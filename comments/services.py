@@ -22,7 +22,7 @@ from comments.decisions import is_moderator
 from comments.models import Comment, Flag, ModerationEvent, ModerationLimits
 
 if TYPE_CHECKING:
-    from django.contrib.auth.models import AbstractBaseUser
+    from django.contrib.auth.models import User
 
 STAMP_SALT = "comments.form-stamp"
 # A form left open longer than this is re-issued (the reader confirms once more) rather than
@@ -129,7 +129,7 @@ def submit_comment(
     ip_hash: str,
     nonce: str,
     rendered_at: dt.datetime | None,
-    user: AbstractBaseUser | None = None,
+    user: User | None = None,
     parent: Comment | None = None,
     notify_replies: bool = False,
     honeypot: str = "",

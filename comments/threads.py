@@ -57,7 +57,7 @@ def own_comment_ids(request: HttpRequest) -> list[int]:
         raw = request.get_signed_cookie(OWN_COMMENTS_COOKIE, salt=OWN_SALT, max_age=OWN_MAX_AGE)
     except (KeyError, signing.BadSignature):
         return []
-    return [int(part) for part in raw.split(".") if part.isdigit() and len(part) < 18]
+    return [int(part) for part in (raw or "").split(".") if part.isdigit() and len(part) < 18]
 
 
 def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: Comment) -> None:
@@ -211,7 +211,7 @@ def build_tree(roots: list[Comment], replies: list[Comment]) -> None:
     for reply in replies:
         # A reply whose parent is not shown (a deeper tombstone chain) stays in its
         # conversation rather than vanishing.
-        home = by_pk.get(reply.parent_id) or by_pk.get(reply.root_id)
+        home = by_pk.get(reply.parent_id or 0) or by_pk.get(reply.root_id or 0)
         if home is not None:
             home.thread_replies.append(reply)
 

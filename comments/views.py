@@ -167,7 +167,7 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
         # A forged stamp still needs a unique nonce; the too-fast rule refuses it anyway.
         nonce=stamp.nonce if stamp else secrets.token_urlsafe(24),
         rendered_at=stamp.issued_at if stamp else None,
-        user=request.user,
+        user=request.user if request.user.is_authenticated else None,
         parent=parent,
         notify_replies=form.cleaned_data["notify_replies"],
         honeypot=form.cleaned_data["website"],

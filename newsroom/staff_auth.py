@@ -165,7 +165,7 @@ class StaffSessionMiddleware:
         if not _signed_in(request):
             return None
         user = request.user
-        if user.is_verified():  # type: ignore[union-attr]
+        if user.is_verified():  # type: ignore[union-attr]  # added by django-otp's middleware
             return None
         match = request.resolver_match
         if match is not None and match.view_name in OPEN_BEFORE_SECOND_FACTOR:
@@ -203,7 +203,7 @@ class StaffPasswordResetForm(PasswordResetForm):
             if getattr(user, field).casefold() == email.casefold()
         ]
 
-    def save(self, **kwargs: Any) -> None:  # type: ignore[override]
+    def save(self, **kwargs: Any) -> None:  # type: ignore[override]  # Django's own form, narrower
         site = urlsplit(settings.SITE_URL)
         kwargs.update(domain_override=site.netloc, use_https=site.scheme == "https", request=None)
         super().save(**kwargs)

@@ -85,7 +85,7 @@ def check_code(user: object, code: str) -> tuple[Device | None, str]:
 def verify(request: HttpRequest) -> HttpResponse:
     """Enter a code from the authenticator app or a recovery code."""
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():  # type: ignore[union-attr]  # added by django-otp's middleware
         return redirect(_next(request))
     if not user_has_device(user):
         if must_use_two_factor(user):

@@ -10,7 +10,7 @@ from tests.factories import AuthorFactory, UserFactory
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
+def _isolated_settings(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.CACHES = {
         "default": {
@@ -27,7 +27,7 @@ def _isolated_settings(settings, tmp_path):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture(autouse=True)
-def _roles_survive_flushes(request):  # type: ignore[no-untyped-def]
+def _roles_survive_flushes(request):
     """Transactional tests (the browser ones) empty every table afterwards, including the
     groups a data migration made; put the roles back for the next one."""
     marker = request.node.get_closest_marker("django_db")
@@ -40,58 +40,58 @@ def _roles_survive_flushes(request):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
-def writer(db):  # type: ignore[no-untyped-def]
+def writer(db):
     user = UserFactory(username="wendy-writer", groups=[WRITERS])
     AuthorFactory(name="Wendy Writer", slug="wendy-writer", user=user)
     return user
 
 
 @pytest.fixture
-def editor(db):  # type: ignore[no-untyped-def]
+def editor(db):
     return UserFactory(
         username="eddie-editor", first_name="Eddie", last_name="Editor", groups=[EDITORS]
     )
 
 
 @pytest.fixture
-def moderator(db):  # type: ignore[no-untyped-def]
+def moderator(db):
     return UserFactory(username="mo-moderator", groups=[MODERATORS])
 
 
 @pytest.fixture
-def nobody(db):  # type: ignore[no-untyped-def]
+def nobody(db):
     """A staff account in no group: it may sign in but do nothing."""
     return UserFactory(username="no-group")
 
 
-def _client_for(user) -> Client:  # type: ignore[no-untyped-def]
+def _client_for(user) -> Client:
     client = Client()
     client.force_login(user)
     return client
 
 
 @pytest.fixture
-def writer_client(writer) -> Client:  # type: ignore[no-untyped-def]
+def writer_client(writer) -> Client:
     return _client_for(writer)
 
 
 @pytest.fixture
-def editor_client(editor) -> Client:  # type: ignore[no-untyped-def]
+def editor_client(editor) -> Client:
     return _client_for(editor)
 
 
 @pytest.fixture
-def moderator_client(moderator) -> Client:  # type: ignore[no-untyped-def]
+def moderator_client(moderator) -> Client:
     return _client_for(moderator)
 
 
 @pytest.fixture
-def nobody_client(nobody) -> Client:  # type: ignore[no-untyped-def]
+def nobody_client(nobody) -> Client:
     return _client_for(nobody)
 
 
 @pytest.fixture(scope="session")
-def live_site(tmp_path_factory):  # type: ignore[no-untyped-def]
+def live_site(tmp_path_factory):
     """Newsroom as production runs it, on loopback: gunicorn from gunicorn.conf.py behind the
     shipped nginx config, with the demo content (loopback/servers.py). Started once, only
     for the tests that ask for it; SQLite, or a fresh database on the PostgreSQL server named

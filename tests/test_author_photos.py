@@ -19,7 +19,7 @@ from tests.test_images import black_and_white_png
 pytestmark = pytest.mark.django_db
 
 
-def post_photo(client, author: Author, upload: SimpleUploadedFile):  # type: ignore[no-untyped-def]
+def post_photo(client, author: Author, upload: SimpleUploadedFile):
     return client.post(
         reverse("admin:articles_author_change", args=[author.pk]),
         {"name": author.name, "slug": author.slug, "bio": author.bio, "photo": upload},

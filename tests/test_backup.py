@@ -26,7 +26,7 @@ def manage(*args: str, db: Path) -> subprocess.CompletedProcess:
 
 
 @pytest.fixture(scope="module")
-def live_db(tmp_path_factory) -> Path:  # type: ignore[no-untyped-def]
+def live_db(tmp_path_factory) -> Path:
     db = tmp_path_factory.mktemp("live") / "live.sqlite3"
     result = manage("migrate", "--noinput", db=db)
     assert result.returncode == 0, result.stderr

@@ -109,7 +109,7 @@ def leaks(response: Any, secrets: list[str], url: str) -> list[str]:
     return found
 
 
-def test_an_editors_browsing_never_reaches_anonymous_readers(editor) -> None:  # type: ignore[no-untyped-def]
+def test_an_editors_browsing_never_reaches_anonymous_readers(editor) -> None:
     urls, story_id = public_urls()
     editor_client = signed_in_editor(editor)
     secrets = secrets_of(editor, editor_client)
@@ -143,7 +143,7 @@ def test_an_editors_browsing_never_reaches_anonymous_readers(editor) -> None:  #
     assert found == [], "\n".join(found)
 
 
-def test_what_the_editor_sees_is_personal_and_not_what_readers_get(editor) -> None:  # type: ignore[no-untyped-def]
+def test_what_the_editor_sees_is_personal_and_not_what_readers_get(editor) -> None:
     """The check above can fail: the editor's own pages carry what readers must not see."""
     story = published_article(headline="Harbour wall repaired")
     editor_client = signed_in_editor(editor)

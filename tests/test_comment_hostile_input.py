@@ -131,7 +131,7 @@ def assert_no_markup_from_input(html: str, baseline: Structure, where: str) -> N
     assert "pwn" not in " ".join(page.tags | {name for _, name in page.attributes})
 
 
-def raw_post(client: Client, url: str, data: dict, ip: str):  # type: ignore[no-untyped-def]
+def raw_post(client: Client, url: str, data: dict, ip: str):
     # Lone surrogates cannot be encoded as UTF-8 by the test client, so encode by hand, the
     # way a hostile client would send them.
     body = urlencode(data, encoding="utf-8", errors="surrogatepass")

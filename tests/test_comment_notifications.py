@@ -23,7 +23,7 @@ from tests.factories import CommentFactory, UserFactory, published_article, repl
 pytestmark = pytest.mark.django_db
 
 
-def _reply_through_the_form(parent: Comment, **fields: str):  # type: ignore[no-untyped-def]
+def _reply_through_the_form(parent: Comment, **fields: str):
     # A known commenter, posting from the browser that earned it.
     CommentFactory(article=parent.article, email="replier@example.test")
     data = {"name": "Ray Replier", "body": "I disagree, politely.", **fields}
@@ -258,5 +258,5 @@ def test_a_fresh_link_when_the_mail_server_is_down_is_a_page_not_a_500(settings)
 
 
 class BrokenBackend(BaseEmailBackend):
-    def send_messages(self, email_messages):  # type: ignore[no-untyped-def]
+    def send_messages(self, email_messages):
         raise ConnectionRefusedError("mail server down")

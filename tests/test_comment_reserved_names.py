@@ -30,7 +30,7 @@ LOOK_ALIKES = [
 ]
 
 
-def _refused(response) -> bool:  # type: ignore[no-untyped-def]
+def _refused(response) -> bool:
     html = response.content.decode()
     return response.status_code == 400 and RESERVED_NAME_MESSAGE.replace("'", "&#x27;") in html
 

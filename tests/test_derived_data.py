@@ -29,7 +29,7 @@ def found(words: str) -> list[str]:
 
 
 @pytest.fixture
-def story():  # type: ignore[no-untyped-def]
+def story():
     story = published_article(
         headline="Ferry timetable changes for winter",
         section=SectionFactory(name="Harbourside", slug="harbourside"),
@@ -41,14 +41,14 @@ def story():  # type: ignore[no-untyped-def]
     return story
 
 
-def test_the_story_is_found_by_its_tag_author_and_section(story) -> None:  # type: ignore[no-untyped-def]
+def test_the_story_is_found_by_its_tag_author_and_section(story) -> None:
     for words in ("quayside", "vantongeren", "harbourside"):
         assert found(words) == [story.headline], words
 
 
 def test_renaming_a_tag_in_the_admin_finds_the_story_by_the_new_name_only(
     story, editor_client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     tag = Tag.objects.get(name="quayside")
     url = reverse("admin:taggit_tag_change", args=[tag.pk])
 
@@ -60,7 +60,7 @@ def test_renaming_a_tag_in_the_admin_finds_the_story_by_the_new_name_only(
 
 def test_renaming_an_author_in_the_admin_finds_the_story_by_the_new_name_only(
     story, editor_client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     author = story.byline_set.get().author
     url = reverse("admin:articles_author_change", args=[author.pk])
 
@@ -72,7 +72,7 @@ def test_renaming_an_author_in_the_admin_finds_the_story_by_the_new_name_only(
 
 def test_renaming_a_section_in_the_admin_finds_the_story_by_the_new_name_only(
     story, editor_client
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     url = reverse("admin:articles_section_change", args=[story.section.pk])
 
     post_change_form(editor_client, url, name="Estuary")
@@ -81,14 +81,14 @@ def test_renaming_a_section_in_the_admin_finds_the_story_by_the_new_name_only(
     assert found("harbourside") == []
 
 
-def test_deleting_a_tag_drops_it_from_the_index(story, editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_deleting_a_tag_drops_it_from_the_index(story, editor_client) -> None:
     Tag.objects.get(name="quayside").delete()
 
     assert found("quayside") == []
     assert found("ferry") == [story.headline]
 
 
-def test_a_deleted_story_leaves_no_row_in_the_index(story) -> None:  # type: ignore[no-untyped-def]
+def test_a_deleted_story_leaves_no_row_in_the_index(story) -> None:
     from django.db import connection
 
     from articles.search import TABLE

@@ -60,7 +60,7 @@ def serving(server: PurgeServer) -> Iterator[PurgeServer]:
 
 
 @pytest.fixture
-def nginx(settings) -> Iterator[PurgeServer]:  # type: ignore[no-untyped-def]
+def nginx(settings) -> Iterator[PurgeServer]:
     server = PurgeServer()
     settings.NEWSROOM_EDGE_PURGE_URLS = [server.url]
     settings.SITE_URL = "https://news.example.org"

@@ -29,7 +29,7 @@ SITEMAP_NS = {
 }
 
 
-def _feed(client, url: str):  # type: ignore[no-untyped-def]
+def _feed(client, url: str):
     response = client.get(url)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/rss+xml")

@@ -187,7 +187,7 @@ def test_text_from_html_keeps_paragraphs_apart_and_decodes_entities() -> None:
 # --- manage.py find_figures -----------------------------------------------------------------------
 
 
-def test_the_command_prints_json_with_decimal_strings(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_prints_json_with_decimal_strings(tmp_path, capsys) -> None:
     story = tmp_path / "story.html"
     story.write_text("<p>The council will spend $3 million.</p><p>It has 42 boats.</p>")
     call_command("find_figures", str(story), "--json")
@@ -200,7 +200,7 @@ def test_the_command_prints_json_with_decimal_strings(tmp_path, capsys) -> None:
     assert {"start", "end"} <= rows[0].keys()
 
 
-def test_the_command_prints_one_line_per_figure_for_plain_text(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_prints_one_line_per_figure_for_plain_text(tmp_path, capsys) -> None:
     story = tmp_path / "story.txt"
     story.write_text("Volunteers counted 212 grey seals in 2024.")
     call_command("find_figures", str(story))
@@ -219,13 +219,13 @@ def test_the_command_prints_one_line_per_figure_for_plain_text(tmp_path, capsys)
     ],
     ids=["missing", "directory", "binary", "not-utf8"],
 )
-def test_the_command_refuses_what_it_cannot_read_in_one_line(tmp_path, make, message) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_refuses_what_it_cannot_read_in_one_line(tmp_path, make, message) -> None:
     with pytest.raises(CommandError, match=message) as error:
         call_command("find_figures", str(make(tmp_path)))
     assert "\n" not in str(error.value)
 
 
-def test_the_command_exits_with_1_and_no_traceback(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_the_command_exits_with_1_and_no_traceback(tmp_path) -> None:
     import subprocess
     import sys
 
@@ -241,6 +241,6 @@ def test_the_command_exits_with_1_and_no_traceback(tmp_path) -> None:  # type: i
     assert result.stderr.strip().count("\n") == 0
 
 
-def _write(path, data: bytes):  # type: ignore[no-untyped-def]
+def _write(path, data: bytes):
     path.write_bytes(data)
     return path

@@ -30,7 +30,7 @@ def revert(client: Client, article: Article, history_id: int) -> int:
 
 
 @pytest.fixture
-def pulled_story(writer, editor):  # type: ignore[no-untyped-def]
+def pulled_story(writer, editor):
     """A writer's story an editor published (despite the sourcing check) and then pulled."""
     story = ArticleFactory(
         headline="Council spends £38,000 on 120 new spaces",

@@ -96,7 +96,7 @@ def loads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
 
 @pytest.fixture
-def storage(tmp_path) -> FileSystemStorage:  # type: ignore[no-untyped-def]
+def storage(tmp_path) -> FileSystemStorage:
     return FileSystemStorage(location=tmp_path, base_url="/media/")
 
 
@@ -222,7 +222,7 @@ BROKEN_FILES = {
 
 
 @pytest.mark.parametrize("build", BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
-def test_it_turns_a_broken_image_into_a_form_error_and_nothing_else(build) -> None:  # type: ignore[no-untyped-def]
+def test_it_turns_a_broken_image_into_a_form_error_and_nothing_else(build) -> None:
     error = refusal(build())
 
     assert error.code in {"not_an_image", "broken_image"}
@@ -289,7 +289,7 @@ def test_it_does_not_trust_a_reported_size_that_is_too_small() -> None:
     assert caught.value.code == "file_too_large"
 
 
-def test_it_accepts_a_django_file_wrapping_a_real_file(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_it_accepts_a_django_file_wrapping_a_real_file(tmp_path) -> None:
     path = tmp_path / "photo.jpg"
     path.write_bytes(encode("JPEG"))
 
@@ -651,7 +651,7 @@ class FailingStorage(FileSystemStorage):
         return super()._save(name, content)
 
 
-def test_make_renditions_removes_what_it_wrote_when_a_save_fails(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_make_renditions_removes_what_it_wrote_when_a_save_fails(tmp_path) -> None:
     storage = FailingStorage(location=tmp_path, base_url="/media/")
     name = stored(storage, encode("JPEG", size=(2000, 1000)), "lead_images/story.jpg")
 

@@ -167,7 +167,7 @@ def test_the_queue_query_count_does_not_grow_with_rows(tab, moderator_client):
 # --- The verbs ----------------------------------------------------------------------------
 
 
-def _act(client: Client, comment: Comment, **data: str):  # type: ignore[no-untyped-def]
+def _act(client: Client, comment: Comment, **data: str):
     return client.post(reverse("moderation:act", args=[comment.pk]), data)
 
 
@@ -275,7 +275,7 @@ def test_an_unknown_action_changes_nothing(moderator_client):
 # --- Reader flags -------------------------------------------------------------------------
 
 
-def _flag(comment: Comment, ip: str, reason: str = "abuse"):  # type: ignore[no-untyped-def]
+def _flag(comment: Comment, ip: str, reason: str = "abuse"):
     return Client().post(
         reverse("comments:flag", args=[comment.pk]), {"reason": reason}, REMOTE_ADDR=ip
     )

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 _n = itertools.count()
 
 
-def submit(article: Article, **overrides: Any):  # type: ignore[no-untyped-def]
+def submit(article: Article, **overrides: Any):
     n = next(_n)
     now = overrides.pop("now", timezone.now())
     fields = {
@@ -55,7 +55,7 @@ def known(article: Article, email: str = "rita@example.test") -> None:
     CommentFactory(article=article, email=email, ip_hash="someone-else")
 
 
-def rules_of(result) -> list[str]:  # type: ignore[no-untyped-def]
+def rules_of(result) -> list[str]:
     return [v.rule for v in result.verdicts]
 
 

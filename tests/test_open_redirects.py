@@ -281,11 +281,11 @@ CONSUMERS: list[Callable[[World, str], Any]] = [
 
 
 @pytest.fixture
-def world(editor, moderator) -> World:  # type: ignore[no-untyped-def]
+def world(editor, moderator) -> World:
     return World(editor, moderator)
 
 
-def test_no_redirect_consumer_sends_a_reader_off_the_site(world) -> None:  # type: ignore[no-untyped-def]
+def test_no_redirect_consumer_sends_a_reader_off_the_site(world) -> None:
     checked, redirects, escaped = 0, 0, []
     for consumer in CONSUMERS:
         for target in HOSTILE:
@@ -305,7 +305,7 @@ def test_no_redirect_consumer_sends_a_reader_off_the_site(world) -> None:  # typ
     assert escaped == []
 
 
-def test_production_https_redirects_stay_on_the_configured_host(world, settings) -> None:  # type: ignore[no-untyped-def]
+def test_production_https_redirects_stay_on_the_configured_host(world, settings) -> None:
     settings.SECURE_SSL_REDIRECT = True
     settings.ALLOWED_HOSTS = ["news.example.org"]
     for target in HOSTILE:
@@ -319,7 +319,7 @@ def test_production_https_redirects_stay_on_the_configured_host(world, settings)
         assert "Location" not in refused
 
 
-def test_the_consumers_that_honour_next_follow_a_local_target(world) -> None:  # type: ignore[no-untyped-def]
+def test_the_consumers_that_honour_next_follow_a_local_target(world) -> None:
     """So the test above would notice if `next` were followed without the host check."""
     local = "/moderation/?tab=spam"
     assert moderation_act(world, local)["Location"] == local

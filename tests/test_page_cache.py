@@ -20,7 +20,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-def fetch(client: Client, url: str, **headers: str):  # type: ignore[no-untyped-def]
+def fetch(client: Client, url: str, **headers: str):
     return client.get(url, headers=headers)
 
 
@@ -289,7 +289,7 @@ def test_a_page_rendered_across_a_change_is_neither_kept_nor_public(client, monk
 
     render_front_page = views.front_page
 
-    def changed_meanwhile(**kwargs):  # type: ignore[no-untyped-def]
+    def changed_meanwhile(**kwargs):
         pagecache.bump_content_version()
         return render_front_page(**kwargs)
 

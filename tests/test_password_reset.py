@@ -35,7 +35,7 @@ class Mailbox:
     delay: float = 0.0
     arrived: threading.Condition = field(default_factory=threading.Condition)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server, session, envelope) -> str:
         time.sleep(self.delay)  # blocks the server's loop: a slow mail server
         with self.arrived:
             self.messages.append(message_from_bytes(envelope.content))
@@ -56,7 +56,7 @@ def free_port() -> int:
 
 
 @pytest.fixture
-def mailbox(settings) -> Iterator[Mailbox]:  # type: ignore[no-untyped-def]
+def mailbox(settings) -> Iterator[Mailbox]:
     """A real SMTP server (aiosmtpd) on loopback, stopped however the test ends."""
     box = Mailbox()
     controller = Controller(box, hostname="127.0.0.1", port=free_port())
@@ -71,7 +71,7 @@ def mailbox(settings) -> Iterator[Mailbox]:  # type: ignore[no-untyped-def]
         controller.stop()
 
 
-def ask_for_reset(client, email: str):  # type: ignore[no-untyped-def]
+def ask_for_reset(client, email: str):
     return submit(client, RESET, {"email": email})
 
 

@@ -486,7 +486,7 @@ def outcome(response: Any) -> str:
 
 
 @pytest.fixture
-def clients(writer, editor, moderator, nobody) -> dict[str, Client]:  # type: ignore[no-untyped-def]
+def clients(writer, editor, moderator, nobody) -> dict[str, Client]:
     clients = {"anonymous": Client()}
     for role, user in [
         ("nobody", nobody),
@@ -501,7 +501,7 @@ def clients(writer, editor, moderator, nobody) -> dict[str, Client]:  # type: ig
 
 
 @pytest.fixture
-def objects(writer, editor, moderator) -> Objects:  # type: ignore[no-untyped-def]
+def objects(writer, editor, moderator) -> Objects:
     return Objects(writer, editor, moderator)
 
 
@@ -515,7 +515,7 @@ def test_every_url_pattern_is_classified() -> None:
     assert set(MODELS) == set(model_urls.values())
 
 
-def test_every_role_gets_exactly_what_the_roles_table_allows(clients, objects) -> None:  # type: ignore[no-untyped-def]
+def test_every_role_gets_exactly_what_the_roles_table_allows(clients, objects) -> None:
     model_urls = admin_model_urls()
     paths = objects.other_paths()
     cells: list[tuple[str, str, str, str]] = []  # (label, role, path, expected)
@@ -674,7 +674,7 @@ def _verb_cells(clients: dict[str, Client], objects: Objects) -> list[str]:
     return wrong
 
 
-def test_only_the_right_roles_can_press_the_buttons(clients, objects) -> None:  # type: ignore[no-untyped-def]
+def test_only_the_right_roles_can_press_the_buttons(clients, objects) -> None:
     wrong = _verb_cells(clients, objects)
     print(f"\npermissions matrix: {13 * len(ROLES)} POST verb×role cells checked")
     assert wrong == [], "\n".join(wrong)

@@ -95,7 +95,7 @@ def test_each_role_has_exactly_the_article_permissions_in_the_table(group: str) 
 # --- Inlines --------------------------------------------------------------------------------------
 
 
-def test_the_story_page_offers_sources_figures_and_quotes_inline(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_story_page_offers_sources_figures_and_quotes_inline(editor_client) -> None:
     article = ArticleFactory()
     response = editor_client.get(change_url(article))
     prefixes = [inline.formset.prefix for inline in response.context["inline_admin_formsets"]]
@@ -105,7 +105,7 @@ def test_the_story_page_offers_sources_figures_and_quotes_inline(editor_client) 
     assert 'name="publish_anyway_reason"' in html
 
 
-def test_an_editor_records_a_figure_and_a_quote_inline(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_records_a_figure_and_a_quote_inline(editor_client) -> None:
     article = ArticleFactory(body="<p>The harbour has 42 boats.</p>")
     source = SourceFactory()
     person = PersonFactory()
@@ -137,7 +137,7 @@ def test_an_editor_records_a_figure_and_a_quote_inline(editor_client) -> None:  
     assert Quote.objects.get(article=article).person == person
 
 
-def test_a_writer_adds_a_source_by_hand_to_their_own_story(writer_client, writer) -> None:  # type: ignore[no-untyped-def]
+def test_a_writer_adds_a_source_by_hand_to_their_own_story(writer_client, writer) -> None:
     article = ArticleFactory(created_by=writer)
     briefing = SourceFactory(url="", title="Coastguard briefing")
     data = add_rows(
@@ -149,14 +149,14 @@ def test_a_writer_adds_a_source_by_hand_to_their_own_story(writer_client, writer
     assert (link.source, link.origin) == (briefing, ArticleSource.Origin.HAND)
 
 
-def test_the_writer_does_not_see_the_publish_anyway_field(writer_client, writer) -> None:  # type: ignore[no-untyped-def]
+def test_the_writer_does_not_see_the_publish_anyway_field(writer_client, writer) -> None:
     article = ArticleFactory(created_by=writer)
     html = writer_client.get(change_url(article)).content.decode()
     assert "Sourcing check" in html
     assert 'name="publish_anyway_reason"' not in html
 
 
-def test_moderators_may_read_sources_but_not_change_them(moderator_client) -> None:  # type: ignore[no-untyped-def]
+def test_moderators_may_read_sources_but_not_change_them(moderator_client) -> None:
     source = SourceFactory()
     assert moderator_client.get(f"/admin/articles/source/{source.pk}/change/").status_code == 200
     response = moderator_client.post(
@@ -167,7 +167,7 @@ def test_moderators_may_read_sources_but_not_change_them(moderator_client) -> No
     assert source.title != "Changed"
 
 
-def test_writers_cannot_edit_figures_from_the_figure_list(writer_client) -> None:  # type: ignore[no-untyped-def]
+def test_writers_cannot_edit_figures_from_the_figure_list(writer_client) -> None:
     figure = FigureFactory()
     response = writer_client.post(
         f"/admin/articles/figure/{figure.pk}/change/",
@@ -191,7 +191,7 @@ def test_writers_cannot_edit_figures_from_the_figure_list(writer_client) -> None
         ("articlesource", "source", lambda: SourceFactory(url="https://trust.example/x"), "trust"),
     ],
 )
-def test_inline_autocomplete_finds_people_sources_and_metrics(  # type: ignore[no-untyped-def]
+def test_inline_autocomplete_finds_people_sources_and_metrics(
     writer_client, model_name, field, make, term
 ) -> None:
     target = make()
@@ -207,7 +207,7 @@ def test_inline_autocomplete_finds_people_sources_and_metrics(  # type: ignore[n
 # --- Record this figure ---------------------------------------------------------------------------
 
 
-def test_the_page_lists_unrecorded_figures_with_a_record_link(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_page_lists_unrecorded_figures_with_a_record_link(editor_client) -> None:
     article = ArticleFactory(body="<p>The repair costs £4.2 million and 42 boats must move.</p>")
     FigureFactory(article=article, text="42", value=Decimal(42), unit="boats")
     html = editor_client.get(change_url(article)).content.decode()
@@ -217,7 +217,7 @@ def test_the_page_lists_unrecorded_figures_with_a_record_link(editor_client) -> 
     assert "js/record-figure.js" in html
 
 
-def test_following_record_this_figure_prefills_a_new_figure_row(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_following_record_this_figure_prefills_a_new_figure_row(editor_client) -> None:
     article = ArticleFactory(body="<p>The repair costs £4.2 million and 42 boats must move.</p>")
     text = "The repair costs £4.2 million and 42 boats must move."
     start = text.index("£4.2")
@@ -234,7 +234,7 @@ def test_following_record_this_figure_prefills_a_new_figure_row(editor_client) -
     assert 'value="£4.2 million"' in response.content.decode()
 
 
-def test_a_prefilled_figure_saves_once_the_editor_adds_a_source(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_prefilled_figure_saves_once_the_editor_adds_a_source(editor_client) -> None:
     article = ArticleFactory(body="<p>The harbour has 42 boats.</p>")
     source = SourceFactory()
     data = change_form_data(
@@ -252,7 +252,7 @@ def test_a_prefilled_figure_saves_once_the_editor_adds_a_source(editor_client) -
     assert "None: every figure and quote has a source" in html
 
 
-def test_a_stale_or_forged_record_link_prefills_nothing(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_stale_or_forged_record_link_prefills_nothing(editor_client) -> None:
     article = ArticleFactory(body="<p>The harbour has 42 boats.</p>")
     response = editor_client.get(change_url(article), {"record_figure": ["0-3", "x"]})
     (figures,) = [

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def loaded(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
+def loaded(monkeypatch, tmp_path):
     monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "demo-password-for-tests")
     # Small pictures: these tests are about the ledger, not the image pipeline.
     draw = pictures.draw_image
@@ -24,7 +24,7 @@ def loaded(monkeypatch, tmp_path):  # type: ignore[no-untyped-def]
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
-def test_every_demo_story_meant_to_be_live_passes_the_sourcing_check(loaded) -> None:  # type: ignore[no-untyped-def]
+def test_every_demo_story_meant_to_be_live_passes_the_sourcing_check(loaded) -> None:
     published = Article.objects.filter(status=Article.Status.PUBLISHED)
     assert published.count() == sum(1 for s in content.load().stories if s.status == "published")
     assert not published.exclude(sourcing_override_reason="").exists()
@@ -32,18 +32,18 @@ def test_every_demo_story_meant_to_be_live_passes_the_sourcing_check(loaded) -> 
         assert sourcing_problems(article) == []
 
 
-def test_the_demo_draft_shows_what_the_check_finds(loaded) -> None:  # type: ignore[no-untyped-def]
+def test_the_demo_draft_shows_what_the_check_finds(loaded) -> None:
     draft = Article.objects.get(slug="bus-route-review")
     assert [p.kind for p in sourcing_problems(draft)] == ["unsourced_figure"]
 
 
-def test_loading_the_demo_twice_duplicates_nothing(loaded) -> None:  # type: ignore[no-untyped-def]
+def test_loading_the_demo_twice_duplicates_nothing(loaded) -> None:
     counts = [m.objects.count() for m in (Article, Source, Figure, Person, Quote, Metric)]
     call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert [m.objects.count() for m in (Article, Source, Figure, Person, Quote, Metric)] == counts
 
 
-def test_body_links_resolve_to_the_registry_despite_tracking_parameters(loaded) -> None:  # type: ignore[no-untyped-def]
+def test_body_links_resolve_to_the_registry_despite_tracking_parameters(loaded) -> None:
     wall = Article.objects.get(slug="council-approves-harbour-wall-repairs")
     titles = {source.title for source in wall.sources.all()}
     assert "Minutes of the full council meeting: harbour wall repair" in titles
@@ -51,7 +51,7 @@ def test_body_links_resolve_to_the_registry_despite_tracking_parameters(loaded) 
     assert not Source.objects.filter(title="voted 17 to 4").exists()
 
 
-def test_the_seal_metric_spans_stories_and_shows_the_disagreement(loaded) -> None:  # type: ignore[no-untyped-def]
+def test_the_seal_metric_spans_stories_and_shows_the_disagreement(loaded) -> None:
     metric = Metric.objects.get(slug="grey-seals-ellery-estuary")
     assert metric.figures.values("article").distinct().count() == 2
     html = Client().get(metric.get_absolute_url()).content.decode()

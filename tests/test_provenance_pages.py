@@ -35,7 +35,7 @@ def queries_for(client: Client, url: str) -> tuple[int, str]:
     return len(captured), response.content.decode()
 
 
-def sourced_story(figures: int, quotes: int, hand_sources: int = 1, **kwargs: object):  # type: ignore[no-untyped-def]
+def sourced_story(figures: int, quotes: int, hand_sources: int = 1, **kwargs: object):
     from articles.models import ArticleSource
 
     article = published_article(**kwargs)
@@ -264,14 +264,14 @@ def test_unknown_records_are_not_found(url: str) -> None:
 
 
 @pytest.mark.parametrize("role", ["writer_client", "editor_client", "moderator_client"])
-def test_staff_see_the_same_public_pages_as_readers(role: str, request) -> None:  # type: ignore[no-untyped-def]
+def test_staff_see_the_same_public_pages_as_readers(role: str, request) -> None:
     quote = QuoteFactory(article=ArticleFactory(headline="Not yet live"))
     client = request.getfixturevalue(role)
     assert client.get(quote.person.get_absolute_url()).status_code == 404
 
 
 @pytest.mark.parametrize("url_of", [lambda f: f.source, lambda f: f.metric])
-def test_the_pages_refuse_other_methods(url_of) -> None:  # type: ignore[no-untyped-def]
+def test_the_pages_refuse_other_methods(url_of) -> None:
     figure = FigureFactory(article=published_article(), metric=MetricFactory())
     response = Client().post(url_of(figure).get_absolute_url())
     assert response.status_code == 405

@@ -201,7 +201,7 @@ def reader_listing_paths(story: Article) -> list[str]:
     ]
 
 
-def test_hostile_searches_are_answered_and_never_rendered_as_markup(site) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_searches_are_answered_and_never_rendered_as_markup(site) -> None:
     check = Checked()
     client = Client(raise_request_exception=False)
     for query in SEARCHES:
@@ -218,7 +218,7 @@ def test_hostile_searches_are_answered_and_never_rendered_as_markup(site) -> Non
     assert check.failures == [], "\n".join(check.failures)
 
 
-def test_hostile_page_and_replyto_values_are_answered(site) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_page_and_replyto_values_are_answered(site) -> None:
     check = Checked()
     client = Client(raise_request_exception=False)
     story = site["story"]
@@ -233,7 +233,7 @@ def test_hostile_page_and_replyto_values_are_answered(site) -> None:  # type: ig
     assert check.failures == [], "\n".join(check.failures)
 
 
-def test_hostile_dates_slugs_and_ids_are_answered(site) -> None:  # type: ignore[no-untyped-def]
+def test_hostile_dates_slugs_and_ids_are_answered(site) -> None:
     check = Checked()
     client = Client(raise_request_exception=False)
     story = site["story"]
@@ -273,7 +273,7 @@ def test_hostile_dates_slugs_and_ids_are_answered(site) -> None:  # type: ignore
     assert check.failures == [], "\n".join(check.failures)
 
 
-def test_a_50_kilobyte_query_string_is_answered(site) -> None:  # type: ignore[no-untyped-def]
+def test_a_50_kilobyte_query_string_is_answered(site) -> None:
     check = Checked()
     client = Client(raise_request_exception=False)
     junk = "&".join(f"k{n}=<script>pwn()</script>" for n in range(2000))[: 50 * 1024]
@@ -304,7 +304,7 @@ BAD_HOSTS = [
 
 
 @pytest.mark.parametrize("production", [False, True], ids=["debug-hosts", "production-hosts"])
-def test_bad_host_headers_are_refused_without_an_error(site, settings, production) -> None:  # type: ignore[no-untyped-def]
+def test_bad_host_headers_are_refused_without_an_error(site, settings, production) -> None:
     if production:
         settings.ALLOWED_HOSTS = ["news.example.org"]
     check = Checked()

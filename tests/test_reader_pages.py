@@ -58,7 +58,7 @@ EXTRA_STORIES = {"home": 6, "home_page_2": 16}
 
 
 @pytest.fixture
-def month_of_stories():  # type: ignore[no-untyped-def]
+def month_of_stories():
     def make(count: int) -> list[Article]:
         return stories_with_everything(count, at=dt.datetime(2021, 3, 28, 12, tzinfo=dt.UTC))
 

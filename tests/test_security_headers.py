@@ -35,7 +35,7 @@ def directives(policy: str) -> dict[str, list[str]]:
     return parsed
 
 
-def assert_secure_headers(response, where: str) -> None:  # type: ignore[no-untyped-def]
+def assert_secure_headers(response, where: str) -> None:
     policy = directives(response[CSP_HEADER])
     scripts = policy["script-src"]
     assert scripts[0] == "'self'", where
@@ -82,14 +82,14 @@ def inline_code(html: str) -> list[str]:
 
 
 @pytest.fixture
-def story():  # type: ignore[no-untyped-def]
+def story():
     article = published_article(headline="Quay lamps lit")
     article.tags.add("harbour")
     CorrectionFactory(article=article)
     return article
 
 
-def reader_pages(story) -> list[str]:  # type: ignore[no-untyped-def]
+def reader_pages(story) -> list[str]:
     month = story.published_at
     return [
         "/",

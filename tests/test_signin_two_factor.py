@@ -23,11 +23,11 @@ ENROL = reverse("two_factor_enrol")
 
 
 @pytest.fixture(autouse=True)
-def _required(settings):  # type: ignore[no-untyped-def]
+def _required(settings):
     settings.NEWSROOM_REQUIRE_2FA = True
 
 
-def enrol(client, user) -> list[str]:  # type: ignore[no-untyped-def]
+def enrol(client, user) -> list[str]:
     """Scan, confirm a code, and return the recovery codes the page showed."""
     page = client.get(ENROL + "?next=/admin/")
     assert page.status_code == 200
@@ -39,7 +39,7 @@ def enrol(client, user) -> list[str]:  # type: ignore[no-untyped-def]
     return re.findall(r"<li><code>(\w+)</code></li>", response.content.decode())
 
 
-def enrolled(client, user) -> tuple[TOTPDevice, list[str]]:  # type: ignore[no-untyped-def]
+def enrolled(client, user) -> tuple[TOTPDevice, list[str]]:
     sign_in(client, user.username)
     codes = enrol(client, user)
     return TOTPDevice.objects.get(user=user, confirmed=True), codes

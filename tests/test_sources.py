@@ -71,7 +71,7 @@ def test_links_in_reads_href_and_text_even_without_an_address() -> None:
     ]
 
 
-def test_external_links_skip_mail_relative_and_own_site_links(settings) -> None:  # type: ignore[no-untyped-def]
+def test_external_links_skip_mail_relative_and_own_site_links(settings) -> None:
     settings.SITE_URL = "https://harbour-gazette.example"
     html = (
         '<a href="mailto:a@b.example">mail</a><a href="/2024/05/x/">ours</a>'
@@ -186,7 +186,7 @@ def test_syncing_twice_changes_nothing() -> None:
     assert article.source_links.count() == 1
 
 
-def test_editors_saving_in_the_admin_sync_the_links(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_editors_saving_in_the_admin_sync_the_links(editor_client) -> None:
     from tests.test_provenance_admin import change_form_data
 
     article = ArticleFactory()
@@ -200,7 +200,7 @@ def test_editors_saving_in_the_admin_sync_the_links(editor_client) -> None:  # t
 
 def test_a_source_linked_in_the_body_and_added_by_hand_in_one_save_is_kept_by_hand(
     editor_client,
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     from tests.test_provenance_admin import add_rows, change_form_data
 
     report = SourceFactory(url="https://port-ellery-council.example/minutes")

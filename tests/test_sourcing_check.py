@@ -94,7 +94,7 @@ def test_a_link_placeholder_survives_cleaning_and_blocks_publication() -> None:
 # --- publish() ------------------------------------------------------------------------------------
 
 
-def test_publishing_a_story_with_problems_is_refused_and_it_stays_a_draft(editor) -> None:  # type: ignore[no-untyped-def]
+def test_publishing_a_story_with_problems_is_refused_and_it_stays_a_draft(editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     with pytest.raises(UnsourcedStory, match="not recorded as a figure") as refusal:
         article.publish(by=editor)
@@ -104,7 +104,7 @@ def test_publishing_a_story_with_problems_is_refused_and_it_stays_a_draft(editor
     assert not Article.objects.published().filter(pk=article.pk).exists()
 
 
-def test_an_editor_publishes_anyway_with_a_reason_kept_in_the_history(editor) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_publishes_anyway_with_a_reason_kept_in_the_history(editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     article.publish(by=editor, override_reason="Council budget papers are not online yet.")
     article.refresh_from_db()
@@ -120,13 +120,13 @@ def test_an_editor_publishes_anyway_with_a_reason_kept_in_the_history(editor) ->
     assert record.sourcing_override_reason == "Council budget papers are not online yet."
 
 
-def test_a_blank_reason_is_no_reason(editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_blank_reason_is_no_reason(editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     with pytest.raises(UnsourcedStory):
         article.publish(by=editor, override_reason="   ")
 
 
-def test_a_writer_cannot_override_even_with_a_reason(writer) -> None:  # type: ignore[no-untyped-def]
+def test_a_writer_cannot_override_even_with_a_reason(writer) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     with pytest.raises(PermissionDenied):
         article.publish(by=writer, override_reason="I am sure of it.")
@@ -134,20 +134,20 @@ def test_a_writer_cannot_override_even_with_a_reason(writer) -> None:  # type: i
     assert article.status == Article.Status.DRAFT
 
 
-def test_nobody_can_override_without_a_name(editor) -> None:  # type: ignore[no-untyped-def]
+def test_nobody_can_override_without_a_name(editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     with pytest.raises(PermissionDenied):
         article.publish(by=None, override_reason="A script decided.")
 
 
-def test_scheduling_runs_the_check_too(editor) -> None:  # type: ignore[no-untyped-def]
+def test_scheduling_runs_the_check_too(editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     with pytest.raises(UnsourcedStory):
         article.publish(by=editor, at=timezone.now() + dt.timedelta(days=1))
     assert not Article.objects.scheduled().filter(pk=article.pk).exists()
 
 
-def test_a_sourced_story_publishes_and_clears_an_old_override(editor) -> None:  # type: ignore[no-untyped-def]
+def test_a_sourced_story_publishes_and_clears_an_old_override(editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     article.publish(by=editor, override_reason="Papers not online yet.")
     article.return_to_draft(by=editor)
@@ -162,7 +162,7 @@ def test_a_sourced_story_publishes_and_clears_an_old_override(editor) -> None:  
 # --- Through the admin ----------------------------------------------------------------------------
 
 
-def test_save_and_publish_with_problems_keeps_the_edits_but_not_live(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_save_and_publish_with_problems_keeps_the_edits_but_not_live(editor_client) -> None:
     article = ArticleFactory()
     data = change_form_data(editor_client, article, body=UNSOURCED_BODY, _publish="1")
     response = editor_client.post(change_url(article), data, follow=True)
@@ -175,7 +175,7 @@ def test_save_and_publish_with_problems_keeps_the_edits_but_not_live(editor_clie
     assert article.status == Article.Status.DRAFT
 
 
-def test_an_editor_publishes_anyway_through_the_admin_with_a_reason(editor_client, editor) -> None:  # type: ignore[no-untyped-def]
+def test_an_editor_publishes_anyway_through_the_admin_with_a_reason(editor_client, editor) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     data = change_form_data(
         editor_client,
@@ -195,7 +195,7 @@ def test_an_editor_publishes_anyway_through_the_admin_with_a_reason(editor_clien
     assert "Published despite the sourcing check by Eddie Editor" in page
 
 
-def test_a_reason_without_the_publish_button_changes_nothing(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_reason_without_the_publish_button_changes_nothing(editor_client) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     data = change_form_data(editor_client, article, publish_anyway_reason="Just because.")
     editor_client.post(change_url(article), data)
@@ -204,7 +204,7 @@ def test_a_reason_without_the_publish_button_changes_nothing(editor_client) -> N
     assert article.sourcing_override_reason == ""
 
 
-def test_a_writer_posting_publish_with_a_reason_is_refused(writer_client, writer) -> None:  # type: ignore[no-untyped-def]
+def test_a_writer_posting_publish_with_a_reason_is_refused(writer_client, writer) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY, created_by=writer)
     data = change_form_data(writer_client, article, _publish="1", publish_anyway_reason="Trust me.")
     response = writer_client.post(change_url(article), data)
@@ -214,7 +214,7 @@ def test_a_writer_posting_publish_with_a_reason_is_refused(writer_client, writer
     assert article.sourcing_override_reason == ""
 
 
-def test_the_publish_now_action_skips_stories_with_problems(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_the_publish_now_action_skips_stories_with_problems(editor_client) -> None:
     clean = ArticleFactory()
     unsourced = ArticleFactory(body=UNSOURCED_BODY, headline="Wall repair approved")
     response = editor_client.post(
@@ -231,7 +231,7 @@ def test_the_publish_now_action_skips_stories_with_problems(editor_client) -> No
     assert unsourced.status == Article.Status.DRAFT
 
 
-def test_a_sourced_story_publishes_from_the_admin_without_a_reason(editor_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_sourced_story_publishes_from_the_admin_without_a_reason(editor_client) -> None:
     article = ArticleFactory(body=UNSOURCED_BODY)
     FigureFactory(
         article=article, text="£4.2 million", value=4200000, unit="GBP", source=SourceFactory()

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.django_db
 CHANGE = reverse("admin:password_change")
 
 
-def change_password(client, new: str):  # type: ignore[no-untyped-def]
+def change_password(client, new: str):
     fields = {"old_password": PASSWORD, "new_password1": new, "new_password2": new}
     return submit(client, CHANGE, fields)
 

@@ -22,7 +22,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def newsroom(writer, editor):  # type: ignore[no-untyped-def]
+def newsroom(writer, editor):
     """A live story, another reporter's embargoed draft and the writer's own draft, each with
     a figure and a quote, sharing one source."""
     source = SourceFactory(

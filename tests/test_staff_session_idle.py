@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 IDLE_MINUTES = 30  # NEWSROOM_ADMIN_IDLE_MINUTES' default
 
 
-def idle_for(client, seconds: int) -> None:  # type: ignore[no-untyped-def]
+def idle_for(client, seconds: int) -> None:
     """As if the last request had come `seconds` ago."""
     session = client.session
     session[LAST_SEEN] = int(time.time()) - seconds

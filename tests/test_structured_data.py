@@ -40,7 +40,7 @@ def _meta(html: str, attribute: str, name: str) -> str:
 
 
 @pytest.fixture
-def story():  # type: ignore[no-untyped-def]
+def story():
     author = AuthorFactory(name="Maren Okafor", slug="maren-okafor")
     article = published_article(
         headline="Council approves harbour wall repair",

@@ -13,7 +13,7 @@ PLANTED = ["/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?id=1
 
 
 @pytest.fixture
-def test_routes(settings):  # type: ignore[no-untyped-def]
+def test_routes(settings):
     """The URLconf the switch picks; pytest-django puts the site's back afterwards."""
     settings.ROOT_URLCONF = "loopback.urls"
 

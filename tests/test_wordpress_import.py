@@ -85,7 +85,7 @@ def table_counts() -> dict[str, int]:
     }
 
 
-def media_files(settings) -> list[Path]:  # type: ignore[no-untyped-def]
+def media_files(settings) -> list[Path]:
     root = Path(settings.MEDIA_ROOT)
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 

@@ -534,7 +534,7 @@ def test_entities_are_refused_even_when_dtds_are_allowed(monkeypatch):
 
     original = defusedxml.ElementTree.DefusedXMLParser.__init__
 
-    def allowing_dtds(self, **kwargs):  # type: ignore[no-untyped-def]
+    def allowing_dtds(self, **kwargs):
         original(self, **{**kwargs, "forbid_dtd": False})
 
     monkeypatch.setattr(defusedxml.ElementTree.DefusedXMLParser, "__init__", allowing_dtds)

@@ -46,7 +46,8 @@ class StoriesYouMaySeeMixin:
 
     def get_queryset(self, request: HttpRequest) -> QuerySet:
         visible = Article.objects.for_staff(staff_member(request)).values("pk")
-        return super().get_queryset(request).filter(article__in=visible)  # type: ignore[misc]
+        # A mixin: the ModelAdmin or inline it is mixed into has get_queryset.
+        return super().get_queryset(request).filter(article__in=visible)  # type: ignore[misc]  # see above
 
 
 class SharedRecordMixin:
@@ -57,8 +58,8 @@ class SharedRecordMixin:
         """Whether a live story relies on `obj` (each registry says how)."""
         raise NotImplementedError
 
-    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        allowed = super().has_change_permission(request, obj)  # type: ignore[misc]  # a mixin
         if not allowed or obj is None or is_editor(request.user):
             return allowed
         return not self.on_live_story(obj)

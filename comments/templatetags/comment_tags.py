@@ -29,6 +29,7 @@ def story_comments(context: Context, article: Article) -> SafeString:
     comments = threads.story_comments(request, article)
     if comments.personal:
         keep_private(request)
+    assert context.template is not None  # a tag renders inside a template
     partial = context.template.engine.get_template(COMMENTS_TEMPLATE)
     with context.push(comments=comments):
         return partial.render(context)

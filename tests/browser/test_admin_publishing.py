@@ -11,7 +11,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def editor_page(page_at, live_server):  # type: ignore[no-untyped-def]
+def editor_page(page_at, live_server):
     page = page_at(1280)
     page.set_default_timeout(15_000)
     return page

@@ -36,7 +36,7 @@ document.addEventListener("securitypolicyviolation", (event) => {
 
 
 @pytest.fixture
-def demo(live_server, roles, monkeypatch) -> str:  # type: ignore[no-untyped-def]
+def demo(live_server, roles, monkeypatch) -> str:
     monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", DEMO_PASSWORD)
     monkeypatch.setattr(
         demo_content, "draw_image", partial(demo_content.draw_image, size=(400, 225))
@@ -88,7 +88,7 @@ class Visitor:
         self.context.close()
 
 
-def test_no_page_reports_a_policy_violation(demo, browser) -> None:  # type: ignore[no-untyped-def]
+def test_no_page_reports_a_policy_violation(demo, browser) -> None:
     story = Article.objects.published().filter(corrections__isnull=False).first()
     assert story is not None
     month = story.published_at

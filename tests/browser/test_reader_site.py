@@ -32,7 +32,7 @@ SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture
-def demo(live_server, roles, monkeypatch):  # type: ignore[no-untyped-def]
+def demo(live_server, roles, monkeypatch):
     monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "a-demo-password-for-tests")
     # Half-size pictures: the same renditions and markup, a quarter of the encoding time.
     monkeypatch.setattr(

@@ -16,11 +16,11 @@ pytestmark = [
 
 
 @pytest.fixture
-def page(page_at, live_server):  # type: ignore[no-untyped-def]
+def page(page_at, live_server):
     return page_at(1280)
 
 
-def test_clicking_record_this_figure_fills_a_new_figure_row(page, live_server) -> None:  # type: ignore[no-untyped-def]
+def test_clicking_record_this_figure_fills_a_new_figure_row(page, live_server) -> None:
     from newsroom.roles import EDITORS
 
     editor = UserFactory(username="browser-editor", groups=[EDITORS])

@@ -1,6 +1,6 @@
 """Erase a reader's comments on request (the right to erasure)."""
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from comments.privacy import erase
 
@@ -12,7 +12,7 @@ class Command(BaseCommand):
         "except those with replies, which stay as '[removed]' so the replies keep their place."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
         parser.add_argument("--delete", action="store_true", help="Delete instead of anonymise.")
 

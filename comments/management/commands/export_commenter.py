@@ -2,7 +2,7 @@
 
 import json
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandParser
 
 from comments.privacy import export
 
@@ -10,7 +10,7 @@ from comments.privacy import export
 class Command(BaseCommand):
     help = "Print the comments and data held for EMAIL as JSON."
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("email")
 
     def handle(self, *args: object, **options: object) -> None:

@@ -3,7 +3,7 @@
 import datetime as dt
 import re
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from comments.privacy import purge
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         "once older than --older-than (default 90d)."
     )
 
-    def add_arguments(self, parser) -> None:  # type: ignore[no-untyped-def]
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--older-than", default="90d", help="e.g. 90d, 12h or 4w")
 
     def handle(self, *args: object, **options: object) -> None:
