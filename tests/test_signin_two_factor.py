@@ -174,6 +174,24 @@ def test_a_writer_signs_in_with_a_password_alone():
     assert client.get("/admin/").status_code == 200
 
 
+def test_a_writer_made_editor_while_signed_in_owes_the_second_factor_at_once():
+    from django.contrib.auth.models import Group
+
+    from newsroom.roles import EDITORS
+
+    writer = UserFactory(username="wren", groups=[WRITERS])
+    client = browser()
+    sign_in(client, writer.username)
+    assert client.get("/admin/").status_code == 200
+
+    writer.groups.add(Group.objects.get(name=EDITORS))
+
+    response = client.get("/admin/articles/article/")
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("two_factor_enrol"))
+    assert client.get("/moderation/").status_code == 302
+
+
 def test_a_writer_who_set_up_a_device_uses_it():
     writer = UserFactory(username="wren", groups=[WRITERS])
     enrolled(browser(), writer)

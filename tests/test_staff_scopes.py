@@ -12,6 +12,7 @@ from articles.models import ArticleAuthor, Person, Source
 from tests.factories import (
     ArticleFactory,
     FigureFactory,
+    PersonFactory,
     QuoteFactory,
     SourceFactory,
     published_article,
@@ -157,3 +158,72 @@ def test_a_writer_still_adds_a_person_for_their_draft(writer_client):
     )
     assert response.status_code == 302
     assert Person.objects.filter(slug="bryn-tallis").exists()
+
+
+def test_a_writer_cannot_change_a_source_only_a_scheduled_story_cites(editor, writer_client):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from django.utils import timezone
+
+    source = SourceFactory(title="Ferry company filing")
+    scheduled = ArticleFactory(headline="Ferry merger: the filing")
+    scheduled.source_links.create(source=source, origin="hand")
+    scheduled.publish(by=editor, at=timezone.now() + dt.timedelta(days=3), override_reason="ok")
+    url = reverse("admin:articles_source_change", args=[source.pk])
+    data = {
+        "title": "Renamed by a writer",
+        "publisher": "Evil",
+        "kind": "document",
+        "url": "https://evil.example/filing",
+        "article_links-TOTAL_FORMS": "0",
+        "article_links-INITIAL_FORMS": "0",
+    }
+
+    # Not even listed for the writer (the admin says it does not exist), and unchanged.
+    assert writer_client.get(url).status_code == 302
+    assert writer_client.post(url, data).status_code in {302, 403}
+    assert Source.objects.get(pk=source.pk).title == "Ferry company filing"
+
+
+def test_a_writer_cannot_change_a_person_only_another_writers_draft_quotes(newsroom, writer_client):  # type: ignore[no-untyped-def]
+    person = newsroom["secret"].quotes.get().person
+    url = reverse("admin:articles_person_change", args=[person.pk])
+
+    response = writer_client.post(url, {"name": "Someone Else", "slug": person.slug})
+
+    assert response.status_code in {302, 403}
+    assert Person.objects.get(pk=person.pk).name == person.name
+
+
+def test_records_only_hidden_stories_use_are_not_listed_or_offered_to_writers(
+    newsroom, writer_client, editor_client
+):  # type: ignore[no-untyped-def]
+    hidden = SourceFactory(title="Leaked memo", url="https://leak.example/memo")
+    newsroom["secret"].source_links.create(source=hidden, origin="hand")
+    whistle = PersonFactory(name="Secret Whistle", slug="secret-whistle")
+    QuoteFactory(article=newsroom["secret"], person=whistle, source=hidden)
+
+    assert "Leaked memo" not in listed(writer_client, "/admin/articles/source/?q=memo")
+    assert "Secret Whistle" not in listed(writer_client, "/admin/articles/person/")
+    offered = writer_client.get(
+        "/admin/autocomplete/",
+        {"app_label": "articles", "model_name": "figure", "field_name": "source", "term": "memo"},
+    ).json()
+    assert offered["results"] == []
+    assert "Leaked memo" in listed(editor_client, "/admin/articles/source/?q=memo")
+    # What the writer's own draft and the live story cite is still theirs to pick.
+    assert "Ministry briefing note" in listed(writer_client, "/admin/articles/source/")
+
+
+def test_tag_suggestions_never_name_a_tag_only_hidden_stories_carry(
+    newsroom, writer_client, editor_client
+):  # type: ignore[no-untyped-def]
+    newsroom["secret"].tags.add("merger-embargo")
+    newsroom["live"].tags.add("merger-ferries")
+    url = "/admin/articles/article/tag-suggestions/"
+
+    assert writer_client.get(url, {"q": "merger"}).json()["tags"] == ["merger-ferries"]
+    assert sorted(editor_client.get(url, {"q": "merger"}).json()["tags"]) == [
+        "merger-embargo",
+        "merger-ferries",
+    ]

@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.db import models
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
 from articles.models import (
@@ -51,22 +51,39 @@ class StoriesYouMaySeeMixin:
 
 
 class SharedRecordMixin:
-    """A record readers see on live stories (a source, a person, a metric) is changed only by
-    editors once a live story relies on it; writers still add new ones for their drafts."""
+    """A record readers see on stories (a source, a person, a metric) is shared: a writer may
+    change it only while every story relying on it is one the writer may open (their own
+    unpublished ones), and lists it only when it is unused, on a live story or on a story the
+    writer may open. Editors see and change all; writers still add new ones for their drafts.
 
-    def on_live_story(self, obj: Any) -> bool:
-        """Whether a live story relies on `obj` (each registry says how)."""
-        raise NotImplementedError
+    Each registry names how stories rely on its records, from the record's side
+    (`record_lookups`, e.g. "figures__article") and from the story's (`story_lookups`)."""
+
+    record_lookups: tuple[str, ...] = ()
+    story_lookups: tuple[str, ...] = ()
+
+    def stories_relying_on(self, obj: Any) -> QuerySet:
+        relies = Q()
+        for lookup in self.story_lookups:
+            relies |= Q(**{lookup: obj})
+        return Article.objects.filter(relies)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet:
+        records = super().get_queryset(request)  # type: ignore[misc]  # a mixin
+        if is_editor(request.user):
+            return records
+        may_see = Article.objects.known_to(staff_member(request)).values("pk")
+        shown = Q(**{f"{lookup}__isnull": True for lookup in self.record_lookups})
+        for lookup in self.record_lookups:
+            shown |= Q(**{f"{lookup}__in": may_see})
+        return records.filter(shown).distinct()
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         allowed = super().has_change_permission(request, obj)  # type: ignore[misc]  # a mixin
         if not allowed or obj is None or is_editor(request.user):
             return allowed
-        return not self.on_live_story(obj)
-
-
-def _live_ids() -> QuerySet:
-    return Article.objects.published().values("pk")
+        theirs = Article.objects.for_staff(staff_member(request)).values("pk")
+        return not self.stories_relying_on(obj).exclude(pk__in=theirs).exists()
 
 
 class CitedByInline(StoriesYouMaySeeMixin, admin.TabularInline):
@@ -83,6 +100,8 @@ class CitedByInline(StoriesYouMaySeeMixin, admin.TabularInline):
 
 @admin.register(Source)
 class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
+    record_lookups = ("article_links__article", "figures__article", "quotes__article")
+    story_lookups = ("source_links__source", "figures__source", "quotes__source")
     list_display = ["title", "publisher", "kind", "url", "accessed_on"]
     list_filter = ["kind", "publisher"]
     search_fields = ["title", "publisher", "url"]
@@ -106,14 +125,6 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
         fields = list(super().get_fields(request, obj))
         return fields if is_editor(request.user) else [f for f in fields if f != "notes"]
 
-    def on_live_story(self, obj: Any) -> bool:
-        live = _live_ids()
-        return (
-            obj.article_links.filter(article__in=live).exists()
-            or obj.figures.filter(article__in=live).exists()
-            or obj.quotes.filter(article__in=live).exists()
-        )
-
     def has_delete_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         # Cited sources are protected by the database too; this keeps the button honest.
         return super().has_delete_permission(request, obj) and is_editor(request.user)
@@ -121,22 +132,20 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
 
 @admin.register(Metric)
 class MetricAdmin(SharedRecordMixin, admin.ModelAdmin):
+    record_lookups = ("figures__article",)
+    story_lookups = ("figures__metric",)
     list_display = ["name", "unit", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
 
-    def on_live_story(self, obj: Any) -> bool:
-        return obj.figures.filter(article__in=_live_ids()).exists()
-
 
 @admin.register(Person)
 class PersonAdmin(SharedRecordMixin, admin.ModelAdmin):
+    record_lookups = ("quotes__article",)
+    story_lookups = ("quotes__person",)
     list_display = ["name", "description", "slug"]
     search_fields = ["name", "description"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def on_live_story(self, obj: Any) -> bool:
-        return obj.quotes.filter(article__in=_live_ids()).exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: Person | None = None) -> bool:
         return super().has_delete_permission(request, obj) and is_editor(request.user)

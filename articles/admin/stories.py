@@ -173,9 +173,16 @@ class ArticleAdmin(SimpleHistoryAdmin):
         term = request.GET.get("q", "").strip()[:100]
         names = []
         if term:
+            tags = Tag.objects.filter(name__icontains=term)
+            if not is_editor(request.user):
+                # A tag only hidden stories carry can give an embargoed story away by name.
+                known = Article.objects.known_to(staff_member(request)).values("pk")
+                tags = tags.filter(
+                    taggit_taggeditem_items__content_type__app_label="articles",
+                    taggit_taggeditem_items__object_id__in=known,
+                ).distinct()
             names = list(
-                Tag.objects.filter(name__icontains=term)
-                .annotate(uses=models.Count("taggit_taggeditem_items"))
+                tags.annotate(uses=models.Count("taggit_taggeditem_items"))
                 .order_by("-uses", "name")
                 .values_list("name", flat=True)[:10]
             )

@@ -74,6 +74,13 @@ class ArticleQuerySet(models.QuerySet["Article"]):
             status=Article.Status.PUBLISHED
         )
 
+    def known_to(self, user: User) -> Self:
+        """Stories whose existence a staff member may learn from shared lists (tags, sources,
+        people): the ones they may open, and the live ones every reader sees."""
+        return self.filter(
+            Q(pk__in=self.for_staff(user).values("pk")) | Q(pk__in=self.published().values("pk"))
+        )
+
 
 class Article(models.Model):
     class Status(models.TextChoices):
