@@ -26,7 +26,7 @@ def trivial(request: HttpRequest) -> HttpResponse:
 
 LINKS = (
     '<p><a href="/__battery__/echo/?q=harbour">echo</a> '
-    '<a href="/__battery__/lookup/?id=1">lookup</a></p>'
+    '<a href="/__battery__/lookup/?p=1">lookup</a></p>'
 )
 
 
@@ -41,8 +41,11 @@ def echo(request: HttpRequest) -> HttpResponse:
 
 
 def lookup(request: HttpRequest) -> HttpResponse:
-    """SQL injection: the id is pasted into the statement, and the database's error shown."""
-    story = request.GET.get("id", "1")
+    """SQL injection: the id is pasted into the statement, and the database's error shown.
+
+    The id comes as `p`: the page cache hands a view only the query parameters real pages
+    read (newsroom/pagecache.py), and the planted page must be reached like a real one."""
+    story = request.GET.get("p", "1")
     try:
         with connection.cursor() as cursor:
             # Planted on purpose for the scanners to find; routed only under the test switch.

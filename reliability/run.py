@@ -221,7 +221,7 @@ def scans(battery: Battery, workdir: Path, database_url: str) -> None:
             f"{len(wapiti.server_errors)}, {wapiti.seconds:.0f} s"
             + ("" if wapiti.crawled else f" [{wapiti.output[-300:]}]"),
         )
-        planted = scanners.run_sqlmap(site, "/__battery__/lookup/?id=1")
+        planted = scanners.run_sqlmap(site, "/__battery__/lookup/?p=1")
         battery.line(
             "10 sqlmap finds the planted",
             planted.injectable,

@@ -333,5 +333,5 @@ def test_a_forwarded_address_sent_straight_to_gunicorn_is_not_trusted(live_site:
 
 
 def test_the_battery_s_vulnerable_pages_are_not_on_a_production_site(live_site: Site) -> None:
-    for path in ("/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?id=1"):
+    for path in ("/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?p=1"):
         assert fetch(live_site.nginx_url + path).status == 404, path

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import Resolver404, resolve
 
-PLANTED = ["/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?id=1"]
+PLANTED = ["/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?p=1"]
 
 
 @pytest.fixture
