@@ -132,13 +132,7 @@ class SectionFeed(_StoryFeed[Section]):
 class TagFeed(_StoryFeed[Tag]):
     def get_object(self, request: HttpRequest, slug: str) -> Tag:
         # As the tag page: a tag no live story carries is not public yet.
-        live = Article.objects.published().values("pk")
-        tagged = Tag.objects.filter(
-            taggit_taggeditem_items__content_type__app_label="articles",
-            taggit_taggeditem_items__content_type__model="article",
-            taggit_taggeditem_items__object_id__in=live,
-        )
-        return get_object_or_404(tagged.distinct(), slug=slug)
+        return get_object_or_404(Article.objects.published().tags(), slug=slug)
 
     def title(self, obj: Tag) -> str:
         return f"{obj.name} — {settings.SITE_NAME}"

@@ -73,16 +73,7 @@ class LastStorySitemap(_SiteSitemap):
 
 class TagSitemap(_SiteSitemap):
     def items(self) -> QuerySet[Tag]:
-        live = Article.objects.published()
-        return (
-            Tag.objects.filter(
-                taggit_taggeditem_items__content_type__app_label="articles",
-                taggit_taggeditem_items__content_type__model="article",
-                taggit_taggeditem_items__object_id__in=live.values("pk"),
-            )
-            .distinct()
-            .order_by("name", "pk")
-        )
+        return Article.objects.published().tags().order_by("name", "pk")
 
     def location(self, item: Tag) -> str:
         return reverse("articles:tag", kwargs={"slug": item.slug})

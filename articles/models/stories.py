@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Self
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import strip_tags
@@ -20,6 +20,7 @@ from django.utils.text import slugify
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
+from taggit.models import Tag
 
 from articles.models.taxonomy import Author, Section
 from articles.permissions import is_editor, may_write
@@ -80,6 +81,15 @@ class ArticleQuerySet(models.QuerySet["Article"]):
         return self.filter(
             Q(pk__in=self.for_staff(user).values("pk")) | Q(pk__in=self.published().values("pk"))
         )
+
+    def tags(self) -> QuerySet[Tag]:
+        """The tags these stories carry, each once: `published().tags()` is what readers may
+        find a tag by (its page, feed and sitemap entry)."""
+        return Tag.objects.filter(
+            taggit_taggeditem_items__content_type__app_label="articles",
+            taggit_taggeditem_items__content_type__model="article",
+            taggit_taggeditem_items__object_id__in=self.values("pk"),
+        ).distinct()
 
 
 class Article(models.Model):
