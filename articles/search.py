@@ -124,7 +124,7 @@ def reindex_articles(articles: Iterable[Article]) -> int:
     documents = [
         document_for(
             article,
-            topics=" ".join([article.section.name, *sorted(t.name for t in article.tags.all())]),
+            topics=topics_of(article.section.name, (t.name for t in article.tags.all())),
             authors=" ".join(author.name for author in article.bylines),
         )
         for article in articles
@@ -141,6 +141,11 @@ def remove_documents(ids: Iterable[int]) -> None:
             f"DELETE FROM {TABLE} WHERE {column} = %s",  # noqa: S608  # nosec B608
             [(pk,) for pk in ids],
         )
+
+
+def topics_of(section_name: str, tag_names: Iterable[str]) -> str:
+    """What the index's "tags" column holds: the story's section, then its tags."""
+    return " ".join([section_name, *sorted(tag_names)])
 
 
 def document_for(article: Article, *, topics: str, authors: str) -> SearchDocument:

@@ -31,7 +31,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles.models import Article, ArticleAuthor, Author, Section
 from articles.sanitize import clean_body
-from articles.search import SearchDocument, write_documents
+from articles.search import SearchDocument, topics_of, write_documents
 from comments.models import Comment
 from newsroom.pagecache import bump_content_version
 
@@ -256,10 +256,7 @@ class Command(BaseCommand):
                             headline=article.headline,
                             standfirst=article.standfirst,
                             body=text,
-                            # The index's topics, as articles/search.py writes them.
-                            tags=" ".join(
-                                [article.section.name, *sorted(t.name for t in story_tags)]
-                            ),
+                            tags=topics_of(article.section.name, (t.name for t in story_tags)),
                             authors=" ".join(author.name for author in chosen),
                         )
                     )
