@@ -46,7 +46,7 @@ def _admin_action(decision: Decision) -> Callable[..., None]:
 
     def action(modeladmin: admin.ModelAdmin, request: HttpRequest, queryset: QuerySet) -> None:
         for comment in queryset:
-            decision.apply(comment, by=staff_member(request), reason="From the admin")
+            decision.apply(comment, by=staff_member(request))
         modeladmin.message_user(request, decision.told_many(queryset.count()), messages.SUCCESS)
 
     action.__name__ = action.__qualname__ = decision.verb

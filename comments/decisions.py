@@ -33,12 +33,13 @@ class Decision:
     verb: str  # the Comment method that carries it out; also the admin action's name
     done: str  # what the moderator is told afterwards, before "comment 12" or "3 comments"
     admin_label: str = ""  # the admin's action menu; empty: the admin does not offer it
-    # The verb wants a reason; when the moderator gave none the queue uses its general one.
-    needs_reason: bool = False
+    # The decision takes the reason the moderator chose or typed. Publishing takes none, so
+    # a reason left in the menu is never logged with an approval.
+    takes_reason: bool = True
     done_many: str = ""  # `done` for several comments, where the words differ
 
-    def apply(self, comment: Comment, *, by: User | None, reason: str) -> None:
-        getattr(comment, self.verb)(by=by, reason=reason)
+    def apply(self, comment: Comment, *, by: User | None, reason: str = "") -> None:
+        getattr(comment, self.verb)(by=by, reason=reason if self.takes_reason else "")
 
     def told_one(self, comment: Comment) -> str:
         return f"{self.done} comment {comment.pk}."
@@ -48,8 +49,10 @@ class Decision:
 
 
 DECISIONS = (
-    Decision("approve", "Approve", "approve", "Published", admin_label="Publish"),
-    Decision("reject", "Reject", "reject", "Rejected", admin_label="Reject", needs_reason=True),
+    Decision(
+        "approve", "Approve", "approve", "Published", admin_label="Publish", takes_reason=False
+    ),
+    Decision("reject", "Reject", "reject", "Rejected", admin_label="Reject"),
     Decision("spam", "Spam", "mark_spam", "Marked as spam", admin_label="Mark as spam"),
     Decision(
         "remove",
@@ -57,7 +60,6 @@ DECISIONS = (
         "remove",
         "Removed",
         admin_label="Remove (tombstone if it has replies)",
-        needs_reason=True,
     ),
     Decision("pending", "Back to queue", "return_to_pending", "Returned to the queue"),
     Decision(

@@ -96,7 +96,7 @@ REJECT_REASONS = [
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(choices=[(d.value, d.label) for d in DECISIONS])
     reason = forms.ChoiceField(
-        required=False, choices=[("", "—")] + [(r, r) for r in REJECT_REASONS]
+        required=False, choices=[("", "No reason")] + [(r, r) for r in REJECT_REASONS]
     )
     reason_text = forms.CharField(required=False, max_length=300, label="Or type a reason")
     comments = forms.ModelMultipleChoiceField(
@@ -109,9 +109,9 @@ class ModerationForm(forms.Form):
         typed = clean_text(cleaned.get("reason_text") or "", multiline=False)
         cleaned["why"] = typed or cleaned.get("reason") or ""
         cleaned["decision"] = decision = BY_VALUE.get(cleaned.get("action") or "")
-        if decision is not None and decision.needs_reason and not cleaned["why"]:
-            # A rejection without a reason cannot be explained later; the first is the general one.
-            cleaned["why"] = REJECT_REASONS[0]
+        if decision is None or not decision.takes_reason:
+            # Only what the moderator chose or typed, and only for a decision that takes it.
+            cleaned["why"] = ""
         return cleaned
 
 

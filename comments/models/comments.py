@@ -282,13 +282,14 @@ class Comment(models.Model):
     def block_commenter(self, *, by: User | None, reason: str = "") -> list[Block]:
         """Block this commenter's address and e-mail, and file the comment as spam."""
         blocks = []
+        # The block list says where a block came from; the log keeps only the moderator's words.
         why = reason or f"Blocked from comment {self.pk}"
         if self.email:
             blocks.append(Block.add(Block.Kind.EMAIL, self.email, reason=why, by=by))
         if self.ip_hash:
             blocks.append(Block.add(Block.Kind.IP_HASH, self.ip_hash, reason=why, by=by))
-        ModerationEvent.record(self, ModerationEvent.Action.BLOCKED, by=by, reason=why)
-        self.mark_spam(by=by, reason=why)
+        ModerationEvent.record(self, ModerationEvent.Action.BLOCKED, by=by, reason=reason)
+        self.mark_spam(by=by, reason=reason)
         return blocks
 
     def erase(self, *, delete: bool = False) -> None:
