@@ -71,7 +71,14 @@ class CommentForm(forms.Form):
 
 
 class FlagForm(forms.Form):
-    reason = forms.ChoiceField(choices=Flag.Reason.choices, label="What is wrong with it?")
+    # Radio buttons with none ticked: a reader who only presses "Send report" is asked to
+    # choose, rather than filing whichever reason happened to be first.
+    reason = forms.ChoiceField(
+        choices=Flag.Reason.choices,
+        label="What is wrong with it?",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Please choose what is wrong with the comment."},
+    )
     note = forms.CharField(
         required=False,
         max_length=500,

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from articles.models import Article
 from comments import notifications, services, trust
 from comments.forms import CommentForm, FlagForm
-from comments.models import Comment
+from comments.models import Comment, ModerationLimits
 from comments.privacy import email_digest, request_ip_hash
 from comments.services import Outcome
 from comments.threads import remember_own_comment
@@ -267,7 +267,12 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "comments/flag.html",
-        {"comment": comment, "form": form, "note": note},
+        {
+            "comment": comment,
+            "form": form,
+            "note": note,
+            "threshold": ModerationLimits.current().flag_threshold,
+        },
         status=status,
     )
 

@@ -14,7 +14,7 @@ class RenderedForm:
     attrs: dict[str, str]
     fields: list[tuple[str, str]] = field(default_factory=list)
     buttons: list[tuple[str, str, str]] = field(default_factory=list)  # name, value, text
-    options: list[tuple[str, str]] = field(default_factory=list)  # every select's (name, value)
+    options: list[tuple[str, str]] = field(default_factory=list)  # selects' and radios' choices
     # The select and button being read.
     _select: str | None = None
     _options: list[tuple[str, bool]] = field(default_factory=list)
@@ -71,6 +71,8 @@ class _FormReader(HTMLParser):
                         (name or "", attrs.get("value", ""), attrs.get("value", ""))
                     )
                 return
+            if kind == "radio":
+                form.options.append((name, attrs.get("value", "")))
             if kind in {"checkbox", "radio"} and "checked" not in attrs:
                 return
             form.fields.append((name, attrs.get("value", "on" if kind == "checkbox" else "")))

@@ -10,6 +10,7 @@ from django.urls import reverse
 from comments.models import Comment, Flag, ModerationEvent, ModerationLimits
 from tests.commenting import flag_through_the_form, new_address
 from tests.factories import CommentFactory, published_article
+from tests.rendered_forms import form_posting_to
 
 pytestmark = pytest.mark.django_db
 
@@ -101,3 +102,44 @@ def test_a_first_approval_by_a_moderator_leaves_flags_counting(moderator):
         flag_through_the_form(_reader(), comment, ip=new_address())
     comment.refresh_from_db()
     assert comment.status == Comment.Status.PENDING
+
+
+# --- The report form, and what a flagged comment shows moderators --------------------------
+
+
+def test_the_report_form_chooses_no_reason_and_says_what_happens_next():
+    comment = CommentFactory(status=Comment.Status.APPROVED)
+    page = _reader().get(reverse("comments:flag", args=[comment.pk])).content.decode()
+    form = form_posting_to(page, reverse("comments:flag", args=[comment.pk]))
+    assert "reason" not in form.data()
+    assert set(form.option_values("reason")) == {value for value, _ in Flag.Reason.choices}
+    assert "What happens next" in page and "If 3 readers report it" in page
+
+
+def test_pressing_send_report_without_choosing_asks_for_a_reason():
+    comment = CommentFactory(status=Comment.Status.APPROVED)
+    reader = _reader()
+    url = reverse("comments:flag", args=[comment.pk])
+    page = reader.get(url).content.decode()
+    response = reader.post(url, form_posting_to(page, url).data(press="Send report"))
+    assert response.status_code == 400
+    assert "Please choose what is wrong with the comment." in response.content.decode()
+    assert not Flag.objects.exists()
+
+
+def test_a_published_flagged_comment_no_longer_shows_its_old_hold_reason(
+    moderator, moderator_client
+):
+    comment = CommentFactory(
+        status=Comment.Status.PENDING,
+        held_reasons=[{"rule": "first_time", "action": "hold", "reason": "First comment."}],
+    )
+    comment.approve(by=moderator)
+    flag_through_the_form(_reader(), comment, ip=new_address())
+    html = moderator_client.get(QUEUE, {"tab": "flagged"}).content.decode()
+    assert f'id="q-{comment.pk}"' in html
+    assert "first_time" not in html and "First comment." not in html
+    for _ in range(2):
+        flag_through_the_form(_reader(), comment, ip=new_address())
+    html = moderator_client.get(QUEUE).content.decode()
+    assert "3 reader flags (limit 3)." in html and "first_time" not in html

@@ -235,11 +235,14 @@ class Comment(models.Model):
         return ModerationEvent.record(self, action, by=by, rule=rule, reason=reason)
 
     def approve(self, *, by: User | None, reason: str = "", rule: str = "") -> None:
-        also: tuple[str, ...] = ()
+        # Published: why it was held is answered (the log keeps it), and must not greet the
+        # moderator who later finds it among the flagged ones.
+        self.held_reasons = []
+        also: tuple[str, ...] = ("held_reasons",)
         if by is not None and self.flag_state == self.FlagState.HIDDEN:
             # A person read the flags and published it anyway: only a person hides it now.
             self.flag_state = self.FlagState.KEPT
-            also = ("flag_state",)
+            also = (*also, "flag_state")
         self._decide(
             self.Status.APPROVED,
             ModerationEvent.Action.APPROVED,
@@ -253,13 +256,16 @@ class Comment(models.Model):
     def hide_for_flags(self, *, count: int, threshold: int) -> None:
         """Readers' flags send a published comment back to the queue until a moderator looks."""
         self.flag_state = self.FlagState.HIDDEN
+        why = f"{count} reader flags (limit {threshold})."
+        # Held now for the flags alone, whatever held it before it was published.
+        self.held_reasons = [{"rule": "flags", "action": "hold", "reason": why}]
         self._decide(
             self.Status.PENDING,
             ModerationEvent.Action.RETURNED,
             by=None,
             rule="flags",
-            reason=f"{count} reader flags (limit {threshold}).",
-            also=("flag_state",),
+            reason=why,
+            also=("flag_state", "held_reasons"),
         )
 
     def reject(self, *, by: User | None, reason: str, rule: str = "") -> None:
