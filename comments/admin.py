@@ -4,10 +4,11 @@ lists, blocks and limits moderators tune."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.contrib import admin, messages
 from django.db.models import QuerySet
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.text import Truncator
 
 from articles.permissions import staff_member
@@ -78,6 +79,15 @@ class CommentAdmin(admin.ModelAdmin):
     @admin.display(description="Why it was held")
     def reasons(self, obj: Comment) -> str:
         return obj.reasons_text or "—"
+
+    def changelist_view(
+        self, request: HttpRequest, extra_context: dict[str, Any] | None = None
+    ) -> HttpResponse:
+        # The way to the queue from the list, with what waits there.
+        waiting = Comment.objects.filter(status=Comment.Status.PENDING).count()
+        return super().changelist_view(
+            request, {**(extra_context or {}), "moderation_waiting": waiting}
+        )
 
     def has_moderate_permission(self, request: HttpRequest) -> bool:
         return is_moderator(request.user)

@@ -106,6 +106,8 @@ class ModerationForm(forms.Form):
         required=False, choices=[("", "No reason")] + [(r, r) for r in REJECT_REASONS]
     )
     reason_text = forms.CharField(required=False, max_length=300, label="Or type a reason")
+    # The status the moderator saw: a decision on a comment decided since is refused.
+    seen = forms.ChoiceField(required=False, choices=[("", ""), *Comment.Status.choices])
     comments = forms.ModelMultipleChoiceField(
         queryset=Comment.objects.all(), required=False, widget=forms.MultipleHiddenInput
     )

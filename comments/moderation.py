@@ -1,6 +1,7 @@
-"""The moderators' queue: its tabs, one decision or many at once, and the moderation log with
-its CSV export. Every view needs the moderation permission; each decision calls the comment's
-verb."""
+"""The moderators' desk, part of the admin: the queue (tabs, a story, words), one decision or
+many at once (guarded by claims, comments/claims.py), a commenter's record, and the moderation
+log with its CSV export. Every view needs the moderation permission; each decision calls the
+comment's verb."""
 
 from __future__ import annotations
 
@@ -8,21 +9,31 @@ import csv
 import functools
 from collections.abc import Callable, Iterator
 
-from django.contrib import messages
+from django.contrib import admin, messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Count, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http import (
+    HttpRequest,
+    HttpResponse,
+    HttpResponseRedirect,
+    JsonResponse,
+    StreamingHttpResponse,
+)
 from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from articles.models import Article
+from articles.permissions import staff_member
+from comments import claims, commenters, desk, finding
 from comments.decisions import is_moderator
 from comments.forms import LogFilterForm, ModerationForm
 from comments.models import Comment, Flag, ModerationEvent
@@ -53,8 +64,15 @@ TABS = {
     "rejected": ("Rejected", Q(status=Comment.Status.REJECTED), ["-created_at", "-pk"]),
     "spam": ("Spam", Q(status=Comment.Status.SPAM), ["-created_at", "-pk"]),
     "removed": ("Removed", Q(status=Comment.Status.REMOVED), ["-created_at", "-pk"]),
+    "all": ("All", Q(), ["-created_at", "-pk"]),
 }
 QUEUE_PAGE = 50
+HISTORY_PAGE = 100
+
+
+def desk_context(request: HttpRequest, title: str, **extra: object) -> dict[str, object]:
+    """The admin's own context (header, navigation, sign-out), so the desk is part of it."""
+    return {**admin.site.each_context(request), "title": title, **extra}
 
 
 def _count_for_email(status: str) -> Coalesce:
@@ -82,7 +100,7 @@ def queue_queryset() -> QuerySet:
         .values("n")[:1]
     )
     return (
-        Comment.objects.select_related("article", "parent", "user", "moderated_by")
+        Comment.objects.select_related("article", "parent", "user", "moderated_by", "claimed_by")
         .prefetch_related("flags")
         .annotate(
             flag_total=Coalesce(Subquery(flags, output_field=IntegerField()), Value(0)),
@@ -90,6 +108,11 @@ def queue_queryset() -> QuerySet:
             past_rejected=_count_for_email(Comment.Status.REJECTED),
         )
     )
+
+
+def _story_filter(request: HttpRequest) -> int | None:
+    raw = request.GET.get("story", "")
+    return int(raw) if raw.isdigit() and len(raw) < 18 else None
 
 
 @moderator_required
@@ -100,7 +123,15 @@ def queue(request: HttpRequest) -> HttpResponse:
         tab = "pending"
     label, condition, ordering = TABS[tab]
     rows = queue_queryset().filter(condition).order_by(*ordering)
+    story = _story_filter(request)
+    if story is not None:
+        rows = rows.filter(article_id=story)
+    words = request.GET.get("q", "").strip()[:200]
+    rows = finding.matching(rows, words)
     page = Paginator(rows, QUEUE_PAGE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    for comment in page.object_list:
+        comment.reviewer = claims.reviewer(comment, staff_member(request), now=now)
     # Two counts that each start from an index (the pending ones, the flags), rather than one
     # pass joining every comment ever posted to its flags (issue #6).
     counts = {
@@ -112,17 +143,37 @@ def queue(request: HttpRequest) -> HttpResponse:
         .distinct()
         .count(),
     }
+    stories = finding.stories_waiting()
+    story_headline = next((s["article__headline"] for s in stories if s["article_id"] == story), "")
+    if story is not None and not story_headline:
+        # A story with nothing waiting still gets its place in the menu while it is chosen.
+        story_headline = (
+            Article.objects.filter(pk=story).values_list("headline", flat=True).first() or ""
+        )
+        if story_headline:
+            stories.append({"article_id": story, "article__headline": story_headline, "waiting": 0})
+    kept = {"tab": tab, "story": story or "", "q": words}
     return render(
         request,
         "comments/moderation/queue.html",
-        {
-            "tab": tab,
-            "tab_label": label,
-            "tabs": [(key, value[0]) for key, value in TABS.items()],
-            "page": page,
-            "counts": counts,
-            "form": ModerationForm(),
-        },
+        desk_context(
+            request,
+            f"Moderation: {label}",
+            desk_page="queue",
+            tab=tab,
+            tab_label=label,
+            tabs=[(key, value[0]) for key, value in TABS.items()],
+            page=page,
+            counts=counts,
+            figures=desk.figures(now=now),
+            form=ModerationForm(),
+            stories=stories,
+            story=story,
+            story_headline=story_headline,
+            words=words,
+            kept=urlencode({k: v for k, v in kept.items() if v}),
+            filters=urlencode({k: v for k, v in kept.items() if v and k != "tab"}),
+        ),
     )
 
 
@@ -138,14 +189,21 @@ def _back(request: HttpRequest) -> HttpResponse:
 @moderator_required
 @require_POST
 def act(request: HttpRequest, pk: int) -> HttpResponse:
-    comment = get_object_or_404(Comment, pk=pk)
+    get_object_or_404(Comment, pk=pk)
     form = ModerationForm(request.POST)
     if not form.is_valid():
         messages.error(request, "That action is not available.")
         return _back(request)
     decision = form.cleaned_data["decision"]
-    with transaction.atomic():
-        decision.apply(comment, by=request.user, reason=form.cleaned_data["why"])
+    try:
+        with transaction.atomic():
+            comment = claims.take_for_decision(
+                pk, by=staff_member(request), seen_status=form.cleaned_data["seen"]
+            )
+            decision.apply(comment, by=request.user, reason=form.cleaned_data["why"])
+    except claims.Refused as refused:
+        messages.error(request, str(refused))
+        return _back(request)
     messages.success(request, decision.told_one(comment))
     return _back(request)
 
@@ -158,12 +216,53 @@ def bulk(request: HttpRequest) -> HttpResponse:
         messages.error(request, "Select comments and an action.")
         return _back(request)
     decision = form.cleaned_data["decision"]
-    chosen = list(form.cleaned_data["comments"])
-    with transaction.atomic():
-        for comment in chosen:
-            decision.apply(comment, by=request.user, reason=form.cleaned_data["why"])
-    messages.success(request, decision.told_many(len(chosen)))
+    done = 0
+    for chosen in form.cleaned_data["comments"]:
+        # Each its own step: one taken by another moderator does not undo the rest.
+        seen = request.POST.get(f"seen-{chosen.pk}", "")
+        try:
+            with transaction.atomic():
+                comment = claims.take_for_decision(
+                    chosen.pk, by=staff_member(request), seen_status=seen
+                )
+                decision.apply(comment, by=request.user, reason=form.cleaned_data["why"])
+        except claims.Refused as refused:
+            messages.error(request, str(refused))
+            continue
+        done += 1
+    if done:
+        messages.success(request, decision.told_many(done))
     return _back(request)
+
+
+@moderator_required
+@require_POST
+def claim(request: HttpRequest, pk: int) -> JsonResponse:
+    """The queue's script claims the comment the moderator has selected."""
+    get_object_or_404(Comment, pk=pk)
+    holder = claims.claim(pk, by=staff_member(request))
+    return JsonResponse({"reviewer": holder, "yours": not holder})
+
+
+@moderator_required
+@require_GET
+def commenter(request: HttpRequest, pk: int) -> HttpResponse:
+    """The commenter of comment `pk`: their record and every comment, newest first."""
+    comment = get_object_or_404(Comment, pk=pk)
+    who = commenters.commenter_of(comment)
+    page = Paginator(commenters.history(who), HISTORY_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "comments/moderation/commenter.html",
+        desk_context(
+            request,
+            f"Commenter: {who.label}",
+            comment=comment,
+            commenter=who,
+            record=commenters.record_of(who, comment),
+            page=page,
+        ),
+    )
 
 
 def _filtered_log(request: HttpRequest) -> tuple[LogFilterForm, QuerySet]:
@@ -196,12 +295,15 @@ def log(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "comments/moderation/log.html",
-        {
-            "form": form,
-            "page": page,
-            "query": query.urlencode(),
-            "csv_url": reverse("moderation:log_csv") + (f"?{query.urlencode()}" if query else ""),
-        },
+        desk_context(
+            request,
+            "Moderation log",
+            desk_page="log",
+            form=form,
+            page=page,
+            query=query.urlencode(),
+            csv_url=reverse("moderation:log_csv") + (f"?{query.urlencode()}" if query else ""),
+        ),
     )
 
 

@@ -192,6 +192,9 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     | {"editor": "not-allowed", "moderator": "not-allowed"},
     "moderation:bulk": staff_only({"editor", "moderator"})
     | {"editor": "not-allowed", "moderator": "not-allowed"},
+    "moderation:claim": staff_only({"editor", "moderator"})
+    | {"editor": "not-allowed", "moderator": "not-allowed"},
+    "moderation:commenter": MODERATION,
     # The admin's own pages.
     "admin:index": staff_only(set(STAFF)),
     "admin:login": {"anonymous": "ok"} | dict.fromkeys(STAFF, "index"),
@@ -389,6 +392,8 @@ class Objects:
             "moderation:log_csv": reverse("moderation:log_csv"),
             "moderation:act": reverse("moderation:act", args=[self.comment.pk]),
             "moderation:bulk": reverse("moderation:bulk"),
+            "moderation:claim": reverse("moderation:claim", args=[self.comment.pk]),
+            "moderation:commenter": reverse("moderation:commenter", args=[self.comment.pk]),
             "admin:index": reverse("admin:index"),
             "admin:login": reverse("admin:login"),
             "admin:logout": reverse("admin:logout"),

@@ -56,6 +56,8 @@ class Comment(models.Model):
     # Set on the comments of a page while comments/threads.py assembles it; never stored.
     thread_replies: list[Comment]
     is_own_pending: bool
+    # Set on the queue's rows: the other moderator who has it open, or "".
+    reviewer: str
 
     class Status(models.TextChoices):
         PENDING = "pending", "Pending"
@@ -143,6 +145,17 @@ class Comment(models.Model):
         editable=False,
     )
     moderated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The moderator who has it open in the queue, and since when (comments/claims.py): another
+    # moderator sees "being reviewed by" and cannot decide it until the claim lapses.
+    claimed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+    claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Set by `import_wordpress`: the comment's id in WordPress, unique within its story, so a
     # second import adds only the comments that are new.
     wordpress_id = models.PositiveBigIntegerField(
@@ -231,7 +244,19 @@ class Comment(models.Model):
         self.status = status
         self.moderated_by = by
         self.moderated_at = at or timezone.now()
-        self.save(update_fields=["status", "moderated_by", "moderated_at", *also])
+        # Decided: nobody is reviewing it any more.
+        self.claimed_by = None
+        self.claimed_at = None
+        self.save(
+            update_fields=[
+                "status",
+                "moderated_by",
+                "moderated_at",
+                "claimed_by",
+                "claimed_at",
+                *also,
+            ]
+        )
         return ModerationEvent.record(self, action, by=by, rule=rule, reason=reason)
 
     def approve(self, *, by: User | None, reason: str = "", rule: str = "") -> None:

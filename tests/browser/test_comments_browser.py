@@ -66,7 +66,7 @@ def test_a_comment_goes_from_reader_to_moderator_and_back(live_server, browser, 
     assert reader.locator(f"#comment-{comment.pk} .comments__replies #comment-{reply.pk}").count()
 
     reader.click(f"#comment-{comment.pk} >> .comment__flag >> nth=0")
-    reader.select_option("#id_reason", "off_topic")
+    reader.check("input[name=reason][value=off_topic]")
     reader.click("text=Send report")
     reader.wait_for_selector("text=A moderator will look at it.")
     comment.refresh_from_db()
