@@ -31,6 +31,47 @@
     return pending;
   }
 
+  // Name and e-mail, kept in this browser's storage (never in a cookie or a page, so the
+  // cached story page stays the same for everyone) and put back into the form next time.
+  var REMEMBER_KEY = "newsroom.commenter";
+  var remembered = form.querySelector("[data-remembered]");
+  var forgotten = form.querySelector("[data-forgotten]");
+
+  function storage() {
+    try { return window.localStorage; } catch (error) { return null; }
+  }
+
+  function recall() {
+    var store = storage();
+    if (!store) return;
+    var saved = null;
+    try { saved = JSON.parse(store.getItem(REMEMBER_KEY) || "null"); } catch (error) { saved = null; }
+    if (!saved || typeof saved !== "object") return;
+    if (!form.elements.name.value) form.elements.name.value = String(saved.name || "");
+    if (!form.elements.email.value) form.elements.email.value = String(saved.email || "");
+    remembered.hidden = false;
+  }
+
+  form.addEventListener("submit", function () {
+    var store = storage();
+    var identity = form.querySelector("[data-identity]");
+    if (!store || identity.hidden) return; // signed-in staff post under their account
+    var name = form.elements.name.value.trim();
+    var email = form.elements.email.value.trim();
+    if (name && email) store.setItem(REMEMBER_KEY, JSON.stringify({ name: name, email: email }));
+  });
+
+  form.querySelector("[data-forget]").addEventListener("click", function (event) {
+    event.preventDefault();
+    var store = storage();
+    if (store) store.removeItem(REMEMBER_KEY);
+    form.elements.name.value = "";
+    form.elements.email.value = "";
+    remembered.hidden = true;
+    forgotten.hidden = false;
+  });
+  recall();
+
   form.addEventListener("focusin", fetchToken);
   form.addEventListener("submit", function (event) {
     if (form.elements.stamp.value) return;
