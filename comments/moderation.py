@@ -237,6 +237,20 @@ def bulk(request: HttpRequest) -> HttpResponse:
 
 @moderator_required
 @require_POST
+def pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make a published comment an editor's pick, or stop it being one."""
+    comment = get_object_or_404(Comment.objects.published(), pk=pk)
+    if request.POST.get("pick") == "yes":
+        comment.pick(by=staff_member(request))
+        messages.success(request, f"Comment {pk} is an editor's pick.")
+    else:
+        comment.unpick(by=staff_member(request))
+        messages.success(request, f"Comment {pk} is no longer an editor's pick.")
+    return _back(request)
+
+
+@moderator_required
+@require_POST
 def claim(request: HttpRequest, pk: int) -> JsonResponse:
     """The queue's script claims the comment the moderator has selected."""
     get_object_or_404(Comment, pk=pk)

@@ -28,6 +28,8 @@ from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -38,6 +40,7 @@ from articles.models import Article
 from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.forms import MAX_ID, CommentForm
 from comments.models import Comment
+from comments.sorting import DEFAULT_SORT, SORT_PARAMETER, SORTS, known_sort
 
 OWN_SALT = "comments.own"
 OWN_MAX_AGE = 60 * 60 * 24 * 14  # long enough to see a comment through moderation
@@ -111,23 +114,52 @@ def _page_number(request: HttpRequest) -> int | str:
     return int(raw) if raw.isdigit() and len(raw) < 7 else 1
 
 
-def _fragment_key(article: Article, page: int | str, is_open: bool) -> str:
+def _sort(request: HttpRequest) -> str:
+    return known_sort(request.GET.get(SORT_PARAMETER))
+
+
+def _fragment_key(article: Article, page: int | str, is_open: bool, sort: str) -> str:
     version = comment_version(article.pk)
     return (
         f"newsroom:comments:{code_fingerprint()}:{settings.TIME_ZONE}:{article.pk}:{version}:"
-        f"{page}:{int(is_open)}"
+        f"{page}:{int(is_open)}:{sort}"
     )
 
 
+def conversations(article: Article, sort: str = DEFAULT_SORT) -> QuerySet[Comment]:
+    """The story's top-level comments in the reader's order, editor's picks first."""
+    visible = Comment.objects.visible().filter(article=article)
+    roots = visible.filter(parent__isnull=True).select_related("user")
+    picks_first = F("picked_at").desc(nulls_last=True)
+    if sort == "newest":
+        return roots.order_by(picks_first, "-created_at", "-pk")
+    if sort == "replies":
+        replies = (
+            Comment.objects.published()
+            .filter(root=OuterRef("pk"))
+            .order_by()
+            .values("root")
+            .annotate(n=Count("pk"))
+            .values("n")[:1]
+        )
+        return roots.annotate(
+            reply_total=Coalesce(Subquery(replies, output_field=IntegerField()), Value(0))
+        ).order_by(picks_first, "-reply_total", "created_at", "pk")
+    return roots.order_by(picks_first, "created_at", "pk")
+
+
 def render_thread(
-    article: Article, page_number: int | str, *, is_open: bool, own_pending: list[Comment]
+    article: Article,
+    page_number: int | str,
+    *,
+    is_open: bool,
+    own_pending: list[Comment],
+    sort: str = DEFAULT_SORT,
 ) -> tuple[ThreadFragment, list[Comment]]:
     """Query and render one page of conversations; returns the fragment and the reader's own
     pending comments that found no place in it (shown above the conversations)."""
     visible = Comment.objects.visible().filter(article=article).select_related("user")
-    paginator = Paginator(
-        visible.filter(parent__isnull=True).in_order(), settings.COMMENTS_PER_PAGE
-    )
+    paginator = Paginator(conversations(article, sort), settings.COMMENTS_PER_PAGE)
     page = paginator.get_page(page_number)
     roots = list(page.object_list)
     replies = list(visible.filter(root__in=[c.pk for c in roots]).in_order()) if roots else []
@@ -151,21 +183,34 @@ def render_thread(
                 placed.add(comment.pk)
         unplaced = [c for c in own_pending if c.pk not in placed]
 
-    html = render_to_string(THREAD_TEMPLATE, {"page": page, "threads": roots, "open": is_open})
+    html = render_to_string(
+        THREAD_TEMPLATE,
+        {
+            "page": page,
+            "threads": roots,
+            "open": is_open,
+            "sort": sort,
+            "sorts": SORTS,
+            # Carried by the page links, so "Later comments" keeps the reader's order.
+            "sort_query": "" if sort == DEFAULT_SORT else f"{SORT_PARAMETER}={sort}&",
+        },
+    )
     count = Comment.objects.published().filter(article=article).count()
     # Rendered by our own autoescaping template just above.
     return ThreadFragment(count=count, html=mark_safe(html)), unplaced  # noqa: S308  # nosec B308 B703
 
 
-def shared_thread(article: Article, page_number: int | str, *, is_open: bool) -> ThreadFragment:
+def shared_thread(
+    article: Article, page_number: int | str, *, is_open: bool, sort: str = DEFAULT_SORT
+) -> ThreadFragment:
     """The page of conversations from the cache, rendered and stored on a miss."""
-    key = _fragment_key(article, page_number, is_open)
+    key = _fragment_key(article, page_number, is_open, sort)
     stored = cache.get(key)
     if stored is not None:
         count, html = stored
         # What this function stored from an autoescaped render; the cache is ours alone.
         return ThreadFragment(count=count, html=mark_safe(html))  # noqa: S308  # nosec B308 B703
-    fragment, _ = render_thread(article, page_number, is_open=is_open, own_pending=[])
+    fragment, _ = render_thread(article, page_number, is_open=is_open, own_pending=[], sort=sort)
     cache.set(key, (fragment.count, str(fragment.html)), timeout=FRAGMENT_TIMEOUT)
     return fragment
 
@@ -219,6 +264,7 @@ def build_tree(roots: list[Comment], replies: list[Comment]) -> None:
 def story_comments(request: HttpRequest, article: Article) -> StoryComments:
     is_open = article.comments_open()
     page_number = _page_number(request)
+    sort = _sort(request)
     own_pending: list[Comment] = []
     own_ids = own_comment_ids(request)
     if own_ids:
@@ -231,10 +277,10 @@ def story_comments(request: HttpRequest, article: Article) -> StoryComments:
     if personal_thread:
         # Rendered for this reader alone and never stored: the page is private (see personal).
         thread, own_pending = render_thread(
-            article, page_number, is_open=is_open, own_pending=own_pending
+            article, page_number, is_open=is_open, own_pending=own_pending, sort=sort
         )
     else:
-        thread = shared_thread(article, page_number, is_open=is_open)
+        thread = shared_thread(article, page_number, is_open=is_open, sort=sort)
 
     reply_to = _reply_to(request, article)
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})

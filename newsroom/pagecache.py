@@ -34,6 +34,7 @@ from django.utils.http import parse_http_date_safe
 
 from articles.fingerprint import code_fingerprint
 from comments.cookies import OWN_COMMENTS_COOKIE
+from comments.sorting import SORT_PARAMETER, SORTS
 
 if TYPE_CHECKING:
     # The stubs' name for what `QueryDict(query_string)` returns, and what `request.GET` holds.
@@ -52,11 +53,16 @@ PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, OWN_COMMENTS_COOKIE, "messages
 _StoredPage = tuple[int, list[tuple[str, str]], bytes]
 
 # The query parameters the site's pages read from `request.GET`: listings' `page`, search's
-# `q`, a story's `comments` page and `replyto`, the comment form token's `article`, the admin
-# sign-in's `next` and the sitemap's `p`. A view that reads a new one adds it here; on the
-# cached path it sees no other. Keying on the whole query string let 400 requests for
+# `q`, a story's `comments` page, `replyto` and `sort`, the comment form token's `article`,
+# the admin sign-in's `next` and the sitemap's `p`. A view that reads a new one adds it here;
+# on the cached path it sees no other. Keying on the whole query string let 400 requests for
 # /robots.txt?utm_source=N push every real page out of the cache.
-PAGE_QUERY_PARAMETERS = frozenset({"page", "q", "comments", "replyto", "article", "next", "p"})
+PAGE_QUERY_PARAMETERS = frozenset(
+    {"page", "q", "comments", "replyto", "article", "next", "p", SORT_PARAMETER}
+)
+# Parameters with a few known values: any other value is dropped before the key is made, so
+# `?sort=<anything>` makes no entry of its own and the page shows its default order.
+PAGE_QUERY_VALUES = {SORT_PARAMETER: frozenset(SORTS)}
 
 # Headers replayed from the stored response; anything about cookies is never replayed.
 _DROP_HEADERS = {"set-cookie", "vary"}
@@ -140,7 +146,14 @@ def page_query(request: HttpRequest) -> _ImmutableQueryDict:
     """
     names = sorted(PAGE_QUERY_PARAMETERS.intersection(request.GET.keys()))
     return QueryDict(
-        urlencode([(name, value) for name in names for value in request.GET.getlist(name)])
+        urlencode(
+            [
+                (name, value)
+                for name in names
+                for value in request.GET.getlist(name)
+                if name not in PAGE_QUERY_VALUES or value in PAGE_QUERY_VALUES[name]
+            ]
+        )
     )
 
 

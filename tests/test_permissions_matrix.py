@@ -195,6 +195,8 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     "moderation:claim": staff_only({"editor", "moderator"})
     | {"editor": "not-allowed", "moderator": "not-allowed"},
     "moderation:commenter": MODERATION,
+    "moderation:pick": staff_only({"editor", "moderator"})
+    | {"editor": "not-allowed", "moderator": "not-allowed"},
     # The admin's own pages.
     "admin:index": staff_only(set(STAFF)),
     "admin:login": {"anonymous": "ok"} | dict.fromkeys(STAFF, "index"),
@@ -394,6 +396,7 @@ class Objects:
             "moderation:bulk": reverse("moderation:bulk"),
             "moderation:claim": reverse("moderation:claim", args=[self.comment.pk]),
             "moderation:commenter": reverse("moderation:commenter", args=[self.comment.pk]),
+            "moderation:pick": reverse("moderation:pick", args=[self.comment.pk]),
             "admin:index": reverse("admin:index"),
             "admin:login": reverse("admin:login"),
             "admin:logout": reverse("admin:logout"),

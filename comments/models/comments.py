@@ -156,6 +156,21 @@ class Comment(models.Model):
         editable=False,
     )
     claimed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # An editor's pick is shown first in its story's conversations, with a label.
+    picked_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When a moderator or editor made it an editor's pick; empty if it is not one.",
+    )
+    picked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
     # Set by `import_wordpress`: the comment's id in WordPress, unique within its story, so a
     # second import adds only the comments that are new.
     wordpress_id = models.PositiveBigIntegerField(
@@ -247,6 +262,10 @@ class Comment(models.Model):
         # Decided: nobody is reviewing it any more.
         self.claimed_by = None
         self.claimed_at = None
+        if status != self.Status.APPROVED:
+            # Taken down: no longer held up as one of the best.
+            self.picked_at, self.picked_by = None, None
+            also = (*also, "picked_at", "picked_by")
         self.save(
             update_fields=[
                 "status",
@@ -277,6 +296,23 @@ class Comment(models.Model):
             also=also,
         )
         comment_published.send(sender=Comment, comment=self)
+
+    @property
+    def is_pick(self) -> bool:
+        return self.picked_at is not None
+
+    def pick(self, *, by: User) -> None:
+        """Make a published comment an editor's pick: shown first under the story."""
+        if self.status != self.Status.APPROVED:
+            raise ValueError("Only a published comment can be an editor's pick.")
+        self.picked_at, self.picked_by = timezone.now(), by
+        self.save(update_fields=["picked_at", "picked_by"])
+        ModerationEvent.record(self, ModerationEvent.Action.PICKED, by=by)
+
+    def unpick(self, *, by: User) -> None:
+        self.picked_at, self.picked_by = None, None
+        self.save(update_fields=["picked_at", "picked_by"])
+        ModerationEvent.record(self, ModerationEvent.Action.UNPICKED, by=by)
 
     def hide_for_flags(self, *, count: int, threshold: int) -> None:
         """Readers' flags send a published comment back to the queue until a moderator looks."""
@@ -367,6 +403,8 @@ class ModerationEvent(models.Model):
         FLAGGED = "flagged", "Flagged by a reader"
         BLOCKED = "blocked", "Commenter blocked"
         ERASED = "erased", "Erased on request"
+        PICKED = "picked", "Made an editor's pick"
+        UNPICKED = "unpicked", "No longer an editor's pick"
 
     class ActorKind(models.TextChoices):
         PERSON = "person", "Person"
