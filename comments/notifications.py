@@ -24,7 +24,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 
-from comments import trust
+from comments import desk, trust
 from comments.decisions import MODERATE_CODENAME
 from comments.models import Comment, comment_published
 from comments.privacy import email_digest
@@ -265,6 +265,21 @@ def send_held_notice(comment_pk: int) -> int:
     return _send(f"Comment held on “{comment.article.headline}”", body, recipients)
 
 
+def desk_lines(figures: desk.DeskFigures) -> list[str]:
+    """The desk's figures as the digest's plain-text lines."""
+    oldest = figures.waiting.oldest
+    waited = desk.duration(timezone.now() - oldest) if oldest else "—"
+    per_moderator = ", ".join(f"{name} {n}" for name, n in figures.per_moderator) or "none"
+    return [
+        "The desk:",
+        f"- Waiting now: {figures.waiting.count}",
+        f"- Oldest waiting: {waited}",
+        f"- Median time to decision, last {figures.days} days: "
+        f"{desk.duration(figures.median_to_decision)}",
+        f"- Decisions, last {figures.days} days: {figures.decided} ({per_moderator})",
+    ]
+
+
 def send_digest() -> int:
     """One message to every moderator listing what waits, oldest first; none if nothing does."""
     pending = Comment.objects.filter(status=Comment.Status.PENDING).select_related("article")
@@ -282,6 +297,7 @@ def send_digest() -> int:
             lines.append(f"  Held: {comment.reasons_text}")
     if total > 50:
         lines.append(f"…and {total - 50} more.")
+    lines += ["", *desk_lines(desk.figures())]
     lines += ["", f"The queue: {settings.SITE_URL}{reverse('moderation:queue')}"]
     _send(f"{total} comment{'s' if total != 1 else ''} to moderate", "\n".join(lines), recipients)
     return len(recipients)
