@@ -13,7 +13,15 @@ from django.utils.text import Truncator
 
 from articles.permissions import staff_member
 from comments.decisions import DECISIONS, Decision, is_moderator
-from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
+from comments.models import (
+    Block,
+    Comment,
+    Flag,
+    ModerationEvent,
+    ModerationLimits,
+    ModerationWord,
+    SpamModel,
+)
 
 
 class FlagInline(admin.TabularInline):
@@ -150,4 +158,16 @@ class ModerationLimitsAdmin(admin.ModelAdmin):
         return super().has_add_permission(request) and not ModerationLimits.objects.exists()
 
     def has_delete_permission(self, request: HttpRequest, obj: object = None) -> bool:
+        return False
+
+
+@admin.register(SpamModel)
+class SpamModelAdmin(admin.ModelAdmin):
+    """Trained by `manage.py train_spam_model`; moderators may only move its threshold."""
+
+    list_display = ["trained_at", "examples", "held_back", "precision", "recall", "threshold"]
+    fields = ["trained_at", "examples", "held_back", "precision", "recall", "threshold"]
+    readonly_fields = ["trained_at", "examples", "held_back", "precision", "recall"]
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -22,7 +22,8 @@ from django.contrib.auth import get_user_model
 from django.db.models import Q
 
 from articles.models import Article, Author
-from comments.models import Block, Comment, Limits, ModerationWord
+from comments import spam_score
+from comments.models import Block, Comment, Limits, ModerationWord, SpamModel
 from comments.privacy import email_digest
 from comments.text import find_links, name_key, word_pattern
 
@@ -278,6 +279,26 @@ def premoderated(s: Submission) -> Verdict | None:
     return None
 
 
+def learned_spam(s: Submission) -> Verdict | None:
+    """The score learned from moderators' decisions (`train_spam_model`). Holds only: it may
+    send a comment to a person, never publish or reject one."""
+    if s.trusted:
+        return None
+    stored = SpamModel.current()
+    if stored is None:
+        return None
+    model = spam_score.Model.from_json(stored.counts)
+    probability, weights = model.score(spam_score.tokens(s.body, name=s.name, email=s.email))
+    if probability < stored.threshold:
+        return None
+    return _hold(
+        "spam_score",
+        f"Looks like comments moderators turned away: score {probability:.2f} "
+        f"(holds at {stored.threshold:.2f}; learned from {stored.examples} decisions).",
+        tuple(spam_score.heaviest(weights)),
+    )
+
+
 RULES: list[Rule] = [
     story_closed,
     honeypot,
@@ -292,6 +313,7 @@ RULES: list[Rule] = [
     hold_words,
     first_time,
     premoderated,
+    learned_spam,
 ]
 
 

@@ -88,7 +88,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             for model in ("comment", "flag", "moderationword", "block", "moderationlimits")
             for action in ("add", "change", "delete", "view")
         ]
-        + ["moderate_comment", "view_moderationevent"]
+        + ["moderate_comment", "view_moderationevent", "view_spammodel", "change_spammodel"]
         for group in (EDITORS, MODERATORS)
     },
     "taggit": {

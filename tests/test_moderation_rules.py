@@ -280,6 +280,7 @@ def test_the_rules_run_in_the_issue_s_order():
     assert [rule.__name__ for rule in rules.RULES] == [
         "story_closed", "honeypot", "too_fast", "length", "duplicate", "flood", "blocked",
         "reserved_name", "reject_words", "links", "hold_words", "first_time", "premoderated",
+        "learned_spam",
     ]  # fmt: skip
 
 

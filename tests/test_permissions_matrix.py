@@ -38,7 +38,15 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag
 
 from articles.models import Article, ArticleAuthor, ArticleRedirect
-from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLimits, ModerationWord
+from comments.models import (
+    Block,
+    Comment,
+    Flag,
+    ModerationEvent,
+    ModerationLimits,
+    ModerationWord,
+    SpamModel,
+)
 from comments.notifications import unsubscribe_url
 from comments.trust import confirmation_token
 from tests.admin_forms import story_post_data
@@ -90,6 +98,8 @@ MODELS: dict[str, dict[str, str]] = {
     "comments.block": {"editor": "vacd", "moderator": "vacd"},
     # One row of limits: it exists here, so nobody adds another, and nobody deletes it.
     "comments.moderationlimits": {"editor": "vc", "moderator": "vc"},
+    # The learned spam score: trained by a command; people only move its threshold.
+    "comments.spammodel": {"editor": "vc", "moderator": "vc"},
     # Accounts and groups are the site administrator's (a superuser), not any newsroom role.
     "auth.user": {},
     "auth.group": {},
@@ -306,6 +316,7 @@ class Objects:
         self.word = ModerationWord.objects.create(word="scoundrel", action="hold")
         self.block = Block.objects.create(kind="email", value="spam@example.test")
         self.limits = ModerationLimits.objects.create()
+        self.spam_model = SpamModel.objects.create(counts={}, examples=10, held_back=2)
         self.campaign = SupportCampaignFactory()
         self.tag = Tag.objects.get(name="ferries")
         self.group = Group.objects.get(name="Writers")
@@ -345,6 +356,7 @@ class Objects:
             "comments.moderationword": self.word,
             "comments.block": self.block,
             "comments.moderationlimits": self.limits,
+            "comments.spammodel": self.spam_model,
             "auth.user": self.user,
             "auth.group": self.group,
             "axes.accessattempt": self.access_attempt,

@@ -15,6 +15,7 @@ from comments.models.tuning import (
     Limits,
     ModerationLimits,
     ModerationWord,
+    SpamModel,
 )
 
 __all__ = [
@@ -27,5 +28,6 @@ __all__ = [
     "ModerationEvent",
     "ModerationLimits",
     "ModerationWord",
+    "SpamModel",
     "comment_published",
 ]

@@ -1,4 +1,5 @@
-"""What moderators tune in the admin: the word lists, blocked addresses and the rules' limits."""
+"""What moderators tune in the admin: the word lists, blocked addresses and the rules' limits;
+and the spam score the site learned from their decisions."""
 
 from __future__ import annotations
 
@@ -170,3 +171,50 @@ class ModerationLimits(models.Model):
                 if getattr(row, field) is not None:
                     defaults[field] = getattr(row, field)
         return Limits(**defaults)
+
+
+class SpamModel(models.Model):
+    """What `train_spam_model` learned from moderators' decisions (comments/spam_score.py).
+
+    The newest row is the one the rules use; older rows stay as a record of how it did.
+    """
+
+    trained_at = models.DateTimeField(default=timezone.now, editable=False)
+    counts = models.JSONField(editable=False, help_text="Token counts per class.")
+    examples = models.PositiveIntegerField(
+        editable=False, help_text="Decisions it learned from (published, rejected, spam)."
+    )
+    held_back = models.PositiveIntegerField(
+        editable=False, help_text="Decisions kept out of training to measure it."
+    )
+    precision = models.FloatField(
+        null=True,
+        editable=False,
+        help_text="Of the held-back comments it would hold, the share moderators turned away.",
+    )
+    recall = models.FloatField(
+        null=True,
+        editable=False,
+        help_text="Of the held-back comments moderators turned away, the share it would hold.",
+    )
+    threshold = models.FloatField(
+        default=0.9,
+        help_text="A comment scoring this or more (0 to 1) waits for a moderator. It never "
+        "publishes or rejects anything by itself.",
+    )
+
+    class Meta:
+        ordering = ["-trained_at", "-pk"]
+        verbose_name = "spam model"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(threshold__gt=0, threshold__lte=1), name="spam_threshold_in_range"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Spam model of {self.trained_at:%Y-%m-%d %H:%M} ({self.examples} decisions)"
+
+    @classmethod
+    def current(cls) -> SpamModel | None:
+        return cls.objects.order_by("-trained_at", "-pk").first()
