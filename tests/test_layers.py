@@ -16,6 +16,8 @@ PURE_HELPERS = [
     "articles.sanitize",
     "articles.charts",
     "comments.text",
+    "comments.spam_score",
+    "comments.sorting",
 ]
 
 
