@@ -20,36 +20,37 @@ from tests.test_password_reset import mailbox  # noqa: F401  (the loopback SMTP 
 
 pytestmark = pytest.mark.django_db
 
-NOW = timezone.now()
 
-
-def _decided(by, *, posted_ago: dt.timedelta, decided_ago: dt.timedelta, verb: str = "approve"):
-    comment = CommentFactory(status=Comment.Status.PENDING, created_at=NOW - posted_ago)
+def _decided(
+    by, now, *, posted_ago: dt.timedelta, decided_ago: dt.timedelta, verb: str = "approve"
+):
+    comment = CommentFactory(status=Comment.Status.PENDING, created_at=now - posted_ago)
     getattr(comment, verb)(by=by, **({"reason": ""} if verb == "reject" else {}))
     # The clock passed in: the log line is dated as if decided then.
-    ModerationEvent.objects.filter(comment=comment).update(at=NOW - decided_ago)
+    ModerationEvent.objects.filter(comment=comment).update(at=now - decided_ago)
     return comment
 
 
 @pytest.fixture
 def week(moderator):
+    now = timezone.now()
     other = UserFactory(username="max-moderator", groups=[MODERATORS])
     hour = dt.timedelta(hours=1)
-    _decided(moderator, posted_ago=3 * hour, decided_ago=2 * hour)  # took 1 h
-    _decided(moderator, posted_ago=5 * hour, decided_ago=2 * hour, verb="reject")  # 3 h
-    _decided(other, posted_ago=10 * hour, decided_ago=5 * hour, verb="mark_spam")  # 5 h
+    _decided(moderator, now, posted_ago=3 * hour, decided_ago=2 * hour)  # took 1 h
+    _decided(moderator, now, posted_ago=5 * hour, decided_ago=2 * hour, verb="reject")  # 3 h
+    _decided(other, now, posted_ago=10 * hour, decided_ago=5 * hour, verb="mark_spam")  # 5 h
     # Outside the seven days: counts for nothing.
-    _decided(other, posted_ago=dt.timedelta(days=9), decided_ago=dt.timedelta(days=8))
-    CommentFactory(status=Comment.Status.PENDING, created_at=NOW - 4 * hour)
-    CommentFactory(status=Comment.Status.PENDING, created_at=NOW - hour)
-    return moderator, other
+    _decided(other, now, posted_ago=dt.timedelta(days=9), decided_ago=dt.timedelta(days=8))
+    CommentFactory(status=Comment.Status.PENDING, created_at=now - 4 * hour)
+    CommentFactory(status=Comment.Status.PENDING, created_at=now - hour)
+    return moderator, other, now
 
 
 def test_the_figures_count_what_waits_and_how_fast_people_decide(week):
-    moderator, other = week
-    figures = desk.figures(now=NOW)
+    moderator, other, now = week
+    figures = desk.figures(now=now)
     assert figures.waiting.count == 2
-    assert figures.waiting.oldest == NOW - dt.timedelta(hours=4)
+    assert figures.waiting.oldest == now - dt.timedelta(hours=4)
     assert figures.median_to_decision == dt.timedelta(hours=3)
     assert figures.decided == 3
     assert figures.per_moderator == [(moderator.username, 2), (other.username, 1)]
@@ -63,7 +64,7 @@ def test_rules_decisions_are_not_a_moderators_work(moderator):
 
 
 def test_the_queue_shows_the_figures(week, moderator_client):
-    moderator, other = week
+    moderator, other, _ = week
     html = moderator_client.get(reverse("moderation:queue")).content.decode()
     assert '<dd data-figure="waiting">2</dd>' in html
     assert '<dd data-figure="oldest">4 h 00 min</dd>' in html
@@ -72,7 +73,7 @@ def test_the_queue_shows_the_figures(week, moderator_client):
 
 
 def test_the_daily_digest_carries_the_figures(week, mailbox):  # noqa: F811
-    moderator, other = week
+    moderator, other, _ = week
     out = io.StringIO()
     call_command("send_moderation_digest", stdout=out)
     assert "Digest sent to 2 moderator(s)." in out.getvalue()
