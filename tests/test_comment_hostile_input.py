@@ -175,6 +175,11 @@ def _baseline(article: Article, moderator_client: Client) -> Structure:
     bad["stamp"] = token["stamp"]
     url = reverse("comments:post", kwargs={"article_id": article.pk})
     html.append(client.post(url, bad).content.decode())
+    # The report form sent back with a harmless mistake: the reason chosen stays ticked.
+    flag = reverse("comments:flag", args=[parent.pk])
+    sent_back = client.post(flag, {"reason": "other", "note": "n" * 501}, REMOTE_ADDR="192.0.2.9")
+    assert sent_back.status_code == 400
+    html.append(sent_back.content.decode())
     for tab in ("pending", "approved", "flagged", "rejected", "spam", "removed"):
         html.extend(_pages(moderator_client, tab))
     combined = Structure()
