@@ -210,10 +210,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------------
 
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+
+
+def redis_cache(url: str) -> dict:
+    """The cache every host shares. Unreachable, it is skipped rather than failing the
+    request: a miss and a lost write are logged once a minute, pages are served uncached, and
+    the first call that reaches it again empties it (newsroom/resilient_cache.py). The timeouts
+    bound what a server that does not answer at all costs the request that finds out."""
+    return {
+        "BACKEND": "newsroom.resilient_cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     # Several gunicorn workers must see one cache, so not local memory.
     CACHES = {
@@ -222,6 +238,10 @@ else:
             "LOCATION": env("NEWSROOM_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         }
     }
+
+# After a cache error this process leaves Redis alone this many seconds (answering "not
+# cached" at once) before it tries again.
+NEWSROOM_CACHE_RETRY_SECONDS = env_int("NEWSROOM_CACHE_RETRY_SECONDS", 5)
 
 # --- Passwords, language, time ----------------------------------------------------------------
 

@@ -1,6 +1,13 @@
-"""Shared fixtures: isolated media and cache, and one signed-in client per role."""
+"""Shared fixtures: isolated media and cache, and one signed-in client per role.
+
+NEWSROOM_TEST_CACHE=redis runs the tests on a real redis-server (Debian's, started here on
+NEWSROOM_TEST_REDIS_PORT, 56379 by default) instead of local memory: CI runs the cache, page
+cache and comment-thread tests so (.ci/run); tests/test_redis_cache.py always does.
+"""
 
 from __future__ import annotations
+
+import os
 
 import pytest
 from django.test import Client
@@ -8,16 +15,45 @@ from django.test import Client
 from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS, grant
 from tests.factories import AuthorFactory, UserFactory
 
+TEST_CACHE = os.environ.get("NEWSROOM_TEST_CACHE", "locmem")
+if TEST_CACHE not in {"locmem", "redis"}:
+    raise pytest.UsageError(f"NEWSROOM_TEST_CACHE must be locmem or redis; got {TEST_CACHE!r}.")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    from loopback.backing import RedisServer
+
+    port = int(os.environ.get("NEWSROOM_TEST_REDIS_PORT", "56379"))
+    with RedisServer(tmp_path_factory.mktemp("redis"), port=port) as server:
+        yield server
+
+
+def use_redis(settings, server) -> None:
+    """Point the default cache at `server`, empty, with no outage remembered."""
+    from django.core.cache import cache
+
+    from newsroom.resilient_cache import outage_of
+    from newsroom.settings import redis_cache
+
+    settings.CACHES = {"default": redis_cache(server.url)}
+    settings.NEWSROOM_CACHE_RETRY_SECONDS = 0
+    outage_of(server.url).__init__()
+    cache.clear()
+
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):
+def _isolated_settings(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": str(tmp_path),
+    if TEST_CACHE == "redis":
+        use_redis(settings, request.getfixturevalue("redis_server"))
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": str(tmp_path),
+            }
         }
-    }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
