@@ -54,7 +54,13 @@ def database_from_url(url: str) -> dict:
         name = Path(unquote(parts.path)[1:])
         return sqlite_database(name if name.is_absolute() else BASE_DIR / name)
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options: dict = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        # ?pool=true: psycopg's connection pool, one per process, shared by its threads. A
+        # pool and persistent connections exclude each other (Django refuses both), so with
+        # the pool CONN_MAX_AGE is 0: a request returns its connection to the pool instead.
+        pooled = "pool" in options and _url_bool("pool", options["pool"])
+        if "pool" in options:
+            options["pool"] = pooled
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -62,15 +68,23 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            # Persistent connections, checked before reuse: a small server cannot afford a
-            # new PostgreSQL backend per request.
-            "CONN_MAX_AGE": env_int("NEWSROOM_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            # Without the pool, persistent connections, checked before reuse: a small server
+            # cannot afford a new PostgreSQL backend per request.
+            "CONN_MAX_AGE": 0 if pooled else env_int("NEWSROOM_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": not pooled,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://; got scheme {parts.scheme!r}."
     )
+
+
+def _url_bool(name: str, raw: str) -> bool:
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"DATABASE_URL's ?{name}= must be true or false; got {raw!r}.")
 
 
 def sqlite_database(path: Path) -> dict:
