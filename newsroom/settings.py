@@ -7,6 +7,8 @@ secret outside debug mode stops start-up with a message that names the variable.
 import datetime as dt
 import ipaddress
 import os
+from email.utils import getaddresses
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -109,6 +111,13 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+def _package_version() -> str:
+    try:
+        return metadata.version("newsroom")
+    except metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown"
+
+
 # --- Core -----------------------------------------------------------------------------------
 
 DEBUG = env_bool("NEWSROOM_DEBUG", False)
@@ -131,6 +140,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("NEWSROOM_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("NEWSROOM_SITE_NAME", "The Harbour Gazette")
+# The release running, as the package declares it (pyproject.toml, CHANGELOG.md).
+NEWSROOM_VERSION = _package_version()
 # Feeds, sitemaps, canonical links and e-mails use this absolute address. Unset, it is where
 # `make run` serves (its PORT); production must name its public address, and the deploy check
 # (newsroom/checks.py) refuses the loopback default.
@@ -440,13 +451,72 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # --- Logging ----------------------------------------------------------------------------------
 
+# One JSON object per line on stderr (time, level, logger, message and whatever the record
+# carries, e.g. django.request's status_code), which journald and log shippers keep as fields;
+# plain text in development, where a person reads the console.
+NEWSROOM_LOG_FORMAT = env("NEWSROOM_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if NEWSROOM_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_LOG_FORMAT must be json or text; got {NEWSROOM_LOG_FORMAT!r}."
+    )
+
+# Who hears about a server error: NEWSROOM_ADMINS="Ada Lovelace <ada@example.org>, ops@…".
+# Each unhandled error (a 500) is mailed to them through EMAIL_URL.
+ADMINS = [(name, address) for name, address in getaddresses(env_list("NEWSROOM_ADMINS"))]
+for _name, _address in ADMINS:
+    if "@" not in _address:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_ADMINS must list e-mail addresses, comma-separated; got {_address!r}."
+        )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"production": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": NEWSROOM_LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["production"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("NEWSROOM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's errors (a 500, a refused request) also go to ADMINS (no one listed: no
+        # mail); this replaces Django's own "django" handlers, which would mail them twice.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+    },
 }
+
+# Optional error reporting to Sentry (or a compatible service): only when SENTRY_DSN is set,
+# and then the `sentry` extra must be installed.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install 'newsroom[sentry]'."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=f"newsroom@{NEWSROOM_VERSION}",
+        # Errors only, and no readers' addresses or cookies in the reports.
+        traces_sample_rate=0.0,
+        send_default_pii=False,
+    )
 
 # --- Newsroom ---------------------------------------------------------------------------------
 
