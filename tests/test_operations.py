@@ -78,5 +78,5 @@ def test_a_server_error_is_mailed_to_the_admins(settings):
 def test_the_site_knows_its_version(settings):
     from importlib import metadata
 
-    assert settings.NEWSROOM_VERSION == metadata.version("newsroom")
+    assert metadata.version("newsroom") == settings.NEWSROOM_VERSION
     assert settings.NEWSROOM_VERSION != "unknown"
