@@ -8,6 +8,7 @@ own pid; `stop()` and `start()` may be called again, so a test can take one away
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import signal
 import socket
@@ -142,6 +143,12 @@ class S3Server(_Process):
     def stop(self) -> None:
         self._stop()
 
+    def requests(self) -> list[str]:
+        """Every request the server has answered so far, as its log lines ("HEAD /b/k …")."""
+        log = self.workdir / "s3.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        return re.findall(r'"((?:GET|HEAD|PUT|POST|DELETE) [^"]*)"', text)
+
     def client(self):
         import boto3
 
@@ -168,7 +175,7 @@ class S3Server(_Process):
             "NEWSROOM_S3_ENDPOINT_URL": self.url,
             "AWS_ACCESS_KEY_ID": "newsroom-test",
             "AWS_SECRET_ACCESS_KEY": "newsroom-test",
-            "AWS_S3_REGION_NAME": self.region,
+            "NEWSROOM_S3_REGION": self.region,
         }
 
     def __enter__(self) -> S3Server:

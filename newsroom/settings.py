@@ -304,24 +304,57 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+# Media on S3 (or an S3-compatible service) instead of MEDIA_ROOT: every app host then sees
+# every upload. Credentials come the AWS way (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
+# environment, or the host's role). Images are public: unsigned URLs, and the bucket's policy
+# lets anyone GET an object (docs/deployment.md has it). Signed URLs would expire inside pages
+# the page cache, nginx and feed readers keep, and make each URL unique so no browser or CDN
+# could reuse the image.
 AWS_STORAGE_BUCKET_NAME = env("NEWSROOM_S3_BUCKET")
+# Stored file names never repeat (each upload gets a fresh random name), so a copy anywhere
+# may be kept for a year.
+NEWSROOM_MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def s3_media_storage(
+    bucket: str,
+    *,
+    endpoint_url: str | None = None,
+    custom_domain: str | None = None,
+    region: str | None = None,
+) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "custom_domain": custom_domain,
+            "region_name": region,
+            "querystring_auth": False,
+            # Objects inherit the bucket's policy; no per-object ACL.
+            "default_acl": None,
+            # A name taken gets a new one instead of replacing what a page may still show.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": NEWSROOM_MEDIA_CACHE_CONTROL},
+        },
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage"
-        if AWS_STORAGE_BUCKET_NAME
-        else "django.core.files.storage.FileSystemStorage"
-    },
+    "default": s3_media_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("NEWSROOM_S3_ENDPOINT_URL") or None,
+        custom_domain=env("NEWSROOM_S3_CUSTOM_DOMAIN") or None,
+        region=env("NEWSROOM_S3_REGION") or None,
+    )
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_ENDPOINT_URL = env("NEWSROOM_S3_ENDPOINT_URL") or None
-    AWS_S3_CUSTOM_DOMAIN = env("NEWSROOM_S3_CUSTOM_DOMAIN") or None
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = False
 
 # Uploads larger than this are refused before Django reads them into memory; the lead-image
 # limit (15 MB) is checked again with a friendly message in the form.

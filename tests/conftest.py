@@ -42,6 +42,33 @@ def use_redis(settings, server) -> None:
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3-compatible server (loopback/backing.py) on NEWSROOM_TEST_S3_PORT (59000)."""
+    from loopback.backing import S3Server
+
+    port = int(os.environ.get("NEWSROOM_TEST_S3_PORT", "59000"))
+    with S3Server(tmp_path_factory.mktemp("s3"), port=port) as server:
+        yield server
+
+
+_buckets = iter(range(1, 10_000))
+
+
+def use_s3(settings, server, monkeypatch) -> str:
+    """Store media in a fresh public bucket on `server`, configured as settings.py does it."""
+    from newsroom.settings import s3_media_storage
+
+    bucket = server.public_bucket(f"newsroom-media-{next(_buckets)}")
+    for name, value in server.env.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_media_storage(bucket, endpoint_url=server.url, region=server.region),
+    }
+    return bucket
+
+
 @pytest.fixture(autouse=True)
 def _isolated_settings(request, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
