@@ -4,6 +4,8 @@ Sentry only when asked for, and the version the site runs."""
 from __future__ import annotations
 
 import json
+import re
+from pathlib import Path
 
 import pytest
 from django.core import mail
@@ -80,3 +82,15 @@ def test_the_site_knows_its_version(settings):
 
     assert metadata.version("newsroom") == settings.NEWSROOM_VERSION
     assert settings.NEWSROOM_VERSION != "unknown"
+
+
+def test_env_example_lists_every_variable_the_settings_read():
+    root = Path(__file__).resolve().parent.parent
+    read = set()
+    for source in ("newsroom/settings.py", "gunicorn.conf.py"):
+        text = (root / source).read_text()
+        read |= set(re.findall(r"""env(?:_bool|_int|_list)?\(\s*["']([A-Z][A-Z0-9_]+)["']""", text))
+        read |= set(re.findall(r"""environ(?:\.get\(|\[)\s*["']([A-Z][A-Z0-9_]+)["']""", text))
+    listed = set(re.findall(r"^([A-Z][A-Z0-9_]+)=", (root / ".env.example").read_text(), re.M))
+    assert len(read) > 40
+    assert read - listed == set()
