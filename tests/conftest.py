@@ -10,10 +10,24 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.dispatch import receiver
 from django.test import Client
+from django.test.signals import setting_changed
 
 from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS, grant
 from tests.factories import AuthorFactory, UserFactory
+
+
+@receiver(setting_changed)
+def _storage_changed(*, setting: str, **kwargs) -> None:
+    """The Content-Security-Policy names the media origin, worked out once per process as
+    production's settings never change; a test that moves media to S3 and back changes it."""
+    if setting == "STORAGES":
+        from newsroom import security_headers
+
+        security_headers.reader_policy.cache_clear()
+        security_headers.admin_policy.cache_clear()
+
 
 TEST_CACHE = os.environ.get("NEWSROOM_TEST_CACHE", "locmem")
 if TEST_CACHE not in {"locmem", "redis"}:
