@@ -66,6 +66,10 @@ class Outage:
     def __init__(self, *, clock: Callable[[], float] = time.monotonic) -> None:
         self._clock = clock
         self._lock = threading.Lock()
+        self.reset()
+
+    def reset(self) -> None:
+        """Forget any outage (a test that points the cache at a fresh server)."""
         self.retry_at = 0.0
         self.must_empty = False
         self.errors_since_log = 0

@@ -57,7 +57,7 @@ def use_redis(settings, server) -> None:
 
     settings.CACHES = {"default": redis_cache(server.url)}
     settings.NEWSROOM_CACHE_RETRY_SECONDS = 0
-    outage_of(server.url).__init__()
+    outage_of(server.url).reset()
     cache.clear()
 
 
