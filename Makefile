@@ -7,7 +7,7 @@ PORT ?= 8000
 # NEWSROOM_DEBUG=0 and a secret (see README, "Configuration").
 export NEWSROOM_DEBUG ?= 1
 
-.PHONY: run test install install-dev migrate demo static lint format bench clean \
+.PHONY: run test install install-dev migrate demo static lint format bench clean two-hosts \
 	reliability scanners system-packages-test system-packages-reliability system-packages-bench
 
 $(BIN)/python:
@@ -51,6 +51,13 @@ system-packages-test system-packages-reliability system-packages-bench:
 
 test: system-packages-test install-dev
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Two app hosts behind the shipped nginx, sharing PostgreSQL, Redis and S3 (moto), with a host
+# killed and Redis restarted under load (tests/test_two_hosts.py). Needs a PostgreSQL server:
+#   make two-hosts DATABASE_URL=postgres://postgres@127.0.0.1:5432/newsroom
+two-hosts: system-packages-test install-dev
+	@case "$(DATABASE_URL)" in postgres*) ;; *) echo "make two-hosts needs DATABASE_URL=postgres://…" >&2; exit 2;; esac
+	$(BIN)/python -m pytest -q -s -p no:cacheprovider tests/test_two_hosts.py
 
 # The scanners of the reliability battery live in their own virtualenv, out of the dev extra.
 .venv-scanners/.installed: reliability/scanners-requirements.txt

@@ -88,11 +88,10 @@ class _StoryFeed(Feed, Generic[_About]):
         storage = item.lead_image.storage
         renditions = sorted(item.lead_image_renditions or [], key=lambda r: -r["width"])
         name = renditions[0]["jpeg"] if renditions else item.lead_image.name
-        return [
-            Enclosure(
-                absolute_url(storage.url(name)), _enclosure_length(storage, name), "image/jpeg"
-            )
-        ]
+        # Renditions made since their size is stored need no storage request; older ones do.
+        stored = renditions[0].get("jpeg_bytes") if renditions else None
+        length = str(stored) if stored is not None else _enclosure_length(storage, name)
+        return [Enclosure(absolute_url(storage.url(name)), length, "image/jpeg")]
 
 
 class StoriesFeed(_StoryFeed[None]):

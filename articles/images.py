@@ -150,7 +150,7 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
                 icc_profile=icc_profile,
             )
             saved.append(webp)
-            jpeg = _save_rendition(
+            jpeg, jpeg_bytes = _save_rendition_sized(
                 storage,
                 f"renditions/{stem}-{width}.jpg",
                 _flatten_to_rgb(resized),
@@ -161,7 +161,17 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
                 icc_profile=icc_profile,
             )
             saved.append(jpeg)
-            renditions.append({"width": width, "height": height, "webp": webp, "jpeg": jpeg})
+            renditions.append(
+                {
+                    "width": width,
+                    "height": height,
+                    "webp": webp,
+                    "jpeg": jpeg,
+                    # The feed's enclosure length, known here so rendering a feed asks
+                    # storage nothing (on S3 each size would be a request).
+                    "jpeg_bytes": jpeg_bytes,
+                }
+            )
     except BaseException:
         # Half a set of renditions would be orphaned: nothing refers to them yet.
         for saved_name in saved:
@@ -302,10 +312,24 @@ def _rendition_widths(original_width: int) -> list[int]:
 def _save_rendition(
     storage: Storage, name: str, image: Image.Image, image_format: str, **options: Any
 ) -> str:
+    return _save_rendition_sized(storage, name, image, image_format, **options)[0]
+
+
+def _save_rendition_sized(
+    storage: Storage, name: str, image: Image.Image, image_format: str, **options: Any
+) -> tuple[str, int]:
+    """Save the encoded image; return the name it was stored under and its size in bytes."""
     buffer = io.BytesIO()
     image.save(buffer, image_format, **options)
     # The storage may pick a different name if this one is taken; that is the one to keep.
-    return storage.save(name, ContentFile(buffer.getvalue()))
+    return storage.save(name, ContentFile(buffer.getvalue())), buffer.tell()
+
+
+def delete_replaced_original(name: str, storage: Storage, *, still_used: bool) -> None:
+    """Delete a lead image's original once a new one replaced it, unless another story
+    still shows it; left in storage it would be an orphan nothing refers to."""
+    if name and not still_used:
+        _delete_quietly(name, storage)
 
 
 def _delete_quietly(name: str, storage: Storage) -> None:

@@ -86,9 +86,11 @@ def once_an_hour(kind: str, email: str) -> bool:
     """True the first time in ASKED_MAIL_INTERVAL that this kind of mail goes to `email`.
 
     Kept in the shared cache, which every worker sees; losing it only allows one more mail.
+    An unreachable Redis answers None (newsroom/resilient_cache.py): the mail goes, as when
+    the key was lost, rather than never.
     """
     key = f"comments:mail:{kind}:{email_digest(email)}"
-    return bool(cache.add(key, 1, timeout=ASKED_MAIL_INTERVAL))
+    return cache.add(key, 1, timeout=ASKED_MAIL_INTERVAL) is not False
 
 
 # --- Unsubscribing --------------------------------------------------------------------------

@@ -137,6 +137,9 @@ class Site:
     # themselves have their live test (tests/test_live_signin.py).
     nginx_rate_limits: bool = True
     gunicorn_port: int = field(default_factory=free_port)
+    # Other app hosts' gunicorn ports, put beside this one's in nginx's upstream (a pair of
+    # hosts behind one nginx, tests/test_two_hosts.py).
+    other_app_ports: list[int] = field(default_factory=list)
     https_port: int = field(default_factory=free_port)
     http_port: int = field(default_factory=free_port)
     purge_port: int = field(default_factory=free_port)
@@ -345,7 +348,13 @@ class Site:
         text = NGINX_SITE.read_text()
         replacements = [
             ("/var/cache/nginx/newsroom", str(nginx_dir / "cache")),
-            ("server 127.0.0.1:8000;", f"server 127.0.0.1:{self.gunicorn_port};"),
+            (
+                "server 127.0.0.1:8000;",
+                " ".join(
+                    f"server 127.0.0.1:{port};"
+                    for port in [self.gunicorn_port, *self.other_app_ports]
+                ),
+            ),
             ("/etc/letsencrypt/live/news.example.org/fullchain.pem", str(nginx_dir / "cert.pem")),
             ("/etc/letsencrypt/live/news.example.org/privkey.pem", str(nginx_dir / "key.pem")),
             ("server_name news.example.org;", f"server_name {HOST};"),

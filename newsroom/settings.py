@@ -7,6 +7,8 @@ secret outside debug mode stops start-up with a message that names the variable.
 import datetime as dt
 import ipaddress
 import os
+from email.utils import getaddresses
+from importlib import metadata
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
@@ -54,7 +56,13 @@ def database_from_url(url: str) -> dict:
         name = Path(unquote(parts.path)[1:])
         return sqlite_database(name if name.is_absolute() else BASE_DIR / name)
     if parts.scheme in {"postgres", "postgresql", "pgsql"}:
-        options = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        options: dict = {key: values[-1] for key, values in parse_qs(parts.query).items()}
+        # ?pool=true: psycopg's connection pool, one per process, shared by its threads. A
+        # pool and persistent connections exclude each other (Django refuses both), so with
+        # the pool CONN_MAX_AGE is 0: a request returns its connection to the pool instead.
+        pooled = "pool" in options and _url_bool("pool", options["pool"])
+        if "pool" in options:
+            options["pool"] = pooled
         return {
             "ENGINE": "django.db.backends.postgresql",
             "NAME": unquote(parts.path.lstrip("/")),
@@ -62,15 +70,23 @@ def database_from_url(url: str) -> dict:
             "PASSWORD": unquote(parts.password or ""),
             "HOST": parts.hostname or "",
             "PORT": str(parts.port or ""),
-            # Persistent connections, checked before reuse: a small server cannot afford a
-            # new PostgreSQL backend per request.
-            "CONN_MAX_AGE": env_int("NEWSROOM_CONN_MAX_AGE", 60),
-            "CONN_HEALTH_CHECKS": True,
+            # Without the pool, persistent connections, checked before reuse: a small server
+            # cannot afford a new PostgreSQL backend per request.
+            "CONN_MAX_AGE": 0 if pooled else env_int("NEWSROOM_CONN_MAX_AGE", 60),
+            "CONN_HEALTH_CHECKS": not pooled,
             "OPTIONS": options,
         }
     raise ImproperlyConfigured(
         f"DATABASE_URL must start with sqlite:// or postgres://; got scheme {parts.scheme!r}."
     )
+
+
+def _url_bool(name: str, raw: str) -> bool:
+    if raw.strip().lower() in _TRUE:
+        return True
+    if raw.strip().lower() in _FALSE:
+        return False
+    raise ImproperlyConfigured(f"DATABASE_URL's ?{name}= must be true or false; got {raw!r}.")
 
 
 def sqlite_database(path: Path) -> dict:
@@ -95,6 +111,13 @@ def sqlite_database(path: Path) -> dict:
     }
 
 
+def _package_version() -> str:
+    try:
+        return metadata.version("newsroom")
+    except metadata.PackageNotFoundError:  # a checkout that was never installed
+        return "unknown"
+
+
 # --- Core -----------------------------------------------------------------------------------
 
 DEBUG = env_bool("NEWSROOM_DEBUG", False)
@@ -117,6 +140,8 @@ if not DEBUG and not ALLOWED_HOSTS:
 CSRF_TRUSTED_ORIGINS = env_list("NEWSROOM_CSRF_TRUSTED_ORIGINS")
 
 SITE_NAME = env("NEWSROOM_SITE_NAME", "The Harbour Gazette")
+# The release running, as the package declares it (pyproject.toml, CHANGELOG.md).
+NEWSROOM_VERSION = _package_version()
 # Feeds, sitemaps, canonical links and e-mails use this absolute address. Unset, it is where
 # `make run` serves (its PORT); production must name its public address, and the deploy check
 # (newsroom/checks.py) refuses the loopback default.
@@ -210,10 +235,26 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------------
 
 REDIS_URL = env("REDIS_URL")
-if REDIS_URL:
-    CACHES = {
-        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+
+
+def redis_cache(url: str) -> dict:
+    """The cache every host shares. Unreachable, it is skipped rather than failing the
+    request: a miss and a lost write are logged once a minute, pages are served uncached, and
+    the first call that reaches it again empties it (newsroom/resilient_cache.py). The timeouts
+    bound what a server that does not answer at all costs the request that finds out."""
+    return {
+        "BACKEND": "newsroom.resilient_cache.ResilientRedisCache",
+        "LOCATION": url,
+        "OPTIONS": {
+            "IGNORE_EXCEPTIONS": True,
+            "SOCKET_CONNECT_TIMEOUT": 0.5,
+            "SOCKET_TIMEOUT": 0.5,
+        },
     }
+
+
+if REDIS_URL:
+    CACHES = {"default": redis_cache(REDIS_URL)}
 else:
     # Several gunicorn workers must see one cache, so not local memory.
     CACHES = {
@@ -222,6 +263,10 @@ else:
             "LOCATION": env("NEWSROOM_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
         }
     }
+
+# After a cache error this process leaves Redis alone this many seconds (answering "not
+# cached" at once) before it tries again.
+NEWSROOM_CACHE_RETRY_SECONDS = env_int("NEWSROOM_CACHE_RETRY_SECONDS", 5)
 
 # --- Passwords, language, time ----------------------------------------------------------------
 
@@ -259,24 +304,57 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 
+# Media on S3 (or an S3-compatible service) instead of MEDIA_ROOT: every app host then sees
+# every upload. Credentials come the AWS way (AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY in the
+# environment, or the host's role). Images are public: unsigned URLs, and the bucket's policy
+# lets anyone GET an object (docs/deployment.md has it). Signed URLs would expire inside pages
+# the page cache, nginx and feed readers keep, and make each URL unique so no browser or CDN
+# could reuse the image.
 AWS_STORAGE_BUCKET_NAME = env("NEWSROOM_S3_BUCKET")
+# Stored file names never repeat (each upload gets a fresh random name), so a copy anywhere
+# may be kept for a year.
+NEWSROOM_MEDIA_CACHE_CONTROL = "public, max-age=31536000, immutable"
+
+
+def s3_media_storage(
+    bucket: str,
+    *,
+    endpoint_url: str | None = None,
+    custom_domain: str | None = None,
+    region: str | None = None,
+) -> dict:
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": endpoint_url,
+            "custom_domain": custom_domain,
+            "region_name": region,
+            "querystring_auth": False,
+            # Objects inherit the bucket's policy; no per-object ACL.
+            "default_acl": None,
+            # A name taken gets a new one instead of replacing what a page may still show.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": NEWSROOM_MEDIA_CACHE_CONTROL},
+        },
+    }
+
+
 STORAGES = {
-    "default": {
-        "BACKEND": "storages.backends.s3.S3Storage"
-        if AWS_STORAGE_BUCKET_NAME
-        else "django.core.files.storage.FileSystemStorage"
-    },
+    "default": s3_media_storage(
+        AWS_STORAGE_BUCKET_NAME,
+        endpoint_url=env("NEWSROOM_S3_ENDPOINT_URL") or None,
+        custom_domain=env("NEWSROOM_S3_CUSTOM_DOMAIN") or None,
+        region=env("NEWSROOM_S3_REGION") or None,
+    )
+    if AWS_STORAGE_BUCKET_NAME
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if not DEBUG
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
 }
-if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_ENDPOINT_URL = env("NEWSROOM_S3_ENDPOINT_URL") or None
-    AWS_S3_CUSTOM_DOMAIN = env("NEWSROOM_S3_CUSTOM_DOMAIN") or None
-    AWS_DEFAULT_ACL = None
-    AWS_QUERYSTRING_AUTH = False
 
 # Uploads larger than this are refused before Django reads them into memory; the lead-image
 # limit (15 MB) is checked again with a friendly message in the form.
@@ -406,13 +484,72 @@ PASSWORD_RESET_TIMEOUT = 60 * 60
 
 # --- Logging ----------------------------------------------------------------------------------
 
+# One JSON object per line on stderr (time, level, logger, message and whatever the record
+# carries, e.g. django.request's status_code), which journald and log shippers keep as fields;
+# plain text in development, where a person reads the console.
+NEWSROOM_LOG_FORMAT = env("NEWSROOM_LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if NEWSROOM_LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(
+        f"NEWSROOM_LOG_FORMAT must be json or text; got {NEWSROOM_LOG_FORMAT!r}."
+    )
+
+# Who hears about a server error: NEWSROOM_ADMINS="Ada Lovelace <ada@example.org>, ops@…".
+# Each unhandled error (a 500) is mailed to them through EMAIL_URL.
+ADMINS = [(name, address) for name, address in getaddresses(env_list("NEWSROOM_ADMINS"))]
+for _name, _address in ADMINS:
+    if "@" not in _address:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_ADMINS must list e-mail addresses, comma-separated; got {_address!r}."
+        )
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"production": {"()": "django.utils.log.RequireDebugFalse"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "datefmt": "%Y-%m-%dT%H:%M:%S%z",
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": NEWSROOM_LOG_FORMAT},
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "level": "ERROR",
+            "filters": ["production"],
+        },
+    },
     "root": {"handlers": ["console"], "level": env("NEWSROOM_LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # Django's errors (a 500, a refused request) also go to ADMINS (no one listed: no
+        # mail); this replaces Django's own "django" handlers, which would mail them twice.
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+    },
 }
+
+# Optional error reporting to Sentry (or a compatible service): only when SENTRY_DSN is set,
+# and then the `sentry` extra must be installed.
+SENTRY_DSN = env("SENTRY_DSN")
+if SENTRY_DSN:
+    try:
+        import sentry_sdk
+    except ImportError:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install 'newsroom[sentry]'."
+        ) from None
+    sentry_sdk.init(
+        dsn=SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", "production"),
+        release=f"newsroom@{NEWSROOM_VERSION}",
+        # Errors only, and no readers' addresses or cookies in the reports.
+        traces_sample_rate=0.0,
+        send_default_pii=False,
+    )
 
 # --- Newsroom ---------------------------------------------------------------------------------
 

@@ -1,23 +1,105 @@
-"""Shared fixtures: isolated media and cache, and one signed-in client per role."""
+"""Shared fixtures: isolated media and cache, and one signed-in client per role.
+
+NEWSROOM_TEST_CACHE=redis runs the tests on a real redis-server (Debian's, started here on
+NEWSROOM_TEST_REDIS_PORT, 56379 by default) instead of local memory: CI runs the cache, page
+cache and comment-thread tests so (.ci/run); tests/test_redis_cache.py always does.
+"""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+from django.dispatch import receiver
 from django.test import Client
+from django.test.signals import setting_changed
 
 from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS, grant
 from tests.factories import AuthorFactory, UserFactory
 
 
-@pytest.fixture(autouse=True)
-def _isolated_settings(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-            "LOCATION": str(tmp_path),
-        }
+@receiver(setting_changed)
+def _storage_changed(*, setting: str, **kwargs) -> None:
+    """The Content-Security-Policy names the media origin, worked out once per process as
+    production's settings never change; a test that moves media to S3 and back changes it."""
+    if setting == "STORAGES":
+        from newsroom import security_headers
+
+        security_headers.reader_policy.cache_clear()
+        security_headers.admin_policy.cache_clear()
+
+
+# The two-host run shares one PostgreSQL server between its hosts: on SQLite there is none.
+collect_ignore = (
+    [] if os.environ.get("DATABASE_URL", "").startswith("postgres") else ["test_two_hosts.py"]
+)
+
+TEST_CACHE = os.environ.get("NEWSROOM_TEST_CACHE", "locmem")
+if TEST_CACHE not in {"locmem", "redis"}:
+    raise pytest.UsageError(f"NEWSROOM_TEST_CACHE must be locmem or redis; got {TEST_CACHE!r}.")
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory):
+    from loopback.backing import RedisServer
+
+    port = int(os.environ.get("NEWSROOM_TEST_REDIS_PORT", "56379"))
+    with RedisServer(tmp_path_factory.mktemp("redis"), port=port) as server:
+        yield server
+
+
+def use_redis(settings, server) -> None:
+    """Point the default cache at `server`, empty, with no outage remembered."""
+    from django.core.cache import cache
+
+    from newsroom.resilient_cache import outage_of
+    from newsroom.settings import redis_cache
+
+    settings.CACHES = {"default": redis_cache(server.url)}
+    settings.NEWSROOM_CACHE_RETRY_SECONDS = 0
+    outage_of(server.url).reset()
+    cache.clear()
+
+
+@pytest.fixture(scope="session")
+def s3_server(tmp_path_factory):
+    """moto's S3-compatible server (loopback/backing.py) on NEWSROOM_TEST_S3_PORT (59000)."""
+    from loopback.backing import S3Server
+
+    port = int(os.environ.get("NEWSROOM_TEST_S3_PORT", "59000"))
+    with S3Server(tmp_path_factory.mktemp("s3"), port=port) as server:
+        yield server
+
+
+_buckets = iter(range(1, 10_000))
+
+
+def use_s3(settings, server, monkeypatch) -> str:
+    """Store media in a fresh public bucket on `server`, configured as settings.py does it."""
+    from newsroom.settings import s3_media_storage
+
+    bucket = server.public_bucket(f"newsroom-media-{next(_buckets)}")
+    for name, value in server.env.items():
+        monkeypatch.setenv(name, value)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": s3_media_storage(bucket, endpoint_url=server.url, region=server.region),
     }
+    return bucket
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(request, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    if TEST_CACHE == "redis":
+        use_redis(settings, request.getfixturevalue("redis_server"))
+    else:
+        settings.CACHES = {
+            "default": {
+                "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                "LOCATION": str(tmp_path),
+            }
+        }
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},

@@ -388,7 +388,7 @@ def test_the_server_error_page_renders_without_the_database(rf, django_assert_nu
 
 def test_the_health_check_still_reports_the_database(client):
     response = client.get("/healthz")
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json()["database"] == "ok"
 
 
 def test_a_tag_only_a_draft_carries_is_not_found_nor_its_feed(client):

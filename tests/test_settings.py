@@ -194,4 +194,4 @@ def test_the_file_database_uses_write_ahead_logging(tmp_path):
 def test_the_health_check_reports_the_database(client):
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.json() == {"status": "ok", "database": "ok"}
+    assert response.json() == {"status": "ok", "database": "ok", "cache": "ok", "storage": "ok"}

@@ -366,10 +366,24 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=staff_member(request))
         new_image = "lead_image" in form.changed_data
         old_renditions = list(obj.lead_image_renditions) if new_image else []
+        old_original = (
+            Article.objects.filter(pk=obj.pk).values_list("lead_image", flat=True).first() or ""
+            if new_image and change
+            else ""
+        )
         super().save_model(request, obj, form, change)
         if new_image:
             storage = obj.lead_image.storage
             images.delete_renditions(old_renditions, storage)
+            if old_original and old_original != obj.lead_image.name:
+                # Once the new image is committed: a save that fails keeps the old one shown.
+                transaction.on_commit(
+                    lambda: images.delete_replaced_original(
+                        old_original,
+                        storage,
+                        still_used=Article.objects.filter(lead_image=old_original).exists(),
+                    )
+                )
             obj.lead_image_renditions = (
                 images.make_renditions(obj.lead_image.name, storage) if obj.lead_image else []
             )
