@@ -27,7 +27,7 @@ from articles.figures.vocabulary import (
 
 _DIGITS = re.compile(
     r"""
-    (?P<currency>US\$|A\$|C\$|NZ\$|HK\$|[$£€¥₹])?
+    (?P<currency>US\$|A\$|C\$|NZ\$|HK\$|[$£€¥₹]|(?:USD|EUR|GBP)\s?)?
     (?P<number>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?|\.\d+)
     (?P<tail>%|[A-Za-z°]+(?:/h)?)?
     """,
@@ -209,7 +209,7 @@ def _digit_candidates(text: str) -> list[_Candidate]:
             if tail[0].isalpha():
                 continue
         if currency:
-            c.unit = CURRENCY_SYMBOLS[currency]
+            c.unit = CURRENCY_SYMBOLS.get(currency) or currency.strip()
         if _preceding_word_is_name(text, start):
             continue
         previous = [w.lower() for w in _previous_words(text, start, 2)]

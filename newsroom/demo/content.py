@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from articles.figures import find_figures_in_html
+from articles.figures import find_figures, find_figures_in_html
 from articles.models import Source
 from articles.sanitize import clean_body
 from newsroom.roles import EDITORS, MODERATORS, WRITERS
@@ -374,11 +374,20 @@ def _story(t: _Table, outlet: Outlet) -> DemoStory:
         )
         q.done()
     t.done()
-    # A demo story models a sourced one: every number the finder sees needs its ledger entry.
-    _, found = find_figures_in_html(clean_body(body))
-    for figure in found:
+    # A demo story models a sourced one: every number the finder sees in what readers read
+    # (headline, standfirst, body, caption, credit) needs its ledger entry.
+    _, in_body = find_figures_in_html(clean_body(body))
+    others = [
+        ("headline", headline),
+        ("standfirst", standfirst),
+        ("image_caption", image_caption),
+        ("image_credit", image_credit),
+    ]
+    seen = [("body", f) for f in in_body]
+    seen += [(field, f) for field, text in others for f in find_figures(text)]
+    for field, figure in seen:
         if figure.text.lower() not in figures:
-            raise t.error(f"`figures` has no entry for “{figure.text}”, which the body quotes")
+            raise t.error(f"`figures` has no entry for “{figure.text}”, which the {field} quotes")
     return DemoStory(
         file=t.file,
         slug=slug,

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import images
-from articles.figures import find_figures_in_html
 from articles.links import normalize_url
 from articles.models import (
     Article,
@@ -35,6 +34,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.sourcing import reader_texts, unrecorded_figures_in
 from newsroom.demo import content, pictures
 from newsroom.demo.content import DemoContentError, DemoStory, Outlet
 from newsroom.models import SupportCampaign
@@ -187,7 +187,8 @@ class Command(BaseCommand):
         the story registered its body links as sources (articles/derived.py)."""
         for key in story.hand_sources:
             ArticleSource.objects.get_or_create(article=article, source=ledger.sources[key])
-        _, found = find_figures_in_html(article.body)
+        # Every number readers see: the headline, standfirst and caption as well as the body.
+        found = [f.figure for f in unrecorded_figures_in(reader_texts(article), [])]
         for figure in found:
             spec = story.figures.get(figure.text.lower())
             if spec is None:
