@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
@@ -41,15 +42,18 @@ class ProblemKind(StrEnum):
     LINK_PLACEHOLDER = "link_placeholder"
     # Advice: readers cannot tell where a link whose words are "LINK" or "here" goes.
     VAGUE_LINK_TEXT = "vague_link_text"
+    # Advice: a linked site whose publisher is not in the registry yet (asked once a site).
+    UNKNOWN_PUBLISHER = "unknown_publisher"
 
 
-ADVICE = frozenset({ProblemKind.VAGUE_LINK_TEXT})
+ADVICE = frozenset({ProblemKind.VAGUE_LINK_TEXT, ProblemKind.UNKNOWN_PUBLISHER})
 
 
 @dataclass(frozen=True)
 class Problem:
     kind: ProblemKind
     message: str
+    subject: str = ""  # what the problem is about, for the admin's action (a web host)
 
     def __str__(self) -> str:
         return self.message
@@ -115,9 +119,10 @@ def reader_texts(article: Article) -> list[tuple[str, str]]:
     return texts
 
 
-def sourcing_problems(article: Article) -> list[Problem]:
+def sourcing_problems(article: Article, *, advice: bool = True) -> list[Problem]:
     """Everything an editor must source, record or fix before the story goes live unexcused,
-    then the advice. Two queries (figures, quotes with their people), none if prefetched."""
+    then (with `advice`) the advice. Two queries (figures, quotes with their people), and one
+    for the linked sources' publishers with advice; none of them if prefetched."""
     problems: list[Problem] = []
     figures = _recorded(article, "figures")
     quotes = _recorded(article, "quotes")
@@ -178,6 +183,8 @@ def sourcing_problems(article: Article) -> list[Problem]:
                     f"The placeholder “{placeholder.text}”{after}{where} is not linked yet.",
                 )
             )
+    if not advice:
+        return problems
     for text in vague_links(article.body):
         problems.append(
             Problem(
@@ -186,12 +193,39 @@ def sourcing_problems(article: Article) -> list[Problem]:
                 "words instead (advice; it does not hold the story back).",
             )
         )
+    for host in unregistered_hosts(article):
+        problems.append(
+            Problem(
+                ProblemKind.UNKNOWN_PUBLISHER,
+                f"Who publishes {host}? Name its publisher in the registry once, and every "
+                "link to it cites that publisher (advice).",
+                subject=host,
+            )
+        )
     return problems
 
 
 def blocking_problems(article: Article) -> list[Problem]:
     """The problems that hold a story back: everything but advice."""
-    return [problem for problem in sourcing_problems(article) if problem.blocking]
+    return sourcing_problems(article, advice=False)
+
+
+def unregistered_hosts(article: Article) -> list[str]:
+    """The web hosts the story's body links to whose publisher is not registered, each once."""
+    if not article.pk:
+        return []
+    cache = getattr(article, "_prefetched_objects_cache", {})
+    links = cache.get("source_links")
+    if links is None:
+        links = article.source_links.select_related("source").filter(source__issued_by__isnull=True)
+    hosts: list[str] = []
+    for link in links:
+        source = link.source
+        if source.issued_by_id is None and link.origin == "body" and source.normalized_url:
+            host = (urlsplit(source.normalized_url).hostname or "").removeprefix("www.")
+            if host and host not in hosts:
+                hosts.append(host)
+    return hosts
 
 
 def unrecorded_figures(body: str, recorded: list[Figure]) -> list[FoundFigure]:

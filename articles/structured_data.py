@@ -125,8 +125,8 @@ def citation_json_ld(source: Source) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
     if source.url:
         data["url"] = source.url
-    if source.publisher:
-        data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.publisher_name:
+        data["publisher"] = {"@type": "Organization", "name": source.publisher_name}
     if source.published_on:
         data["datePublished"] = source.published_on.isoformat()
     if source.archive_url:

@@ -269,7 +269,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def source(request: HttpRequest, pk: int) -> HttpResponse:
-    the_source = get_object_or_404(Source, pk=pk)
+    the_source = get_object_or_404(Source.objects.select_related("issued_by"), pk=pk)
     published = Article.objects.published()
     citing = published.filter(
         Q(source_links__source=the_source)

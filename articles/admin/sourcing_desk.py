@@ -5,8 +5,10 @@ and the story list's sourcing column."""
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
+from urllib.parse import urlencode
 
 from django.db import transaction
+from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
@@ -47,9 +49,19 @@ def problem_list(problems: list[Problem]) -> SafeString:
     """One list of problems, each item marked with its kind (advice looks like advice)."""
     return format_html_join(
         "",
-        '<li class="sourcing-{}">{}</li>',
-        ((("advice" if not p.blocking else "problem"), str(p)) for p in problems),
+        '<li class="sourcing-{}">{}{}</li>',
+        ((("advice" if not p.blocking else "problem"), str(p), _action(p)) for p in problems),
     )
+
+
+def _action(problem: Problem) -> SafeString | str:
+    if problem.kind == ProblemKind.UNKNOWN_PUBLISHER and problem.subject:
+        return format_html(
+            ' <a class="button" href="{}?{}" target="_blank" rel="noopener">Name its publisher</a>',
+            reverse("admin:articles_publisher_add"),
+            urlencode({"domain": problem.subject}),
+        )
+    return ""
 
 
 def report(article: Article) -> SafeString | str:

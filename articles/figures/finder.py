@@ -184,6 +184,8 @@ def _digit_candidates(text: str) -> list[_Candidate]:
             continue
         if before in "-–" and start > 1 and text[start - 2].isalpha():
             continue
+        if before == "(" and start > 1 and text[start - 2].isalnum():
+            continue  # "alert(1)", "Section 4(2)": code and references, not quantities
         if after in "_/":
             continue  # "1/2", "24/7", codes
         if re.match(r"0\d", number):

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles.links import normalize_url
+from articles.models.publishers import Publisher
 from articles.models.stories import Article
 
 
@@ -21,6 +22,7 @@ class Source(models.Model):
 
     class Kind(models.TextChoices):
         AGENCY = "agency", "Agency report"
+        REPORT = "report", "News report"
         STATEMENT = "statement", "Official statement"
         DOCUMENT = "document", "Document"
         INTERVIEW = "interview", "Interview"
@@ -34,6 +36,15 @@ class Source(models.Model):
         max_length=200,
         blank=True,
         help_text="Who issued it: a news agency, a ministry, a company. Shown beside the title.",
+    )
+    issued_by = models.ForeignKey(
+        Publisher,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sources",
+        help_text="The publisher in the registry. Links to its web domains find it by "
+        "themselves; readers see its name, kind and ownership note.",
     )
     url = models.URLField(
         "URL",
@@ -96,6 +107,11 @@ class Source(models.Model):
 
     def clean(self) -> None:
         self._derive()
+
+    @property
+    def publisher_name(self) -> str:
+        """Who issued it, as readers see it: the registry's name, or the name typed here."""
+        return self.issued_by.name if self.issued_by_id and self.issued_by else self.publisher
 
     def _derive(self) -> None:
         try:
@@ -299,7 +315,16 @@ class Quote(models.Model):
 def provenance_prefetches() -> list[models.Prefetch]:
     """What the "Sources and figures" section shows, for `prefetch_related()`."""
     return [
-        models.Prefetch("source_links", queryset=ArticleSource.objects.select_related("source")),
-        models.Prefetch("figures", queryset=Figure.objects.select_related("source", "metric")),
-        models.Prefetch("quotes", queryset=Quote.objects.select_related("person", "source")),
+        models.Prefetch(
+            "source_links",
+            queryset=ArticleSource.objects.select_related("source", "source__issued_by"),
+        ),
+        models.Prefetch(
+            "figures",
+            queryset=Figure.objects.select_related("source", "source__issued_by", "metric"),
+        ),
+        models.Prefetch(
+            "quotes",
+            queryset=Quote.objects.select_related("person", "source", "source__issued_by"),
+        ),
     ]

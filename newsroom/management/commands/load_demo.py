@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from articles import images
 from articles.links import normalize_url
+from articles.models.publishers import bare_domain
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -30,6 +31,8 @@ from articles.models import (
     Figure,
     Metric,
     Person,
+    Publisher,
+    PublisherDomain,
     Quote,
     Section,
     Source,
@@ -60,6 +63,7 @@ class Command(BaseCommand):
             users = self._users(password)
             sections = self._sections(outlet)
             authors = self._authors(outlet, users)
+            self._publishers(outlet)
             ledger = Ledger(
                 sources=self._sources(outlet),
                 people=self._people(outlet),
@@ -129,6 +133,17 @@ class Command(BaseCommand):
             authors[spec.slug] = author
         return authors
 
+    def _publishers(self, outlet: Outlet) -> None:
+        """The publisher registry; registering a domain claims the sources linked on it."""
+        for spec in outlet.publishers.values():
+            publisher, _ = Publisher.objects.get_or_create(
+                name=spec.name, defaults={"kind": spec.kind, "note": spec.note}
+            )
+            for domain in spec.domains:
+                PublisherDomain.objects.get_or_create(
+                    domain=bare_domain(domain), defaults={"publisher": publisher}
+                )
+
     def _sources(self, outlet: Outlet) -> dict[str, Source]:
         today = timezone.localdate()
         sources = {}
@@ -144,6 +159,7 @@ class Command(BaseCommand):
                 )
                 found = Source.objects.create(
                     title=spec.title,
+                    issued_by=Publisher.objects.filter(name=spec.publisher).first(),
                     publisher=spec.publisher,
                     kind=spec.kind,
                     url=spec.url,
