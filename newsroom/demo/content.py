@@ -409,10 +409,10 @@ def _story(t: _Table, outlet: Outlet) -> DemoStory:
         ("image_credit", image_credit),
     ]
     seen = [("body", f) for f in in_body]
-    seen += [(field, f) for field, text in others for f in find_figures(text)]
-    for field, figure in seen:
+    seen += [(name, f) for name, text in others for f in find_figures(text)]
+    for name, figure in seen:
         if figure.text.lower() not in figures:
-            raise t.error(f"`figures` has no entry for “{figure.text}”, which the {field} quotes")
+            raise t.error(f"`figures` has no entry for “{figure.text}”, which the {name} quotes")
     return DemoStory(
         file=t.file,
         slug=slug,

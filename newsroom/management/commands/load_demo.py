@@ -21,7 +21,6 @@ from django.utils import timezone
 
 from articles import images
 from articles.links import normalize_url
-from articles.models.publishers import bare_domain
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -37,6 +36,7 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.models.publishers import bare_domain
 from articles.sourcing import reader_texts, unrecorded_figures_in
 from newsroom.demo import content, pictures
 from newsroom.demo.content import DemoContentError, DemoStory, Outlet
