@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
+from articles import consistency
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
@@ -306,12 +307,9 @@ def metric(request: HttpRequest, slug: str) -> HttpResponse:
     if not dated:
         raise Http404("No published figures for this metric.")
     figures = [figure for _, figure in dated]
-    by_day: dict[dt.date, list[Figure]] = {}
-    for day, figure in dated:
-        by_day.setdefault(day, []).append(figure)
-    # Two stories giving different values for the same day: say so rather than pick one.
-    conflicts = [(day, group) for day, group in by_day.items() if len({f.value for f in group}) > 1]
-    conflict_days = {day for day, _ in conflicts}
+    # Stories giving different values for the same few days: say so rather than pick one.
+    conflicts = consistency.conflicts(dated)
+    conflicting = {figure.pk for _, group in conflicts for figure in group}
     chart = line_chart(
         [
             Datum(
@@ -319,7 +317,7 @@ def metric(request: HttpRequest, slug: str) -> HttpResponse:
                 value=figure.value,
                 label=f"{figure.text}: {figure.article.headline}",
                 url=figure.article.get_absolute_url(),
-                conflict=day in conflict_days,
+                conflict=figure.pk in conflicting,
             )
             for day, figure in dated
         ]

@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import slugify
 
+from articles import consistency
 from articles.admin.story_form import RECORD_FIGURE
 from articles.figures import format_decimal
 from articles.links import normalize_url
@@ -69,7 +70,8 @@ def report(article: Article) -> SafeString | str:
     if not article.pk:
         return "Save the story first."
     problems = sourcing_problems(article)
-    if not problems:
+    disputes = consistency.disagreements(article, list(article.figures.select_related("metric")))
+    if not problems and not disputes:
         return "None: every figure and quote has a source and every number is recorded."
     texts = reader_texts(article)
     figures = unrecorded_figures_in(texts, list(article.figures.all()))
@@ -80,6 +82,26 @@ def report(article: Article) -> SafeString | str:
         if p.kind not in {ProblemKind.UNRECORDED_FIGURE, ProblemKind.UNRECORDED_QUOTE}
     ]
     parts = [format_html('<ul class="sourcing-problems">{}</ul>', problem_list(shown))]
+    if disputes:
+        parts.append(
+            format_html(
+                "<p>Figures our other stories give differently (check which is right):</p>"
+                '<ul class="sourcing-problems">{}</ul>',
+                format_html_join(
+                    "",
+                    '<li class="sourcing-advice">{} <a href="{}" target="_blank" rel="noopener">'
+                    'Read it</a> · <a href="{}">Edit it</a></li>',
+                    (
+                        (
+                            d.message(),
+                            d.theirs.article.get_absolute_url(),
+                            reverse("admin:articles_article_change", args=[d.theirs.article_id]),
+                        )
+                        for d in disputes
+                    ),
+                ),
+            )
+        )
     if figures:
         parts.append(
             format_html(
