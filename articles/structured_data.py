@@ -99,7 +99,13 @@ def news_article_json_ld(article: Article) -> dict[str, Any]:
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
-                "text": correction.text,
+                "text": correction.text
+                + (
+                    f" We first printed “{correction.before_text}”; it now reads "
+                    f"“{correction.after_text}”."
+                    if correction.before_text
+                    else ""
+                ),
                 "datePublished": timezone.localtime(correction.created_at).isoformat(),
             }
             for correction in corrections

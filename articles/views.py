@@ -56,12 +56,24 @@ def _story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     """A story page's own rows: bylines, tags, corrections and its sources, figures and quotes,
     each in a fixed number of queries."""
     return queryset.with_bylines().prefetch_related(
-        Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk")),
+        Prefetch(
+            "corrections",
+            queryset=Correction.objects.select_related("before_source", "after_source").order_by(
+                "-created_at", "-pk"
+            ),
+        ),
         *provenance_prefetches(),
     )
 
 
 def _story_context(article: Article, *, preview: bool) -> dict[str, Any]:
+    # Each corrected figure and quote carries its corrections, shown at the fact (no query:
+    # both lists are prefetched).
+    corrections = list(article.corrections.all())
+    for fact in [*article.figures.all(), *article.quotes.all()]:
+        key = "figure_id" if isinstance(fact, Figure) else "quote_id"
+        fixes = [c for c in corrections if getattr(c, key) == fact.pk]
+        fact.fixes = fixes  # type: ignore[attr-defined]  # a display attribute for the template
     return {
         "article": article,
         "preview": preview,

@@ -51,7 +51,25 @@ class BylineInline(admin.TabularInline):
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
-    fields = ["kind", "text", "created_at"]
+    fields = ["kind", "text", "created_at", "figure", "quote", "before_and_after"]
+    readonly_fields = ["before_and_after"]
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # Only this story's own figures and quotes can be what its correction fixes.
+        match = request.resolver_match
+        story = match.kwargs.get("object_id") if match else None
+        if db_field.name in {"figure", "quote"}:
+            model = Figure if db_field.name == "figure" else Quote
+            kwargs["queryset"] = model.objects.filter(article_id=story or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Before and after")
+    def before_and_after(self, obj: Correction) -> str:
+        if not obj.before_text:
+            return "Name the figure or quote this corrects, and fix it above in the same save."
+        return f"We first printed “{obj.before_text}”; it now reads “{obj.after_text}”."
 
 
 class SourceLinkFormSet(BaseInlineFormSet):
@@ -446,6 +464,38 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if refusal is None:
             return form
         return type(form.__name__, (form,), {"live_refusal": refusal.problems})
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: BaseModelForm[Article],
+        formset: BaseInlineFormSet[Any, Article, Any],
+        change: bool,
+    ) -> None:
+        if formset.model in (Figure, Quote):
+            # What each fact said before this save: a correction saved with it keeps it.
+            before = getattr(request, "_facts_before", {})
+            for subform in formset.initial_forms:
+                fact = subform.instance
+                if fact.pk:
+                    stored = type(fact).objects.filter(pk=fact.pk).first()
+                    if stored is not None:
+                        before[(type(fact), fact.pk)] = stored
+            request._facts_before = before  # type: ignore[attr-defined]  # a per-request value
+        super().save_formset(request, form, formset, change)
+        if formset.model is Correction:
+            before = getattr(request, "_facts_before", {})
+            for correction in formset.new_objects:
+                fact = correction.figure or correction.quote
+                if fact is None or correction.before_text:
+                    continue
+                fact.refresh_from_db()
+                old = before.get((type(fact), fact.pk), fact)
+                correction.before_text, correction.after_text = old.text, fact.text
+                correction.before_source, correction.after_source = old.source, fact.source
+                if isinstance(fact, Figure):
+                    correction.before_value, correction.after_value = old.value, fact.value
+                correction.save()
 
     def _apply_workflow_button(self, request: HttpRequest, article: Article) -> None:
         if "_publish" in request.POST:
