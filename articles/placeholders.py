@@ -103,5 +103,6 @@ def _context(text: str, start: int, limit: int = 60) -> str:
     line_start = text.rfind("\n", 0, start) + 1
     before = " ".join(text[line_start:start].split())
     if len(before) > limit:
-        before = "…" + before[-limit:].lstrip()
+        # Cut at a word: "…by the end of the month, its command has confirmed."
+        before = "…" + before[-limit:].split(" ", 1)[-1]
     return before

@@ -84,6 +84,7 @@ def sync_sources(article: Article) -> SyncResult:
                     normalized_url=key,
                     defaults={
                         "title": source_title(link)[:300],
+                        "provisional_title": is_stand_in_text(link.text),
                         "publisher": publisher.name if publisher else host,
                         "issued_by": publisher,
                         "kind": SOURCE_KIND_OF.get(
@@ -97,10 +98,11 @@ def sync_sources(article: Article) -> SyncResult:
                 )
                 if made:
                     created.append(source)
-            elif _is_stand_in(source.title, source.url) and not is_stand_in_text(link.text):
+            elif source.provisional_title and not is_stand_in_text(link.text):
                 # The first link said "LINK"; this one names the document.
                 source.title = source_title(link)[:300]
-                source.save(update_fields=["title"])
+                source.provisional_title = False
+                source.save(update_fields=["title", "provisional_title"])
             wanted_ids.add(source.pk)
             if source.pk not in current:
                 ArticleSource.objects.create(
@@ -145,11 +147,6 @@ def title_from_address(url: str) -> str:
         if re.search(r"[A-Za-z]{3,}", words) and not re.fullmatch(r"[\d\s]+", words):
             return words[:1].upper() + words[1:]
     return f"Page on {parts.hostname or url}"
-
-
-def _is_stand_in(title: str, url: str) -> bool:
-    bare = re.sub(r"\s*\([^)]*\)$", "", title)  # "LINK (host)" from before publishers
-    return is_stand_in_text(bare) or (bool(url) and title == title_from_address(url))
 
 
 def publishers_for_hosts(hosts: list[str]) -> dict[str, Publisher]:

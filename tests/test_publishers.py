@@ -136,3 +136,16 @@ def test_the_migration_retitles_sources_named_after_a_stand_in() -> None:
     named.refresh_from_db()
     assert stand_in.title == "Talks resume in capital"
     assert named.title == "Council minutes"
+
+
+def test_a_title_an_editor_gave_is_never_replaced_by_link_words() -> None:
+    source = Source.objects.create(
+        title="Harbour wall condition survey",
+        url="https://council.example/reports/harbour-wall-condition-survey",
+    )
+    ArticleFactory(
+        body='<p>Engineers <a href="https://council.example/reports/harbour-wall-condition-'
+        'survey">told members</a> so.</p>'
+    )
+    source.refresh_from_db()
+    assert source.title == "Harbour wall condition survey"

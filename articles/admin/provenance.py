@@ -129,6 +129,11 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
         fields = list(super().get_fields(request, obj))
         return fields if is_editor(request.user) else [f for f in fields if f != "notes"]
 
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        if "title" in form.changed_data:
+            obj.provisional_title = False  # An editor's title is never replaced by a link's.
+        super().save_model(request, obj, form, change)
+
     def has_delete_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         # Cited sources are protected by the database too; this keeps the button honest.
         return super().has_delete_permission(request, obj) and is_editor(request.user)

@@ -127,12 +127,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
         "headline",
         "state",
+        "sourcing_status",
         "section",
         "byline_names",
         "published_at",
         "updated_at",
         "featured_position",
-        "sourcing_status",
     ]
     list_select_related = ["section"]
     list_filter = [ArticleStateFilter, "status", "section", "authors", "tags"]

@@ -48,4 +48,9 @@ class Migration(migrations.Migration):
                 'ordering': ['domain'],
             },
         ),
+        migrations.AddField(
+            model_name="source",
+            name="provisional_title",
+            field=models.BooleanField(default=False, editable=False),
+        ),
     ]

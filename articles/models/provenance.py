@@ -53,6 +53,9 @@ class Source(models.Model):
         help_text="Where readers can find it. Leave empty for sources without an address, such "
         "as an interview. Links in story bodies are matched to sources by this address.",
     )
+    # Set when a link's words were a stand-in ("LINK", "here") and the title was made from the
+    # address: the next link to it with real words names it (articles/sources.py).
+    provisional_title = models.BooleanField(default=False, editable=False)
     # The address with case, trailing slash, fragment and tracking parameters removed; links in
     # story bodies are matched on it (articles/sources.py). Empty when there is no URL.
     normalized_url = models.CharField(max_length=1000, blank=True, editable=False)
