@@ -1,4 +1,5 @@
-"""The keepers of the stories' derived data: the search index and the body-link sources.
+"""The keepers of the stories' derived data: the search index, the body-link sources and
+the sources' publishers (a registered domain claims the sources linked on it).
 
 Both are computed from other rows (a story's text, tags, bylines, section; the authors' and
 sections' names), so they are kept by receivers of the model signals, connected once in
@@ -24,9 +25,17 @@ from django.db import models
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, Author, Section
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Publisher,
+    PublisherDomain,
+    Section,
+    Source,
+)
 from articles.search import reindex_articles, remove_documents
-from articles.sources import sync_sources
+from articles.sources import claim_sources, sync_sources
 
 
 def refresh_stories(ids: Iterable[int]) -> int:
@@ -109,7 +118,27 @@ def _tag_deleted(sender: type[models.Model], instance: Tag, **kwargs: Any) -> No
     refresh_stories(getattr(instance, "_tagged_story_ids", []))
 
 
+def _domain_saved(
+    sender: type[models.Model], instance: PublisherDomain, raw: bool = False, **kwargs: Any
+) -> None:
+    # A newly registered domain claims the sources already linked on it.
+    if not raw:
+        claim_sources(instance)
+
+
+def _publisher_saved(
+    sender: type[models.Model], instance: Publisher, raw: bool = False, **kwargs: Any
+) -> None:
+    # The name typed beside a source follows the registry's (search and old readers use it).
+    if not raw:
+        Source.objects.filter(issued_by=instance).exclude(publisher=instance.name).update(
+            publisher=instance.name
+        )
+
+
 def connect() -> None:
+    post_save.connect(_domain_saved, sender=PublisherDomain, dispatch_uid="articles-domain")
+    post_save.connect(_publisher_saved, sender=Publisher, dispatch_uid="articles-publisher")
     post_save.connect(_story_saved, sender=Article, dispatch_uid="articles-derived-story")
     post_delete.connect(_story_deleted, sender=Article, dispatch_uid="articles-derived-gone")
     m2m_changed.connect(

@@ -1,7 +1,12 @@
 """The sourcing check: what in a story is not yet backed by a source.
 
-`Article.publish()` runs it (admin button, "Publish now" action, scheduling, scripts). A story
-with problems goes live only when an editor gives a written reason (see `Article.publish`).
+`Article.publish()` runs it (admin button, "Publish now" action, scheduling, scripts), and so
+does saving a live story in the admin. A story with blocking problems goes live, or a live
+story takes the change, only when an editor gives a written reason (see `Article.publish`).
+
+Everything readers see is scanned: the headline, standfirst, body, lead-image caption and
+credit. Problems are of the kinds in `ProblemKind`; advice (`ADVICE`) is shown to the editor
+but never holds a story back.
 """
 
 from __future__ import annotations
@@ -11,37 +16,52 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from django.core.exceptions import ValidationError
 
-from articles.figures import FoundFigure, find_figures_in_html, text_from_html
-from articles.links import links_in
+from articles.figures import FoundFigure, find_figures, text_from_html
+from articles.links import external_links
+from articles.placeholders import (
+    body_placeholders,
+    link_placeholders,
+    typed_placeholders,
+    vague_links,
+)
+from articles.quotes import FoundQuote, covers, find_quotes
 
 if TYPE_CHECKING:
-    from articles.models import Article, Figure
-
-# Link text that stands in for an address still to be found: "LINK", "[link]", "TK", "URL".
-PLACEHOLDER_TEXT = re.compile(
-    r"^[\[(<{]*\s*(?:link(?:\s+here)?|url|tk|tbc|xx+|href)\s*[\])>}]*$", re.I
-)
-# The same placeholders typed into the text instead of linked: "(LINK)", "[LINK]", "LINK TK".
-PLACEHOLDER_IN_TEXT = re.compile(r"[\[(]\s*LINK\s*[\])]|\bLINK\s+TK\b|\bLINK\s*\?\?+")
+    from articles.models import Article, Figure, Quote
 
 
 class ProblemKind(StrEnum):
     UNSOURCED_FIGURE = "unsourced_figure"
     UNSOURCED_QUOTE = "unsourced_quote"
     UNRECORDED_FIGURE = "unrecorded_figure"
+    UNRECORDED_QUOTE = "unrecorded_quote"
     LINK_PLACEHOLDER = "link_placeholder"
+    # Advice: readers cannot tell where a link whose words are "LINK" or "here" goes.
+    VAGUE_LINK_TEXT = "vague_link_text"
+    # Advice: a linked site whose publisher is not in the registry yet (asked once a site).
+    UNKNOWN_PUBLISHER = "unknown_publisher"
+
+
+ADVICE = frozenset({ProblemKind.VAGUE_LINK_TEXT, ProblemKind.UNKNOWN_PUBLISHER})
 
 
 @dataclass(frozen=True)
 class Problem:
     kind: ProblemKind
     message: str
+    subject: str = ""  # what the problem is about, for the admin's action (a web host)
 
     def __str__(self) -> str:
         return self.message
+
+    @property
+    def blocking(self) -> bool:
+        """Whether it holds the story back (advice does not)."""
+        return self.kind not in ADVICE
 
 
 class UnsourcedStory(ValidationError):
@@ -52,10 +72,61 @@ class UnsourcedStory(ValidationError):
         super().__init__([f"Sourcing check: {problem}" for problem in problems], code="unsourced")
 
 
-def sourcing_problems(article: Article) -> list[Problem]:
-    """Everything an editor must source, record or fix before the story can go live unexcused."""
+# The fields readers see, in the order the check reports them, with how messages name them.
+READER_FIELDS = [
+    ("headline", "the headline"),
+    ("standfirst", "the standfirst"),
+    ("body", "the body"),
+    ("lead_image_caption", "the lead image caption"),
+    ("lead_image_credit", "the lead image credit"),
+]
+
+
+@dataclass(frozen=True)
+class Found:
+    """A figure or a quote found in one of the texts readers see."""
+
+    where: str  # a field of READER_FIELDS
+    item: FoundFigure | FoundQuote
+
+    @property
+    def key(self) -> str:
+        """What a "record this" link names: "12-25" in the body, "headline:0-7" elsewhere."""
+        span = f"{self.item.start}-{self.item.end}"
+        return span if self.where == "body" else f"{self.where}:{span}"
+
+    @property
+    def figure(self) -> FoundFigure:
+        assert isinstance(self.item, FoundFigure), "a quote, not a figure"
+        return self.item
+
+    @property
+    def quote(self) -> FoundQuote:
+        assert isinstance(self.item, FoundQuote), "a figure, not a quote"
+        return self.item
+
+    @property
+    def place(self) -> str:
+        return dict(READER_FIELDS)[self.where]
+
+
+def reader_texts(article: Article) -> list[tuple[str, str]]:
+    """(field, plain text) for each text readers see; the body one block per line."""
+    texts = []
+    for name, _ in READER_FIELDS:
+        value = getattr(article, name, "") or ""
+        texts.append((name, text_from_html(value) if name == "body" else value))
+    return texts
+
+
+def sourcing_problems(article: Article, *, advice: bool = True) -> list[Problem]:
+    """Everything an editor must source, record or fix before the story goes live unexcused,
+    then (with `advice`) the advice. Two queries (figures, quotes with their people), and one
+    for the linked sources' publishers with advice; none of them if prefetched."""
     problems: list[Problem] = []
-    figures = list(article.figures.all()) if article.pk else []
+    figures = _recorded(article, "figures")
+    quotes = _recorded(article, "quotes")
+    texts = reader_texts(article)
     for figure in figures:
         if figure.source_id is None:
             what = f" ({figure.counts})" if figure.counts else ""
@@ -65,73 +136,164 @@ def sourcing_problems(article: Article) -> list[Problem]:
                     f"The figure “{figure.text}”{what} has no source.",
                 )
             )
-    if article.pk:
-        for quote in article.quotes.select_related("person").filter(source__isnull=True):
+    for quote in quotes:
+        if quote.source_id is None:
             problems.append(
                 Problem(
                     ProblemKind.UNSOURCED_QUOTE,
-                    f"The quote from {quote.person.name} has no source.",
+                    f"The quote from {quote.person.name} “{_shorten(quote.text, 60)}” has no "
+                    "source.",
                 )
             )
-    for found in unrecorded_figures(article.body, figures):
+    for found in unrecorded_figures_in(texts, figures):
+        figure = found.figure
+        where = "" if found.where == "body" else f" in {found.place}"
         problems.append(
             Problem(
                 ProblemKind.UNRECORDED_FIGURE,
-                f"“{found.text}” in “{_shorten(found.sentence)}” is not recorded as a figure.",
+                f"“{figure.text}”{where} in “{_shorten(figure.sentence)}” is not recorded as a "
+                "figure.",
+            )
+        )
+    for found in unrecorded_quotes_in(texts, quotes):
+        quote = found.quote
+        who = f" from {quote.speaker}" if quote.speaker else ""
+        where = "" if found.where == "body" else f" in {found.place}"
+        problems.append(
+            Problem(
+                ProblemKind.UNRECORDED_QUOTE,
+                f"The quote{who} “{_shorten(quote.text, 80)}”{where} is not recorded as a quote.",
             )
         )
     for text in link_placeholders(article.body):
         problems.append(
             Problem(ProblemKind.LINK_PLACEHOLDER, f"The link “{text}” has no address yet.")
         )
+    for name, value in texts:
+        if name == "body":
+            placeholders = body_placeholders(article.body)
+        else:
+            placeholders = typed_placeholders(value)
+        for placeholder in placeholders:
+            after = f" after “{placeholder.context}”" if placeholder.context else ""
+            where = "" if name == "body" else f" in {dict(READER_FIELDS)[name]}"
+            problems.append(
+                Problem(
+                    ProblemKind.LINK_PLACEHOLDER,
+                    f"The placeholder “{placeholder.text}”{after}{where} is not linked yet.",
+                )
+            )
+    if not advice:
+        return problems
+    for text in vague_links(article.body):
+        problems.append(
+            Problem(
+                ProblemKind.VAGUE_LINK_TEXT,
+                f"Readers cannot tell where the link “{text}” goes: name the source in its "
+                "words instead (advice; it does not hold the story back).",
+            )
+        )
+    for host in unregistered_hosts(article):
+        problems.append(
+            Problem(
+                ProblemKind.UNKNOWN_PUBLISHER,
+                f"Who publishes {host}? Name its publisher in the registry once, and every "
+                "link to it cites that publisher (advice).",
+                subject=host,
+            )
+        )
     return problems
 
 
+def blocking_problems(article: Article) -> list[Problem]:
+    """The problems that hold a story back: everything but advice."""
+    return sourcing_problems(article, advice=False)
+
+
+def unregistered_hosts(article: Article) -> list[str]:
+    """The web hosts the story's body links to whose publisher is not registered, each once."""
+    if not article.pk:
+        return []
+    cache = getattr(article, "_prefetched_objects_cache", {})
+    links = cache.get("source_links")
+    if links is None:
+        links = article.source_links.select_related("source").filter(source__issued_by__isnull=True)
+    hosts: list[str] = []
+    for link in links:
+        source = link.source
+        if source.issued_by_id is None and link.origin == "body" and source.normalized_url:
+            host = (urlsplit(source.normalized_url).hostname or "").removeprefix("www.")
+            if host and host not in hosts:
+                hosts.append(host)
+    return hosts
+
+
 def unrecorded_figures(body: str, recorded: list[Figure]) -> list[FoundFigure]:
-    """Numbers in the body that no recorded figure stands for.
+    """Numbers in the body that no recorded figure stands for (see `unrecorded_figures_in`)."""
+    found = unrecorded_figures_in([("body", text_from_html(body))], recorded)
+    return [f.figure for f in found]
+
+
+def unrecorded_figures_in(texts: list[tuple[str, str]], recorded: list[Figure]) -> list[Found]:
+    """Numbers in the texts that no recorded figure stands for.
 
     A recorded figure stands for a number when it has the same text as written, or the same
     value with no conflicting unit ("£4.2 million" recorded as 4200000 GBP). One record covers
-    every repetition of the same number.
+    every repetition of the same number, in the headline as in the body.
     """
-    _, found = find_figures_in_html(body)
-    texts = {_squash(figure.text) for figure in recorded}
+    known = {_squash(figure.text) for figure in recorded}
     values = [(Decimal(figure.value), figure.unit.lower()) for figure in recorded]
-    missing: list[FoundFigure] = []
-    seen: set[str] = set()
-    for figure in found:
-        key = _squash(figure.text)
-        if key in texts or key in seen:
-            continue
-        if any(
-            value == figure.value and (not unit or not figure.unit or unit == figure.unit.lower())
-            for value, unit in values
-        ):
-            continue
-        seen.add(key)
-        missing.append(figure)
+    missing: list[Found] = []
+    for name, text in texts:
+        for figure in find_figures(text):
+            key = _squash(figure.text)
+            if key in known:
+                continue
+            if any(
+                value == figure.value
+                and (not unit or not figure.unit or unit == figure.unit.lower())
+                for value, unit in values
+            ):
+                continue
+            known.add(key)
+            missing.append(Found(name, figure))
     return missing
 
 
-def link_placeholders(body: str) -> list[str]:
-    """Links without an address, or whose text is a placeholder, and typed "(LINK)" markers."""
-    found = []
-    for link in links_in(body):
-        href = (link.href or "").strip()
-        if not href or href == "#" or PLACEHOLDER_TEXT.match(link.text):
-            found.append(link.text or "(empty link)")
-    # "(<a>LINK</a>)" is one placeholder, not a linked one and a typed one.
-    linked = {_bare(link.text) for link in links_in(body)}
-    found.extend(
-        match.group()
-        for match in PLACEHOLDER_IN_TEXT.finditer(text_from_html(body))
-        if _bare(match.group()) not in linked
-    )
-    return found
+def unrecorded_quotes_in(texts: list[tuple[str, str]], recorded: list[Quote]) -> list[Found]:
+    """Quoted speech in the texts that no recorded quote covers, each passage once."""
+    known = [quote.text for quote in recorded]
+    missing: list[Found] = []
+    for name, text in texts:
+        for quote in find_quotes(text):
+            if any(covers(words, quote.text) for words in known):
+                continue
+            known.append(quote.text)
+            missing.append(Found(name, quote))
+    return missing
 
 
-def _bare(text: str) -> str:
-    return re.sub(r"[\[\]()\s]", "", text).lower()
+def unrecorded_quotes(article: Article) -> list[Found]:
+    return unrecorded_quotes_in(reader_texts(article), _recorded(article, "quotes"))
+
+
+def paragraph_links(body: str, quote: FoundQuote) -> list[str]:
+    """The addresses linked in the body paragraph that holds a quote: where it was said."""
+    wanted = _squash(quote.text)[:60]
+    for _, paragraph in re.findall(r"<(p|li|blockquote)\b[^>]*>(.*?)</\1>", body or "", re.S):
+        if wanted in _squash(text_from_html(paragraph)):
+            return [link.href for link in external_links(paragraph).values()]
+    return []
+
+
+def _recorded(article: Article, name: str) -> list:
+    if not article.pk:
+        return []
+    cache = getattr(article, "_prefetched_objects_cache", {})
+    if name in cache:
+        return list(cache[name])
+    manager = getattr(article, name)
+    return list(manager.select_related("person") if name == "quotes" else manager.all())
 
 
 def _squash(text: str) -> str:

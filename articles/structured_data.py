@@ -99,7 +99,13 @@ def news_article_json_ld(article: Article) -> dict[str, Any]:
         data["correction"] = [
             {
                 "@type": "CorrectionComment",
-                "text": correction.text,
+                "text": correction.text
+                + (
+                    f" We first printed “{correction.before_text}”; it now reads "
+                    f"“{correction.after_text}”."
+                    if correction.before_text
+                    else ""
+                ),
                 "datePublished": timezone.localtime(correction.created_at).isoformat(),
             }
             for correction in corrections
@@ -125,8 +131,8 @@ def citation_json_ld(source: Source) -> dict[str, Any]:
     data: dict[str, Any] = {"@type": "CreativeWork", "name": source.title}
     if source.url:
         data["url"] = source.url
-    if source.publisher:
-        data["publisher"] = {"@type": "Organization", "name": source.publisher}
+    if source.publisher_name:
+        data["publisher"] = {"@type": "Organization", "name": source.publisher_name}
     if source.published_on:
         data["datePublished"] = source.published_on.isoformat()
     if source.archive_url:

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
+from articles import consistency
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
@@ -55,12 +56,24 @@ def _story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     """A story page's own rows: bylines, tags, corrections and its sources, figures and quotes,
     each in a fixed number of queries."""
     return queryset.with_bylines().prefetch_related(
-        Prefetch("corrections", queryset=Correction.objects.order_by("-created_at", "-pk")),
+        Prefetch(
+            "corrections",
+            queryset=Correction.objects.select_related("before_source", "after_source").order_by(
+                "-created_at", "-pk"
+            ),
+        ),
         *provenance_prefetches(),
     )
 
 
 def _story_context(article: Article, *, preview: bool) -> dict[str, Any]:
+    # Each corrected figure and quote carries its corrections, shown at the fact (no query:
+    # both lists are prefetched).
+    corrections = list(article.corrections.all())
+    for fact in [*article.figures.all(), *article.quotes.all()]:
+        key = "figure_id" if isinstance(fact, Figure) else "quote_id"
+        fixes = [c for c in corrections if getattr(c, key) == fact.pk]
+        fact.fixes = fixes  # type: ignore[attr-defined]  # a display attribute for the template
     return {
         "article": article,
         "preview": preview,
@@ -269,7 +282,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
 
 @require_safe
 def source(request: HttpRequest, pk: int) -> HttpResponse:
-    the_source = get_object_or_404(Source, pk=pk)
+    the_source = get_object_or_404(Source.objects.select_related("issued_by"), pk=pk)
     published = Article.objects.published()
     citing = published.filter(
         Q(source_links__source=the_source)
@@ -306,12 +319,9 @@ def metric(request: HttpRequest, slug: str) -> HttpResponse:
     if not dated:
         raise Http404("No published figures for this metric.")
     figures = [figure for _, figure in dated]
-    by_day: dict[dt.date, list[Figure]] = {}
-    for day, figure in dated:
-        by_day.setdefault(day, []).append(figure)
-    # Two stories giving different values for the same day: say so rather than pick one.
-    conflicts = [(day, group) for day, group in by_day.items() if len({f.value for f in group}) > 1]
-    conflict_days = {day for day, _ in conflicts}
+    # Stories giving different values for the same few days: say so rather than pick one.
+    conflicts = consistency.conflicts(dated)
+    conflicting = {figure.pk for _, group in conflicts for figure in group}
     chart = line_chart(
         [
             Datum(
@@ -319,7 +329,7 @@ def metric(request: HttpRequest, slug: str) -> HttpResponse:
                 value=figure.value,
                 label=f"{figure.text}: {figure.article.headline}",
                 url=figure.article.get_absolute_url(),
-                conflict=day in conflict_days,
+                conflict=figure.pk in conflicting,
             )
             for day, figure in dated
         ]

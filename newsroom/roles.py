@@ -50,6 +50,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "delete_quote",
             "view_quote",
             "view_metric",
+            "view_publisher",
+            "view_publisherdomain",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -66,6 +68,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                 "metric",
                 "person",
                 "quote",
+                "publisher",
+                "publisherdomain",
             )
             for action in ("add", "change", "delete", "view")
         ]
@@ -80,6 +84,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_metric",
             "view_person",
             "view_quote",
+            "view_publisher",
         ],
     },
     "comments": {

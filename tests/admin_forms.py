@@ -7,7 +7,7 @@ from articles.models import Article, Section
 
 def story_post_data(section: Section, article: Article | None = None, **overrides: object) -> dict:
     data: dict[str, object] = {
-        "headline": "Lifeboat crew rescues two kayakers off Gull Point",
+        "headline": "Lifeboat crew rescues kayakers off Gull Point",
         "slug": "lifeboat-rescue-gull-point",
         "standfirst": "Both were taken to hospital as a precaution.",
         "body": "<p>The lifeboat launched at 14:05 after a call from the coastguard.</p>",

@@ -12,6 +12,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 PURE_HELPERS = [
     "articles.figures",
+    "articles.figures.finder",
+    "articles.quotes",
+    "articles.placeholders",
     "articles.links",
     "articles.sanitize",
     "articles.charts",

@@ -37,7 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, ArticleRedirect
+from articles.models import Article, ArticleAuthor, ArticleRedirect, Publisher
 from comments.models import (
     Block,
     Comment,
@@ -78,6 +78,7 @@ MODELS: dict[str, dict[str, str]] = {
     "articles.section": EDITORIAL,
     "articles.author": EDITORIAL,
     "articles.metric": EDITORIAL,
+    "articles.publisher": EDITORIAL,
     # Writers record sources and people for their own stories; only editors delete them.
     "articles.source": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     "articles.person": {"writer": "vac", "editor": "vacd", "moderator": "v"},
@@ -304,6 +305,7 @@ class Objects:
         self.other_draft = ArticleFactory(headline="Editor's draft", created_by=editor)
         self.source = SourceFactory()
         self.metric = MetricFactory()
+        self.publisher = Publisher.objects.create(name="Meridian News Agency", kind="agency")
         self.person = PersonFactory()
         self.figure = FigureFactory(article=self.story, source=self.source, metric=self.metric)
         self.quote = QuoteFactory(article=self.story, person=self.person, source=self.source)
@@ -343,6 +345,7 @@ class Objects:
             "articles.section": self.section,
             "articles.author": self.author,
             "articles.metric": self.metric,
+            "articles.publisher": self.publisher,
             "articles.source": self.source,
             "articles.person": self.person,
             "articles.figure": self.figure,

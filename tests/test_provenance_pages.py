@@ -233,7 +233,7 @@ def test_a_metric_page_says_when_stories_disagree_on_the_same_date() -> None:
     FigureFactory(article=second, metric=metric, text="209", value=209, as_of=survey_day)
     html = Client().get(metric.get_absolute_url()).content.decode()
     assert "Our stories disagree" in html
-    assert "For 5 October 2024 our stories give different values" in html
+    assert "Around 5 October 2024 our stories give different values" in html
     assert "Trust counts 212" in html and "Council counts 209" in html
     assert html.count('fill="#c0392b"') == 2
 

@@ -15,6 +15,8 @@ from articles.models import (
     Figure,
     Metric,
     Person,
+    Publisher,
+    PublisherDomain,
     Quote,
     Source,
 )
@@ -103,7 +105,8 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
     record_lookups = ("article_links__article", "figures__article", "quotes__article")
     story_lookups = ("source_links__source", "figures__source", "quotes__source")
     list_display = ["title", "publisher", "kind", "url", "accessed_on"]
-    list_filter = ["kind", "publisher"]
+    list_filter = ["kind", "issued_by__kind", "publisher"]
+    autocomplete_fields = ["issued_by"]
     search_fields = ["title", "publisher", "url"]
     date_hierarchy = "accessed_on"
     inlines = [CitedByInline]
@@ -111,6 +114,7 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     fields = [
         "title",
+        "issued_by",
         "publisher",
         "kind",
         "url",
@@ -124,6 +128,11 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
         # Notes may name a confidential source ("J. Doe at the ministry, phone …").
         fields = list(super().get_fields(request, obj))
         return fields if is_editor(request.user) else [f for f in fields if f != "notes"]
+
+    def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
+        if "title" in form.changed_data:
+            obj.provisional_title = False  # An editor's title is never replaced by a link's.
+        super().save_model(request, obj, form, change)
 
     def has_delete_permission(self, request: HttpRequest, obj: Source | None = None) -> bool:
         # Cited sources are protected by the database too; this keeps the button honest.
@@ -180,3 +189,39 @@ class QuoteAdmin(StoriesYouMaySeeMixin, EditorsOnlyAdmin):
     list_filter = [SourcedFilter]
     search_fields = ["text", "person__name", "article__headline"]
     autocomplete_fields = ["article", "person", "source"]
+
+
+class PublisherDomainInline(admin.TabularInline):
+    model = PublisherDomain
+    fields = ["domain"]
+    verbose_name = "web domain"
+    verbose_name_plural = "web domains (links to these and their subdomains cite this publisher)"
+
+    def get_extra(self, request: HttpRequest, obj: Publisher | None = None, **kwargs: Any) -> int:
+        # "Name its publisher" from the sourcing check opens this form with the domain filled.
+        return 1 if request.GET.get("domain") and obj is None else (0 if obj else 1)
+
+
+@admin.register(Publisher)
+class PublisherAdmin(EditorsOnlyAdmin):
+    list_display = ["name", "kind", "domain_list", "note"]
+    list_filter = ["kind"]
+    search_fields = ["name", "domains__domain", "note"]
+    fields = ["name", "kind", "note"]
+    inlines = [PublisherDomainInline]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[Publisher]:
+        return super().get_queryset(request).prefetch_related("domains")
+
+    @admin.display(description="web domains")
+    def domain_list(self, obj: Publisher) -> str:
+        return ", ".join(d.domain for d in obj.domains.all())
+
+    def get_formset_kwargs(
+        self, request: HttpRequest, obj: Publisher, inline: Any, prefix: str
+    ) -> dict[str, Any]:
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        domain = request.GET.get("domain", "").strip()[:253]
+        if request.method == "GET" and domain and isinstance(inline, PublisherDomainInline):
+            kwargs["initial"] = [{"domain": domain}]
+        return kwargs

@@ -20,9 +20,9 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import images
+from articles.admin import sourcing_desk
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
-from articles.figures import format_decimal
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -33,7 +33,7 @@ from articles.models import (
     Quote,
 )
 from articles.permissions import is_editor, staff_member
-from articles.sourcing import UnsourcedStory, sourcing_problems, unrecorded_figures
+from articles.sourcing import UnsourcedStory, reader_texts, unrecorded_figures_in
 
 if TYPE_CHECKING:
     pass
@@ -51,7 +51,25 @@ class BylineInline(admin.TabularInline):
 class CorrectionInline(admin.StackedInline):
     model = Correction
     extra = 0
-    fields = ["kind", "text", "created_at"]
+    fields = ["kind", "text", "created_at", "figure", "quote", "before_and_after"]
+    readonly_fields = ["before_and_after"]
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        # Only this story's own figures and quotes can be what its correction fixes.
+        match = request.resolver_match
+        story = match.kwargs.get("object_id") if match else None
+        if db_field.name in {"figure", "quote"}:
+            model = Figure if db_field.name == "figure" else Quote
+            kwargs["queryset"] = model.objects.filter(article_id=story or 0)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    @admin.display(description="Before and after")
+    def before_and_after(self, obj: Correction) -> str:
+        if not obj.before_text:
+            return "Name the figure or quote this corrects, and fix it above in the same save."
+        return f"We first printed “{obj.before_text}”; it now reads “{obj.after_text}”."
 
 
 class SourceLinkFormSet(BaseInlineFormSet):
@@ -109,6 +127,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_display = [
         "headline",
         "state",
+        "sourcing_status",
         "section",
         "byline_names",
         "published_at",
@@ -146,15 +165,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
             "Sourcing check",
             {
                 "fields": ["sourcing_report", "publish_anyway_reason", "sourcing_override"],
-                "description": "What the check before publishing finds in the saved story: "
-                "figures and quotes without a source, numbers not recorded as figures, links "
-                "without an address.",
+                "description": "What the check finds in the saved story, in everything "
+                "readers see (headline, standfirst, body, caption, credit): figures and quotes "
+                "without a source, numbers and quotes not recorded, links and placeholders "
+                "without an address. It runs on publishing and on every save of a live story.",
             },
         ),
     ]
 
     class Media:
         js = ["js/record-figure.js"]
+        css = {"all": ["css/sourcing-admin.css"]}
 
     # --- Lists ----------------------------------------------------------------------------
 
@@ -192,7 +213,18 @@ class ArticleAdmin(SimpleHistoryAdmin):
         qs = DrillDownQuerySet(self.model).for_staff(staff_member(request))
         if ordering := self.get_ordering(request):
             qs = qs.order_by(*ordering)
-        return qs.prefetch_related("byline_set__author")
+        qs = qs.prefetch_related("byline_set__author")
+        match = request.resolver_match
+        if match and match.url_name == "articles_article_changelist":
+            # The sourcing column checks every row: two queries for the page, not two a row.
+            qs = qs.prefetch_related(
+                "figures", models.Prefetch("quotes", Quote.objects.select_related("person"))
+            )
+        return qs
+
+    @admin.display(description="Sourcing")
+    def sourcing_status(self, obj: Article) -> str:
+        return sourcing_desk.status_of(obj)
 
     @admin.display(description="Status")
     def state(self, obj: Article) -> str:
@@ -218,39 +250,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     @admin.display(description="Problems")
     def sourcing_report(self, obj: Article) -> str:
-        if not obj.pk:
-            return "Save the story first."
-        problems = sourcing_problems(obj)
-        recordable = unrecorded_figures(obj.body, list(obj.figures.all()))
-        if not problems:
-            return "None: every figure and quote has a source and every number is recorded."
-        lines = format_html_join(
-            "", "<li>{}</li>", ((str(p),) for p in problems if p.kind != "unrecorded_figure")
-        )
-        record = format_html_join(
-            "",
-            '<li>“{}” — <q>{}</q> <a class="record-figure button" href="?{}={}-{}#figures-group"'
-            ' data-text="{}" data-value="{}" data-unit="{}">Record this figure</a></li>',
-            (
-                (
-                    found.text,
-                    found.sentence,
-                    RECORD_FIGURE,
-                    found.start,
-                    found.end,
-                    found.text,
-                    format_decimal(found.value),
-                    found.unit,
-                )
-                for found in recordable
-            ),
-        )
-        heading = format_html(
-            "<p>Numbers in the body not yet recorded as figures:</p><ul>{}</ul>", record
-        )
-        return format_html(
-            '<ul class="sourcing-problems">{}</ul>{}', lines, heading if recordable else ""
-        )
+        return sourcing_desk.report(obj)
 
     @admin.display(description="Last override")
     def sourcing_override(self, obj: Article) -> str:
@@ -322,8 +322,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         if isinstance(inline, FigureInline) and request.method == "GET" and wanted and obj:
             # The no-JavaScript "record this figure": blank figure rows filled from the finder.
             found = {
-                f"{f.start}-{f.end}": f
-                for f in unrecorded_figures(obj.body, list(obj.figures.all()))
+                f.key: f.figure
+                for f in unrecorded_figures_in(reader_texts(obj), list(obj.figures.all()))
             }
             kwargs["initial"] = [
                 {"text": f.text, "value": f.value, "unit": f.unit}
@@ -364,6 +364,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.created_by = staff_member(request)
         if change and self._is_revert(request):
             obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=staff_member(request))
+        # What the live story's check found before this edit: the gate compares after saving.
+        request._sourcing_before = sourcing_desk.problems_before_save(obj)  # type: ignore[attr-defined]  # a per-request value
         new_image = "lead_image" in form.changed_data
         old_renditions = list(obj.lead_image_renditions) if new_image else []
         old_original = (
@@ -405,6 +407,109 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # A writer's own story carries their byline unless they credited someone else.
             ArticleAuthor.objects.create(article=article, author=author)
         self._apply_workflow_button(request, article)
+        if not {"_publish", "_unpublish"} & set(request.POST):
+            # Readers see a live story's edits at once: the check gates them as it gates
+            # publishing (raises LiveChangeRefused, caught in changeform_view).
+            accepted = sourcing_desk.gate_live_change(
+                article,
+                getattr(request, "_sourcing_before", None),
+                reason=request.POST.get("publish_anyway_reason", ""),
+                by=staff_member(request),
+            )
+            if accepted:
+                self.message_user(
+                    request,
+                    format_html(
+                        "Saved despite {} new sourcing problem{}, for the reason you gave:"
+                        "<ul>{}</ul>",
+                        len(accepted),
+                        "" if len(accepted) == 1 else "s",
+                        sourcing_desk.problem_list(accepted),
+                    ),
+                    messages.WARNING,
+                )
+        if key := request.POST.get(sourcing_desk.RECORD_QUOTE):
+            quote = sourcing_desk.record_quote(article, key)
+            if quote is None:
+                self.message_user(
+                    request,
+                    "That quote could not be recorded from the text: add it under “Quotes”.",
+                    messages.WARNING,
+                )
+            else:
+                source = f", from {quote.source}" if quote.source else "; give its source"
+                self.message_user(
+                    request,
+                    f"Recorded the quote from {quote.person.name}{source}. Check it under "
+                    "“Quotes”.",
+                )
+
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except sourcing_desk.LiveChangeRefused as refusal:
+            # The admin's transaction rolled the edit back. Show the form again with what the
+            # editor wrote, the problems, and the reason field asking for a reason.
+            request._live_refusal = refusal  # type: ignore[attr-defined]  # read by get_form
+            self.message_user(
+                request,
+                format_html(
+                    "Not saved: this change to a live story adds {} sourcing problem{}.<ul>{}</ul>"
+                    "Fix them, or give a reason under “Sourcing check” and save again.",
+                    len(refusal.problems),
+                    "" if len(refusal.problems) == 1 else "s",
+                    sourcing_desk.problem_list(refusal.problems),
+                ),
+                messages.ERROR,
+            )
+            return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> type[BaseModelForm[Article]]:
+        form = super().get_form(request, obj, change, **kwargs)
+        refusal = getattr(request, "_live_refusal", None)
+        if refusal is None:
+            return form
+        return type(form.__name__, (form,), {"live_refusal": refusal.problems})
+
+    def save_formset(
+        self,
+        request: HttpRequest,
+        form: BaseModelForm[Article],
+        formset: BaseInlineFormSet[Any, Article, Any],
+        change: bool,
+    ) -> None:
+        if formset.model in (Figure, Quote):
+            # What each fact said before this save: a correction saved with it keeps it.
+            before = getattr(request, "_facts_before", {})
+            for subform in formset.initial_forms:
+                fact = subform.instance
+                if fact.pk:
+                    stored = type(fact).objects.filter(pk=fact.pk).first()
+                    if stored is not None:
+                        before[(type(fact), fact.pk)] = stored
+            request._facts_before = before  # type: ignore[attr-defined]  # a per-request value
+        super().save_formset(request, form, formset, change)
+        if formset.model is Correction:
+            before = getattr(request, "_facts_before", {})
+            for correction in formset.new_objects:
+                fact = correction.figure or correction.quote
+                if fact is None or correction.before_text:
+                    continue
+                fact.refresh_from_db()
+                old = before.get((type(fact), fact.pk), fact)
+                correction.before_text, correction.after_text = old.text, fact.text
+                correction.before_source, correction.after_source = old.source, fact.source
+                if isinstance(fact, Figure):
+                    correction.before_value, correction.after_value = old.value, fact.value
+                correction.save()
 
     def _apply_workflow_button(self, request: HttpRequest, article: Article) -> None:
         if "_publish" in request.POST:
@@ -440,13 +545,15 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 "press “Save and publish” again.",
                 len(refusal.problems),
                 "" if len(refusal.problems) == 1 else "s",
-                format_html_join("", "<li>{}</li>", ((str(p),) for p in refusal.problems)),
+                sourcing_desk.problem_list(refusal.problems),
             ),
             messages.ERROR,
         )
 
     def response_change(self, request: HttpRequest, obj: Article) -> HttpResponse:
-        if getattr(request, "_sourcing_refused", False):
+        if getattr(request, "_sourcing_refused", False) or sourcing_desk.RECORD_QUOTE in (
+            request.POST
+        ):
             # Back to the story, where the problems and the reason field are.
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)

@@ -104,8 +104,17 @@ class ArticleAdminForm(forms.ModelForm):
             return images.clean_upload(upload)
         return upload
 
+    # Set by ArticleAdmin.get_form when saving a live story was refused for new problems.
+    live_refusal: list[Any] = []
+
     def clean(self) -> dict[str, Any]:
         super().clean()
+        if self.live_refusal and not self.cleaned_data.get("publish_anyway_reason", "").strip():
+            self.add_error(
+                "publish_anyway_reason",
+                "This story is live and the change adds sourcing problems (listed above): fix "
+                "them, or say here why it must go out as it is.",
+            )
         if self.instance.pk and "loaded_version" in self.fields:
             self._refuse_stale_save(self.cleaned_data.get("loaded_version"))
         return self.cleaned_data

@@ -1,5 +1,5 @@
 """The editorial model, by topic: taxonomy (sections, authors), stories (with their bylines and
-old addresses), corrections, and provenance (sources, figures, metrics, people, quotes).
+old addresses), corrections, publishers, and provenance (sources, figures, metrics, people, quotes).
 Everything is importable from `articles.models`."""
 
 from articles.models.corrections import Correction
@@ -12,6 +12,7 @@ from articles.models.provenance import (
     Source,
     provenance_prefetches,
 )
+from articles.models.publishers import Publisher, PublisherDomain
 from articles.models.stories import Article, ArticleAuthor, ArticleQuerySet, ArticleRedirect
 from articles.models.taxonomy import Author, Section
 
@@ -26,6 +27,8 @@ __all__ = [
     "Figure",
     "Metric",
     "Person",
+    "Publisher",
+    "PublisherDomain",
     "Quote",
     "Section",
     "Source",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles.links import normalize_url
+from articles.models.publishers import Publisher
 from articles.models.stories import Article
 
 
@@ -21,6 +22,7 @@ class Source(models.Model):
 
     class Kind(models.TextChoices):
         AGENCY = "agency", "Agency report"
+        REPORT = "report", "News report"
         STATEMENT = "statement", "Official statement"
         DOCUMENT = "document", "Document"
         INTERVIEW = "interview", "Interview"
@@ -35,6 +37,15 @@ class Source(models.Model):
         blank=True,
         help_text="Who issued it: a news agency, a ministry, a company. Shown beside the title.",
     )
+    issued_by = models.ForeignKey(
+        Publisher,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="sources",
+        help_text="The publisher in the registry. Links to its web domains find it by "
+        "themselves; readers see its name, kind and ownership note.",
+    )
     url = models.URLField(
         "URL",
         max_length=1000,
@@ -42,6 +53,9 @@ class Source(models.Model):
         help_text="Where readers can find it. Leave empty for sources without an address, such "
         "as an interview. Links in story bodies are matched to sources by this address.",
     )
+    # Set when a link's words were a stand-in ("LINK", "here") and the title was made from the
+    # address: the next link to it with real words names it (articles/sources.py).
+    provisional_title = models.BooleanField(default=False, editable=False)
     # The address with case, trailing slash, fragment and tracking parameters removed; links in
     # story bodies are matched on it (articles/sources.py). Empty when there is no URL.
     normalized_url = models.CharField(max_length=1000, blank=True, editable=False)
@@ -96,6 +110,11 @@ class Source(models.Model):
 
     def clean(self) -> None:
         self._derive()
+
+    @property
+    def publisher_name(self) -> str:
+        """Who issued it, as readers see it: the registry's name, or the name typed here."""
+        return self.issued_by.name if self.issued_by_id and self.issued_by else self.publisher
 
     def _derive(self) -> None:
         try:
@@ -299,7 +318,16 @@ class Quote(models.Model):
 def provenance_prefetches() -> list[models.Prefetch]:
     """What the "Sources and figures" section shows, for `prefetch_related()`."""
     return [
-        models.Prefetch("source_links", queryset=ArticleSource.objects.select_related("source")),
-        models.Prefetch("figures", queryset=Figure.objects.select_related("source", "metric")),
-        models.Prefetch("quotes", queryset=Quote.objects.select_related("person", "source")),
+        models.Prefetch(
+            "source_links",
+            queryset=ArticleSource.objects.select_related("source", "source__issued_by"),
+        ),
+        models.Prefetch(
+            "figures",
+            queryset=Figure.objects.select_related("source", "source__issued_by", "metric"),
+        ),
+        models.Prefetch(
+            "quotes",
+            queryset=Quote.objects.select_related("person", "source", "source__issued_by"),
+        ),
     ]

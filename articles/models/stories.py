@@ -25,7 +25,7 @@ from taggit.models import Tag
 from articles.models.taxonomy import Author, Section
 from articles.permissions import is_editor, may_write
 from articles.sanitize import clean_body
-from articles.sourcing import UnsourcedStory, sourcing_problems
+from articles.sourcing import UnsourcedStory, blocking_problems
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -485,7 +485,7 @@ class Article(models.Model):
         `override_reason`, which is stored with who and when and written to the history.
         """
         reason = override_reason.strip()
-        problems = sourcing_problems(self)
+        problems = blocking_problems(self)
         if problems and not reason:
             raise UnsourcedStory(problems)
         if problems and not (by is not None and is_editor(by)):
@@ -512,6 +512,30 @@ class Article(models.Model):
             update_fields=[
                 "status",
                 "published_at",
+                "sourcing_override_reason",
+                "sourcing_override_by",
+                "sourcing_override_at",
+            ]
+        )
+
+    def accept_sourcing_problems(self, *, by: User | None, reason: str, count: int) -> None:
+        """Keep an edit to a live story that added `count` sourcing problems, for `reason`.
+
+        The same record as publishing despite the check: the reason, who and when, and a line
+        in the history. Only editors may; an empty reason is no reason.
+        """
+        reason = reason.strip()
+        if not reason:
+            raise ValueError("A reason is needed to keep sourcing problems on a live story.")
+        if not (by is not None and is_editor(by)):
+            raise PermissionDenied("Only an editor can keep a change despite the sourcing check.")
+        self.sourcing_override_reason = reason
+        self.sourcing_override_by = by
+        self.sourcing_override_at = timezone.now()
+        plural = "s" if count != 1 else ""
+        self._log(by, f"Changed while live despite {count} new sourcing problem{plural}: {reason}")
+        self.save(
+            update_fields=[
                 "sourcing_override_reason",
                 "sourcing_override_by",
                 "sourcing_override_at",

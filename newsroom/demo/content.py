@@ -22,12 +22,12 @@ import datetime as dt
 import re
 import tomllib
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from articles.figures import find_figures_in_html
-from articles.models import Source
+from articles.figures import find_figures, find_figures_in_html
+from articles.models import Publisher, Source
 from articles.sanitize import clean_body
 from newsroom.roles import EDITORS, MODERATORS, WRITERS
 
@@ -73,6 +73,14 @@ class DemoSource:
     kind: str
     url: str
     days_ago: int | None
+
+
+@dataclass(frozen=True)
+class DemoPublisher:
+    name: str
+    kind: str
+    domains: list[str]
+    note: str
 
 
 @dataclass(frozen=True)
@@ -152,6 +160,7 @@ class Outlet:
     stories: list[DemoStory]
     featured: dict[str, int]  # story slug -> front-page position (1 = lead)
     campaign: DemoCampaign
+    publishers: dict[str, DemoPublisher] = field(default_factory=dict)
 
 
 class _Table:
@@ -250,6 +259,7 @@ def load(directory: Path | None = None) -> Outlet:
     outlet = _read(outlet_file)
     sections = [_section(t) for t in outlet.tables("sections")]
     authors = [_author(t) for t in outlet.tables("authors")]
+    publishers = {key: _publisher(t) for key, t in outlet.keyed("publishers").items()}
     sources = {key: _source(t) for key, t in outlet.keyed("sources").items()}
     people = {key: _person(t) for key, t in outlet.keyed("people").items()}
     metrics = {key: _metric(t) for key, t in outlet.keyed("metrics").items()}
@@ -258,7 +268,9 @@ def load(directory: Path | None = None) -> Outlet:
     campaign = _campaign(outlet.table("campaign"))
     outlet.done()
 
-    partial = Outlet(sections, authors, sources, people, metrics, [], featured, campaign)
+    partial = Outlet(
+        sections, authors, sources, people, metrics, [], featured, campaign, publishers
+    )
     story_files = sorted((directory / "stories").glob("*.toml"))
     if not story_files:
         raise DemoContentError(f"{directory / 'stories'}: no story files (*.toml) in it")
@@ -273,7 +285,9 @@ def load(directory: Path | None = None) -> Outlet:
     for slug in featured:
         if slug not in seen:
             raise DemoContentError(f"{outlet_file}: `featured.{slug}` is not the slug of a story")
-    return Outlet(sections, authors, sources, people, metrics, stories, featured, campaign)
+    return Outlet(
+        sections, authors, sources, people, metrics, stories, featured, campaign, publishers
+    )
 
 
 def _section(t: _Table) -> DemoSection:
@@ -301,6 +315,17 @@ def _source(t: _Table) -> DemoSource:
     )
     t.done()
     return source
+
+
+def _publisher(t: _Table) -> DemoPublisher:
+    publisher = DemoPublisher(
+        name=t.text("name"),
+        kind=t.choice("kind", list(Publisher.Kind.values)),
+        domains=t.texts("domains", []),
+        note=t.text("note", ""),
+    )
+    t.done()
+    return publisher
 
 
 def _person(t: _Table) -> DemoPerson:
@@ -374,11 +399,20 @@ def _story(t: _Table, outlet: Outlet) -> DemoStory:
         )
         q.done()
     t.done()
-    # A demo story models a sourced one: every number the finder sees needs its ledger entry.
-    _, found = find_figures_in_html(clean_body(body))
-    for figure in found:
+    # A demo story models a sourced one: every number the finder sees in what readers read
+    # (headline, standfirst, body, caption, credit) needs its ledger entry.
+    _, in_body = find_figures_in_html(clean_body(body))
+    others = [
+        ("headline", headline),
+        ("standfirst", standfirst),
+        ("image_caption", image_caption),
+        ("image_credit", image_credit),
+    ]
+    seen = [("body", f) for f in in_body]
+    seen += [(name, f) for name, text in others for f in find_figures(text)]
+    for name, figure in seen:
         if figure.text.lower() not in figures:
-            raise t.error(f"`figures` has no entry for “{figure.text}”, which the body quotes")
+            raise t.error(f"`figures` has no entry for “{figure.text}”, which the {name} quotes")
     return DemoStory(
         file=t.file,
         slug=slug,

@@ -20,7 +20,6 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import images
-from articles.figures import find_figures_in_html
 from articles.links import normalize_url
 from articles.models import (
     Article,
@@ -31,10 +30,14 @@ from articles.models import (
     Figure,
     Metric,
     Person,
+    Publisher,
+    PublisherDomain,
     Quote,
     Section,
     Source,
 )
+from articles.models.publishers import bare_domain
+from articles.sourcing import reader_texts, unrecorded_figures_in
 from newsroom.demo import content, pictures
 from newsroom.demo.content import DemoContentError, DemoStory, Outlet
 from newsroom.models import SupportCampaign
@@ -60,6 +63,7 @@ class Command(BaseCommand):
             users = self._users(password)
             sections = self._sections(outlet)
             authors = self._authors(outlet, users)
+            self._publishers(outlet)
             ledger = Ledger(
                 sources=self._sources(outlet),
                 people=self._people(outlet),
@@ -129,6 +133,17 @@ class Command(BaseCommand):
             authors[spec.slug] = author
         return authors
 
+    def _publishers(self, outlet: Outlet) -> None:
+        """The publisher registry; registering a domain claims the sources linked on it."""
+        for spec in outlet.publishers.values():
+            publisher, _ = Publisher.objects.get_or_create(
+                name=spec.name, defaults={"kind": spec.kind, "note": spec.note}
+            )
+            for domain in spec.domains:
+                PublisherDomain.objects.get_or_create(
+                    domain=bare_domain(domain), defaults={"publisher": publisher}
+                )
+
     def _sources(self, outlet: Outlet) -> dict[str, Source]:
         today = timezone.localdate()
         sources = {}
@@ -144,6 +159,7 @@ class Command(BaseCommand):
                 )
                 found = Source.objects.create(
                     title=spec.title,
+                    issued_by=Publisher.objects.filter(name=spec.publisher).first(),
                     publisher=spec.publisher,
                     kind=spec.kind,
                     url=spec.url,
@@ -187,7 +203,8 @@ class Command(BaseCommand):
         the story registered its body links as sources (articles/derived.py)."""
         for key in story.hand_sources:
             ArticleSource.objects.get_or_create(article=article, source=ledger.sources[key])
-        _, found = find_figures_in_html(article.body)
+        # Every number readers see: the headline, standfirst and caption as well as the body.
+        found = [f.figure for f in unrecorded_figures_in(reader_texts(article), [])]
         for figure in found:
             spec = story.figures.get(figure.text.lower())
             if spec is None:
