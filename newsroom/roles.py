@@ -69,7 +69,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             )
             for action in ("add", "change", "delete", "view")
         ]
-        + ["publish_article", "view_historicalarticle"],
+        + ["publish_article", "view_historicalarticle"]
+        # Shared previews show an unpublished story to someone outside: editors decide that.
+        + ["add_previewlink", "change_previewlink", "view_previewlink"],
         MODERATORS: [
             "view_article",
             "view_section",

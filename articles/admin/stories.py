@@ -3,6 +3,7 @@ and quotes inline, the list, the workflow buttons and bulk actions."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
@@ -20,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import images
+from articles.admin import previews
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.figures import format_decimal
@@ -164,7 +166,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.tag_suggestions),
             name="articles_article_tag_suggestions",
         )
-        return [suggestions, *super().get_urls()]
+        share = path(
+            "<path:object_id>/share/",
+            self.admin_site.admin_view(partial(previews.share_preview, self)),
+            name="articles_article_share_preview",
+        )
+        return [suggestions, share, *super().get_urls()]
 
     def tag_suggestions(self, request: HttpRequest) -> HttpResponse:
         """Existing tags matching what the editor typed, most used first."""
@@ -466,6 +473,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,
             is_published=bool(obj and obj.status == Article.Status.PUBLISHED),
+            share_preview_url=(
+                reverse("admin:articles_article_share_preview", args=[obj.pk])
+                if obj and obj.status != Article.Status.PUBLISHED and previews.may_share(request)
+                else ""
+            ),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -477,7 +489,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         for article in queryset:
             try:
                 with transaction.atomic():
-                    article.publish(by=staff_member(request), at=timezone.now())
+                    now = timezone.now().replace(microsecond=0)  # as Article.publish() does
+                    article.publish(by=staff_member(request), at=now)
             except ValidationError as error:
                 refused.append(
                     format_html(

@@ -3,6 +3,7 @@ old addresses), corrections, and provenance (sources, figures, metrics, people, 
 Everything is importable from `articles.models`."""
 
 from articles.models.corrections import Correction
+from articles.models.previews import PreviewLink, PreviewLinkUse
 from articles.models.provenance import (
     ArticleSource,
     Figure,
@@ -26,6 +27,8 @@ __all__ = [
     "Figure",
     "Metric",
     "Person",
+    "PreviewLink",
+    "PreviewLinkUse",
     "Quote",
     "Section",
     "Source",

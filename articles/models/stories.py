@@ -491,7 +491,10 @@ class Article(models.Model):
         if problems and not (by is not None and is_editor(by)):
             raise PermissionDenied("Only an editor can publish despite the sourcing check.")
         now = timezone.now()
-        self.published_at = at or self.published_at or now
+        # Whole seconds: the admin's date and time boxes carry no microseconds, so a stored
+        # 14:02:07.318204 came back as 14:02:07 from the next save of the form and every story
+        # gained a spurious "Published at" change in its history.
+        self.published_at = at or self.published_at or now.replace(microsecond=0)
         self.status = self.Status.PUBLISHED
         self._derive()
         self.validate_constraints()
@@ -517,6 +520,9 @@ class Article(models.Model):
                 "sourcing_override_at",
             ]
         )
+        # Publishing ends every shared preview for good: the story has its own address now,
+        # and a later return to draft must not bring old links back (articles/previews.py).
+        self.preview_links.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=by)
 
     def return_to_draft(self, *, by: User | None) -> None:
         """Take a story off the site (or out of review); its address stops working."""
