@@ -15,6 +15,7 @@ PURE_HELPERS = [
     "articles.links",
     "articles.sanitize",
     "articles.charts",
+    "articles.wording",
     "comments.text",
 ]
 

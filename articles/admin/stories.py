@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, BaseModelForm
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import date as date_filter
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
@@ -21,7 +22,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import images
-from articles.admin import previews
+from articles.admin import history, previews
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.figures import format_decimal
@@ -127,7 +128,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     actions = ["publish_now", "submit_for_review", "return_to_draft"]
     readonly_fields = ["state", "preview_link", "sourcing_report", "sourcing_override"]
     list_per_page = 50
-    history_list_display = ["status", "sourcing_override_reason"]
+    object_history_form_template = "admin/articles/article/history_form.html"
     fieldsets = [
         (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
         ("Placement", {"fields": ["section", "tags", "featured_position"]}),
@@ -341,6 +342,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     # --- History and revert -----------------------------------------------------------------
 
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Every version in words, and any two compared (articles/admin/history.py)."""
+        article = Article.objects.filter(pk=unquote(object_id)).first()
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return history.history_page(self, request, article)
+
     def history_form_view(
         self,
         request: HttpRequest,
@@ -356,6 +368,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 raise PermissionDenied("You may not change this story.")
             if current.status == Article.Status.PUBLISHED and not is_editor(request.user):
                 raise PermissionDenied("Only editors can revert a live or scheduled story.")
+        warnings = (
+            history.revert_warnings(int(object_id), int(version_id))
+            if object_id.isdigit() and version_id.isdigit()
+            else {}
+        )
+        extra_context = {**(extra_context or {}), "recorded_later": warnings}
         return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_revert(self, request: HttpRequest) -> bool:

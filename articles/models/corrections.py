@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.models.stories import Article
 
@@ -29,6 +30,9 @@ class Correction(models.Model):
     created_at = models.DateTimeField(
         default=timezone.now, help_text="When the correction was made; shown with it."
     )
+
+    # Part of the story's versions: its history page compares them with the story's text.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

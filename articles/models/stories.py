@@ -326,6 +326,9 @@ class Article(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_old_address()
+        # django-simple-history leaves the reason on the instance: a later save of the same
+        # object (a shell, a command) would log "Published" again for an ordinary edit.
+        self.__dict__.pop("_change_reason", None)
 
     def get_absolute_url(self) -> str:
         if self.is_public_address():
@@ -442,6 +445,9 @@ class Article(models.Model):
         state, and record the revert as a change of its own."""
         for name in self.WORKFLOW_FIELDS:
             setattr(self, name, getattr(current, name))
+        # A past version is built from its history row, not loaded, so it does not know the
+        # address the story has now; without it the save would leave that address a 404.
+        self._loaded_path = current.public_path() if current.is_public_address() else None
         when = dateformat.format(timezone.localtime(self.updated_at), "j M Y, H:i")
         self._log(by, f"Reverted to the version of {when}")
 
