@@ -50,6 +50,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "delete_quote",
             "view_quote",
             "view_metric",
+            # Notes to colleagues on the stories they may open.
+            "add_editorialnote",
+            "view_editorialnote",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -71,7 +74,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         ]
         + ["publish_article", "view_historicalarticle"]
         # Shared previews show an unpublished story to someone outside: editors decide that.
-        + ["add_previewlink", "change_previewlink", "view_previewlink"],
+        + ["add_previewlink", "change_previewlink", "view_previewlink"]
+        + ["add_editorialnote", "delete_editorialnote", "view_editorialnote"],
         MODERATORS: [
             "view_article",
             "view_section",

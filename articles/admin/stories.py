@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.contrib.admin.utils import unquote
@@ -21,8 +22,10 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from articles import images
+from articles import images, notices
 from articles.admin import history, previews
+from articles.admin.bulk import add_tags, set_section
+from articles.admin.notes import EditorialNoteInline
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.figures import format_decimal
@@ -124,13 +127,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["section"]
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [BylineInline, SourceLinkInline, FigureInline, QuoteInline, CorrectionInline]
-    actions = ["publish_now", "submit_for_review", "return_to_draft"]
-    readonly_fields = ["state", "preview_link", "sourcing_report", "sourcing_override"]
+    inlines = [
+        BylineInline,
+        SourceLinkInline,
+        FigureInline,
+        QuoteInline,
+        CorrectionInline,
+        EditorialNoteInline,
+    ]
+    actions = ["publish_now", "submit_for_review", "return_to_draft", set_section, add_tags]
+    readonly_fields = ["state", "length", "preview_link", "sourcing_report", "sourcing_override"]
     list_per_page = 50
     object_history_form_template = "admin/articles/article/history_form.html"
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "length", "loaded_version"]}),
         ("Placement", {"fields": ["section", "tags", "featured_position"]}),
         (
             "Lead image",
@@ -157,7 +167,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
 
     class Media:
-        js = ["js/record-figure.js"]
+        js = ["js/record-figure.js", "js/word-count.js"]
 
     # --- Lists ----------------------------------------------------------------------------
 
@@ -214,6 +224,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="Authors")
     def byline_names(self, obj: Article) -> str:
         return ", ".join(link.author.name for link in obj.byline_set.all())
+
+    @admin.display(description="Length")
+    def length(self, obj: Article | None) -> str:
+        # Updated as the editor types by js/word-count.js, counted as Article._derive() does.
+        words = obj.word_count if obj and obj.pk else 0
+        minutes = obj.reading_minutes if obj and obj.pk else 1
+        return format_html(
+            '<output id="story-length" data-words-per-minute="{}" aria-live="polite">'
+            "{} word{} · {} min read</output>",
+            settings.NEWSROOM_WORDS_PER_MINUTE,
+            words,
+            "" if words == 1 else "s",
+            minutes,
+        )
 
     @admin.display(description="Preview")
     def preview_link(self, obj: Article) -> str:
@@ -433,6 +457,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 self._report_publication(request, article)
         elif "_submit_review" in request.POST and article.status == Article.Status.DRAFT:
             article.submit_for_review(by=staff_member(request))
+            notices.tell_editors_of_review(article, by=staff_member(request))
             self.message_user(request, "Submitted for review: an editor will publish it.")
         elif "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
@@ -538,6 +563,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         drafts = [a for a in queryset if a.status == Article.Status.DRAFT]
         for article in drafts:
             article.submit_for_review(by=staff_member(request))
+            notices.tell_editors_of_review(article, by=staff_member(request))
         self.message_user(request, f"Submitted {len(drafts)} for review.")
 
     @admin.action(description="Return to draft", permissions=["publish"])

@@ -3,6 +3,7 @@ old addresses), corrections, and provenance (sources, figures, metrics, people, 
 Everything is importable from `articles.models`."""
 
 from articles.models.corrections import Correction
+from articles.models.notes import EditorialNote
 from articles.models.previews import PreviewLink, PreviewLinkUse
 from articles.models.provenance import (
     ArticleSource,
@@ -24,6 +25,7 @@ __all__ = [
     "ArticleSource",
     "Author",
     "Correction",
+    "EditorialNote",
     "Figure",
     "Metric",
     "Person",
