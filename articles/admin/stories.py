@@ -398,7 +398,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             else {}
         )
         extra_context = {**(extra_context or {}), "recorded_later": warnings}
-        return super().history_form_view(request, object_id, version_id, extra_context)
+        # One transaction, as the change form has: the version guard locks the story's row
+        # (select_for_update, refused outside a transaction on PostgreSQL) and the revert's
+        # save and its redirect rows must land together.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_revert(self, request: HttpRequest) -> bool:
         match = request.resolver_match

@@ -43,7 +43,10 @@ def test_the_history_shows_what_changed_as_words(editor_page, live_server):
     rows = page.locator("#versions tbody tr")
     assert rows.count() == 2
     assert "Dana Desk" in rows.first.inner_text()
-    assert "Body: 2 words added, 2 words removed" in rows.first.inner_text()
+    assert (
+        "Body: “Mooring fees go up by four per cent in April.” → "
+        "“Mooring fees go up by six per cent in May.”" in rows.first.inner_text()
+    )
     page.click("input[value=Compare]")
 
     diff = page.locator(".word-diff").first
