@@ -6,11 +6,16 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from simple_history.admin import SimpleHistoryAdmin
 
 from articles.models import Article
+from articles.permissions import is_editor
 from articles.versions import StoryHistory
 
 if TYPE_CHECKING:
@@ -69,3 +74,46 @@ def revert_warnings(article_id: int, history_id: int) -> dict[str, list[str]]:
     story = StoryHistory(article_id)
     version = story.get(history_id)
     return story.recorded_after(version) if version else {}
+
+
+class StoryHistoryAdmin(SimpleHistoryAdmin):
+    """django-simple-history's admin with the story's own history page and a revert that asks
+    what the story allows now, warns of what came later and runs in one transaction."""
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
+    ) -> HttpResponse:
+        """Every version in words, and any two compared (articles/admin/history.py)."""
+        article = Article.objects.filter(pk=unquote(object_id)).first()
+        if article is None:
+            raise Http404("No such story.")
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return history_page(self, request, article)
+
+    def history_form_view(
+        self,
+        request: HttpRequest,
+        object_id: str,
+        version_id: str,
+        extra_context: dict | None = None,
+    ) -> HttpResponse:
+        if request.method == "POST":
+            # django-simple-history checks only that the past version may be *seen*; pressing
+            # Revert changes the story as it is now, so ask what the story allows now.
+            current = Article.objects.filter(pk=object_id).first()
+            if current is None or not self.has_change_permission(request, current):
+                raise PermissionDenied("You may not change this story.")
+            if current.status == Article.Status.PUBLISHED and not is_editor(request.user):
+                raise PermissionDenied("Only editors can revert a live or scheduled story.")
+        warnings = (
+            revert_warnings(int(object_id), int(version_id))
+            if object_id.isdigit() and version_id.isdigit()
+            else {}
+        )
+        extra_context = {**(extra_context or {}), "recorded_later": warnings}
+        # One transaction, as the change form has: the version guard locks the story's row
+        # (select_for_update, refused outside a transaction on PostgreSQL) and the revert's
+        # save and its redirect rows must land together.
+        with transaction.atomic():
+            return super().history_form_view(request, object_id, version_id, extra_context)

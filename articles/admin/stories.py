@@ -9,22 +9,21 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
-from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, BaseModelForm
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.template.defaultfilters import date as date_filter
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import images, notices
-from articles.admin import history, previews
+from articles.admin import previews
 from articles.admin.bulk import add_tags, set_section
+from articles.admin.history import StoryHistoryAdmin
 from articles.admin.notes import EditorialNoteInline
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
@@ -109,7 +108,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(StoryHistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -365,44 +364,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return kwargs
 
     # --- History and revert -----------------------------------------------------------------
-
-    def history_view(
-        self, request: HttpRequest, object_id: str, extra_context: dict | None = None
-    ) -> HttpResponse:
-        """Every version in words, and any two compared (articles/admin/history.py)."""
-        article = Article.objects.filter(pk=unquote(object_id)).first()
-        if article is None:
-            raise Http404("No such story.")
-        if not self.has_view_or_change_permission(request, article):
-            raise PermissionDenied
-        return history.history_page(self, request, article)
-
-    def history_form_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        version_id: str,
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        if request.method == "POST":
-            # django-simple-history checks only that the past version may be *seen*; pressing
-            # Revert changes the story as it is now, so ask what the story allows now.
-            current = Article.objects.filter(pk=object_id).first()
-            if current is None or not self.has_change_permission(request, current):
-                raise PermissionDenied("You may not change this story.")
-            if current.status == Article.Status.PUBLISHED and not is_editor(request.user):
-                raise PermissionDenied("Only editors can revert a live or scheduled story.")
-        warnings = (
-            history.revert_warnings(int(object_id), int(version_id))
-            if object_id.isdigit() and version_id.isdigit()
-            else {}
-        )
-        extra_context = {**(extra_context or {}), "recorded_later": warnings}
-        # One transaction, as the change form has: the version guard locks the story's row
-        # (select_for_update, refused outside a transaction on PostgreSQL) and the revert's
-        # save and its redirect rows must land together.
-        with transaction.atomic():
-            return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_revert(self, request: HttpRequest) -> bool:
         match = request.resolver_match

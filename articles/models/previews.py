@@ -121,13 +121,6 @@ class PreviewLink(models.Model):
             self.revoked_by = by
             self.save(update_fields=["revoked_at", "revoked_by"])
 
-    def is_usable(self, at: dt.datetime | None = None) -> bool:
-        return (
-            self.revoked_at is None
-            and self.expires_at > (at or timezone.now())
-            and self.article.status != Article.Status.PUBLISHED
-        )
-
     def record_use(self) -> None:
         """Log that the link was opened: when, never who (no address, no browser)."""
         PreviewLinkUse.objects.create(link=self)
