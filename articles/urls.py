@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from articles import feeds, views
+from articles import feeds, previews, views
 
 app_name = "articles"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^(?P<year>[0-9]{4})/(?P<month>[0-9]{2})/$", views.month_archive, name="month"),
     re_path(r"^(?P<year>[0-9]{4})/$", views.year_archive, name="year"),
     path("preview/<int:pk>/", views.preview, name="preview"),
+    path("preview/shared/<str:token>/", previews.shared_preview, name="shared_preview"),
     path("section/<slug:slug>/", views.section, name="section"),
     path("section/<slug:slug>/feed/", feeds.SectionFeed(), name="section-feed"),
     path("author/<slug:slug>/", views.author, name="author"),

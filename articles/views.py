@@ -52,7 +52,7 @@ def keep_private(request: HttpRequest) -> None:
     setattr(request, _PRIVATE_PAGE, True)
 
 
-def _story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
+def story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     """A story page's own rows: bylines, tags, corrections and its sources, figures and quotes,
     each in a fixed number of queries."""
     return queryset.with_bylines().prefetch_related(
@@ -66,7 +66,7 @@ def _story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     )
 
 
-def _story_context(article: Article, *, preview: bool) -> dict[str, Any]:
+def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
     # Each corrected figure and quote carries its corrections, shown at the fact (no query:
     # both lists are prefetched).
     corrections = list(article.corrections.all())
@@ -87,13 +87,13 @@ def _story_context(article: Article, *, preview: bool) -> dict[str, Any]:
 def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     month_start = _month_start(year, month)
     article = (
-        _story_queryset(Article.objects.published())
+        story_queryset(Article.objects.published())
         .filter(publication_month=month_start, slug=slug)
         .first()
     )
     if article is None:
         return _redirect_from_old_address(request)
-    response = render(request, "articles/story.html", _story_context(article, preview=False))
+    response = render(request, "articles/story.html", story_context(article, preview=False))
     if getattr(request, _PRIVATE_PAGE, False):
         patch_cache_control(response, private=True, no_store=True)
     return response
@@ -113,8 +113,8 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
     if not request.user.has_perm("articles.view_article"):
         raise Http404("No such story.")
     staff = staff_member(request)
-    article = get_object_or_404(_story_queryset(Article.objects.for_staff(staff)), pk=pk)
-    response = render(request, "articles/story.html", _story_context(article, preview=True))
+    article = get_object_or_404(story_queryset(Article.objects.for_staff(staff)), pk=pk)
+    response = render(request, "articles/story.html", story_context(article, preview=True))
     response["X-Robots-Tag"] = "noindex"
     return response
 

@@ -52,6 +52,9 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_metric",
             "view_publisher",
             "view_publisherdomain",
+            # Notes to colleagues on the stories they may open.
+            "add_editorialnote",
+            "view_editorialnote",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -73,7 +76,10 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             )
             for action in ("add", "change", "delete", "view")
         ]
-        + ["publish_article", "view_historicalarticle"],
+        + ["publish_article", "view_historicalarticle"]
+        # Shared previews show an unpublished story to someone outside: editors decide that.
+        + ["add_previewlink", "change_previewlink", "view_previewlink"]
+        + ["add_editorialnote", "delete_editorialnote", "view_editorialnote"],
         MODERATORS: [
             "view_article",
             "view_section",

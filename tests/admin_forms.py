@@ -31,6 +31,8 @@ def story_post_data(section: Section, article: Article | None = None, **override
         "figures-INITIAL_FORMS": "0",
         "quotes-TOTAL_FORMS": "0",
         "quotes-INITIAL_FORMS": "0",
+        "notes-TOTAL_FORMS": "0",
+        "notes-INITIAL_FORMS": "0",
     }
     if article is not None:
         data.update(

@@ -18,6 +18,7 @@ PURE_HELPERS = [
     "articles.links",
     "articles.sanitize",
     "articles.charts",
+    "articles.wording",
     "comments.text",
     "comments.spam_score",
     "comments.sorting",

@@ -37,7 +37,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, ArticleRedirect, Publisher
+from articles.models import Article, ArticleAuthor, ArticleRedirect, PreviewLink, Publisher
 from comments.models import (
     Block,
     Comment,
@@ -195,6 +195,10 @@ OTHER_URLS: dict[str, dict[str, str]] = {
         "moderator": "missing",  # moderators see live stories only
     },
     "articles:preview own draft": staff_only({"writer", "editor"}, "missing"),
+    # A shared preview is for whoever holds its signed address, account or not.
+    "articles:shared_preview": EVERYONE,
+    # Making and revoking shared previews: editors only (any story they may open).
+    "admin:articles_article_share_preview": staff_only({"editor"}),
     # The moderators' pages.
     "moderation:queue": MODERATION,
     "moderation:log": MODERATION,
@@ -337,6 +341,7 @@ class Objects:
         history = self.story.history.first()
         self.story_history = history.history_id
         self.own_draft_history = self.own_draft.history.first().history_id
+        self.shared_preview = PreviewLink.create(article=self.other_draft, by=editor)
 
     def for_model(self, model: str, variant: str = "") -> Any:
         if model == "articles.article":
@@ -404,6 +409,10 @@ class Objects:
             "comments:post": reverse("comments:post", args=[story.pk]),
             "articles:preview": reverse("articles:preview", args=[self.other_draft.pk]),
             "articles:preview own draft": reverse("articles:preview", args=[self.own_draft.pk]),
+            "articles:shared_preview": self.shared_preview.get_absolute_url(),
+            "admin:articles_article_share_preview": reverse(
+                "admin:articles_article_share_preview", args=[self.own_draft.pk]
+            ),
             "moderation:queue": reverse("moderation:queue"),
             "moderation:log": reverse("moderation:log"),
             "moderation:log_csv": reverse("moderation:log_csv"),

@@ -3,8 +3,10 @@ and quotes inline, the list, the workflow buttons and bulk actions."""
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,11 +18,13 @@ from django.template.defaultfilters import date as date_filter
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
-from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from articles import images
-from articles.admin import sourcing_desk
+from articles import images, notices
+from articles.admin import previews, sourcing_desk
+from articles.admin.bulk import add_tags, set_section
+from articles.admin.history import StoryHistoryAdmin
+from articles.admin.notes import EditorialNoteInline
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.models import (
@@ -121,7 +125,7 @@ class QuoteInline(admin.StackedInline):
 
 
 @admin.register(Article)
-class ArticleAdmin(SimpleHistoryAdmin):
+class ArticleAdmin(StoryHistoryAdmin):
     form = ArticleAdminForm
     change_form_template = "admin/articles/article/change_form.html"
     list_display = [
@@ -140,13 +144,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
     date_hierarchy = "published_at"
     autocomplete_fields = ["section"]
     prepopulated_fields = {"slug": ["headline"]}
-    inlines = [BylineInline, SourceLinkInline, FigureInline, QuoteInline, CorrectionInline]
-    actions = ["publish_now", "submit_for_review", "return_to_draft"]
-    readonly_fields = ["state", "preview_link", "sourcing_report", "sourcing_override"]
+    inlines = [
+        BylineInline,
+        SourceLinkInline,
+        FigureInline,
+        QuoteInline,
+        CorrectionInline,
+        EditorialNoteInline,
+    ]
+    actions = ["publish_now", "submit_for_review", "return_to_draft", set_section, add_tags]
+    readonly_fields = ["state", "length", "preview_link", "sourcing_report", "sourcing_override"]
     list_per_page = 50
-    history_list_display = ["status", "sourcing_override_reason"]
+    object_history_form_template = "admin/articles/article/history_form.html"
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
+        (None, {"fields": ["headline", "slug", "standfirst", "body", "length", "loaded_version"]}),
         ("Placement", {"fields": ["section", "tags", "featured_position"]}),
         (
             "Lead image",
@@ -174,7 +185,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
 
     class Media:
-        js = ["js/record-figure.js"]
+        js = ["js/record-figure.js", "js/word-count.js"]
         css = {"all": ["css/sourcing-admin.css"]}
 
     # --- Lists ----------------------------------------------------------------------------
@@ -185,7 +196,12 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.tag_suggestions),
             name="articles_article_tag_suggestions",
         )
-        return [suggestions, *super().get_urls()]
+        share = path(
+            "<path:object_id>/share/",
+            self.admin_site.admin_view(partial(previews.share_preview, self)),
+            name="articles_article_share_preview",
+        )
+        return [suggestions, share, *super().get_urls()]
 
     def tag_suggestions(self, request: HttpRequest) -> HttpResponse:
         """Existing tags matching what the editor typed, most used first."""
@@ -238,6 +254,20 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="Authors")
     def byline_names(self, obj: Article) -> str:
         return ", ".join(link.author.name for link in obj.byline_set.all())
+
+    @admin.display(description="Length")
+    def length(self, obj: Article | None) -> str:
+        # Updated as the editor types by js/word-count.js, counted as Article._derive() does.
+        words = obj.word_count if obj and obj.pk else 0
+        minutes = obj.reading_minutes if obj and obj.pk else 1
+        return format_html(
+            '<output id="story-length" data-words-per-minute="{}" aria-live="polite">'
+            "{} word{} · {} min read</output>",
+            settings.NEWSROOM_WORDS_PER_MINUTE,
+            words,
+            "" if words == 1 else "s",
+            minutes,
+        )
 
     @admin.display(description="Preview")
     def preview_link(self, obj: Article) -> str:
@@ -333,23 +363,6 @@ class ArticleAdmin(SimpleHistoryAdmin):
         return kwargs
 
     # --- History and revert -----------------------------------------------------------------
-
-    def history_form_view(
-        self,
-        request: HttpRequest,
-        object_id: str,
-        version_id: str,
-        extra_context: dict | None = None,
-    ) -> HttpResponse:
-        if request.method == "POST":
-            # django-simple-history checks only that the past version may be *seen*; pressing
-            # Revert changes the story as it is now, so ask what the story allows now.
-            current = Article.objects.filter(pk=object_id).first()
-            if current is None or not self.has_change_permission(request, current):
-                raise PermissionDenied("You may not change this story.")
-            if current.status == Article.Status.PUBLISHED and not is_editor(request.user):
-                raise PermissionDenied("Only editors can revert a live or scheduled story.")
-        return super().history_form_view(request, object_id, version_id, extra_context)
 
     def _is_revert(self, request: HttpRequest) -> bool:
         match = request.resolver_match
@@ -527,6 +540,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
                 self._report_publication(request, article)
         elif "_submit_review" in request.POST and article.status == Article.Status.DRAFT:
             article.submit_for_review(by=staff_member(request))
+            notices.tell_editors_of_review(article, by=staff_member(request))
             self.message_user(request, "Submitted for review: an editor will publish it.")
         elif "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
@@ -587,6 +601,11 @@ class ArticleAdmin(SimpleHistoryAdmin):
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,
             is_published=bool(obj and obj.status == Article.Status.PUBLISHED),
+            share_preview_url=(
+                reverse("admin:articles_article_share_preview", args=[obj.pk])
+                if obj and obj.status != Article.Status.PUBLISHED and previews.may_share(request)
+                else ""
+            ),
         )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
@@ -598,7 +617,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         for article in queryset:
             try:
                 with transaction.atomic():
-                    article.publish(by=staff_member(request), at=timezone.now())
+                    now = timezone.now().replace(microsecond=0)  # as Article.publish() does
+                    article.publish(by=staff_member(request), at=now)
             except ValidationError as error:
                 refused.append(
                     format_html(
@@ -628,6 +648,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         drafts = [a for a in queryset if a.status == Article.Status.DRAFT]
         for article in drafts:
             article.submit_for_review(by=staff_member(request))
+            notices.tell_editors_of_review(article, by=staff_member(request))
         self.message_user(request, f"Submitted {len(drafts)} for review.")
 
     @admin.action(description="Return to draft", permissions=["publish"])

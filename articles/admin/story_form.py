@@ -104,6 +104,16 @@ class ArticleAdminForm(forms.ModelForm):
             return images.clean_upload(upload)
         return upload
 
+    def clean_published_at(self) -> Any:
+        # The date and time boxes show whole seconds; a stored time with microseconds (stories
+        # published before publish() rounded) comes back without them. The same second is the
+        # same time: keep the stored one rather than log a change nobody made.
+        value = self.cleaned_data.get("published_at")
+        stored = self.instance.published_at
+        if value and stored and value == stored.replace(microsecond=0):
+            return stored
+        return value
+
     # Set by ArticleAdmin.get_form when saving a live story was refused for new problems.
     live_refusal: list[Any] = []
 

@@ -3,6 +3,8 @@ old addresses), corrections, publishers, and provenance (sources, figures, metri
 Everything is importable from `articles.models`."""
 
 from articles.models.corrections import Correction
+from articles.models.notes import EditorialNote
+from articles.models.previews import PreviewLink, PreviewLinkUse
 from articles.models.provenance import (
     ArticleSource,
     Figure,
@@ -24,9 +26,12 @@ __all__ = [
     "ArticleSource",
     "Author",
     "Correction",
+    "EditorialNote",
     "Figure",
     "Metric",
     "Person",
+    "PreviewLink",
+    "PreviewLinkUse",
     "Publisher",
     "PublisherDomain",
     "Quote",

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from articles.models.provenance import Figure, Quote, Source
 from articles.models.stories import Article
@@ -70,6 +71,9 @@ class Correction(models.Model):
     after_source = models.ForeignKey(
         Source, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
     )
+
+    # Part of the story's versions: its history page compares them with the story's text.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from simple_history.models import HistoricalRecords
 
 from articles.links import normalize_url
 from articles.models.publishers import Publisher
@@ -141,6 +142,9 @@ class ArticleSource(models.Model):
     # Body links come and go with the text; hand-added sources stay until an editor removes them.
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.HAND)
 
+    # Part of the story's versions: its history page compares them with the story's text.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         verbose_name = "source used"
@@ -228,6 +232,9 @@ class Figure(models.Model):
         help_text="Optional: put the number on a metric's chart across stories.",
     )
 
+    # Part of the story's versions: its history page compares them with the story's text.
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["pk"]
         constraints = [
@@ -300,6 +307,9 @@ class Quote(models.Model):
         help_text="Where the words were said or printed (an interview, a statement). Empty "
         "means unsourced.",
     )
+
+    # Part of the story's versions: its history page compares them with the story's text.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["pk"]

@@ -326,6 +326,9 @@ class Article(models.Model):
         with transaction.atomic():
             super().save(*args, **kwargs)
             self._keep_old_address()
+        # django-simple-history leaves the reason on the instance: a later save of the same
+        # object (a shell, a command) would log "Published" again for an ordinary edit.
+        self.__dict__.pop("_change_reason", None)
 
     def get_absolute_url(self) -> str:
         if self.is_public_address():
@@ -442,6 +445,9 @@ class Article(models.Model):
         state, and record the revert as a change of its own."""
         for name in self.WORKFLOW_FIELDS:
             setattr(self, name, getattr(current, name))
+        # A past version is built from its history row, not loaded, so it does not know the
+        # address the story has now; without it the save would leave that address a 404.
+        self._loaded_path = current.public_path() if current.is_public_address() else None
         when = dateformat.format(timezone.localtime(self.updated_at), "j M Y, H:i")
         self._log(by, f"Reverted to the version of {when}")
 
@@ -491,7 +497,10 @@ class Article(models.Model):
         if problems and not (by is not None and is_editor(by)):
             raise PermissionDenied("Only an editor can publish despite the sourcing check.")
         now = timezone.now()
-        self.published_at = at or self.published_at or now
+        # Whole seconds: the admin's date and time boxes carry no microseconds, so a stored
+        # 14:02:07.318204 came back as 14:02:07 from the next save of the form and every story
+        # gained a spurious "Published at" change in its history.
+        self.published_at = at or self.published_at or now.replace(microsecond=0)
         self.status = self.Status.PUBLISHED
         self._derive()
         self.validate_constraints()
@@ -517,6 +526,9 @@ class Article(models.Model):
                 "sourcing_override_at",
             ]
         )
+        # Publishing ends every shared preview for good: the story has its own address now,
+        # and a later return to draft must not bring old links back (articles/previews.py).
+        self.preview_links.filter(revoked_at__isnull=True).update(revoked_at=now, revoked_by=by)
 
     def accept_sourcing_problems(self, *, by: User | None, reason: str, count: int) -> None:
         """Keep an edit to a live story that added `count` sourcing problems, for `reason`.
