@@ -310,6 +310,13 @@ class ArticleAdmin(SimpleHistoryAdmin):
             ]
         return fieldsets
 
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ArticleAdminForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # A subclass per request, so the user never leaks into the class other requests share.
+        return type(form.__name__, (form,), {"user_id": request.user.pk})
+
     def get_formset_kwargs(
         self,
         request: HttpRequest,
@@ -367,6 +374,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
         new_image = "lead_image" in form.changed_data
         old_renditions = list(obj.lead_image_renditions) if new_image else []
         super().save_model(request, obj, form, change)
+        if isinstance(form, ArticleAdminForm):
+            form.forget_pending_upload()
         if new_image:
             storage = obj.lead_image.storage
             images.delete_renditions(old_renditions, storage)
@@ -462,6 +471,10 @@ class ArticleAdmin(SimpleHistoryAdmin):
         form_url: str = "",
         obj: Article | None = None,
     ) -> HttpResponse:
+        form = context["adminform"].form
+        if request.method == "POST" and isinstance(form, ArticleAdminForm):
+            # Rendering a POSTed form again means the save was refused.
+            form.keep_upload_for_next_save()
         context.update(
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,

@@ -1,5 +1,5 @@
-"""The story's change form: the version guard, the lead-image upload, the tag box that
-suggests existing tags, and the "record this figure" links' parameter."""
+"""The story's change form: the version guard, the lead-image upload (kept across a refused
+save), the tag box that suggests existing tags, and the "record this figure" links' parameter."""
 
 from __future__ import annotations
 
@@ -14,12 +14,14 @@ from django.forms.renderers import BaseRenderer
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from taggit.forms import TagWidget
 
-from articles import images
+from articles import images, pending_uploads
 from articles.models import Article
+from articles.pending_uploads import PendingUpload
 
 
 class SuggestingTagWidget(TagWidget):
@@ -47,6 +49,37 @@ class SuggestingTagWidget(TagWidget):
 
 RECORD_FIGURE = "record_figure"
 
+# The hidden input naming an upload kept from a refused save (articles/pending_uploads.py).
+PENDING_LEAD_IMAGE = "pending_lead_image"
+
+
+class PendingImageWidget(AdminFileWidget):
+    """The file input, plus the upload kept from a refused save: shown, and carried on."""
+
+    pending: PendingUpload | None = None
+    pending_url = ""
+
+    def render(
+        self,
+        name: str,
+        value: Any,
+        attrs: dict[str, Any] | None = None,
+        renderer: BaseRenderer | None = None,
+    ) -> SafeString:
+        html = super().render(name, value, attrs, renderer)
+        if self.pending is None:
+            return html
+        return format_html(
+            '{}<div class="pending-upload"><img src="{}" alt="" width="160">'
+            "<p>The image you uploaded is kept and will be used when the story is saved. "
+            "Choose another file to replace it, or tick “Clear” to drop it.</p>"
+            '<input type="hidden" name="{}" value="{}"></div>',
+            html,
+            self.pending_url,
+            PENDING_LEAD_IMAGE,
+            self.pending.token,
+        )
+
 
 class ArticleAdminForm(forms.ModelForm):
     # The version the editor loaded; a save against a newer version is refused instead of
@@ -56,7 +89,7 @@ class ArticleAdminForm(forms.ModelForm):
     # the upload before our own checks run (and answer a bomb with a vague message).
     lead_image = forms.FileField(
         required=False,
-        widget=AdminFileWidget,
+        widget=PendingImageWidget,
         help_text=Article._meta.get_field("lead_image").help_text,
     )
     # Read only by the "Save and publish" button, and only from editors (Article.publish()).
@@ -88,8 +121,14 @@ class ArticleAdminForm(forms.ModelForm):
             "featured_position",
         ]
 
+    # The staff member using the form, set by ArticleAdmin.get_form(): pending uploads are
+    # theirs alone.
+    user_id: int | None = None
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fresh_upload: File | None = None  # cleaned in this request, not yet stored
+        self.pending: PendingUpload | None = None  # kept from an earlier, refused save
         if "tags" in self.fields:
             self.fields["tags"].widget = SuggestingTagWidget(
                 suggest_url=reverse("admin:articles_article_tag_suggestions")
@@ -100,9 +139,49 @@ class ArticleAdminForm(forms.ModelForm):
     def clean_lead_image(self) -> File | bool | None:
         # What FileField.clean() gives: a new upload, the stored file, False to clear, or None.
         upload = self.cleaned_data.get("lead_image")
+        storage = Article._meta.get_field("lead_image").storage
+        if self.user_id is not None:
+            self.pending = pending_uploads.find(
+                self.data.get(PENDING_LEAD_IMAGE, ""), user_id=self.user_id, storage=storage
+            )
         if isinstance(upload, UploadedFile):
-            return images.clean_upload(upload)
-        return upload
+            self.fresh_upload = images.clean_upload(upload)
+            return self.fresh_upload
+        if upload is False and self.pending is not None:
+            pending_uploads.discard(self.pending, storage)
+            self.pending = None
+        if upload is False or self.pending is None:
+            return upload
+        # No new file: the one kept from the refused save is the upload.
+        return pending_uploads.take(self.pending, storage)
+
+    @cached_property
+    def changed_data(self) -> list[str]:
+        changed = list(super().changed_data)
+        if self.pending is not None and "lead_image" not in changed:
+            changed.append("lead_image")
+        return changed
+
+    def keep_upload_for_next_save(self) -> None:
+        """The form was refused: keep its image so the corrected form can use it."""
+        storage = Article._meta.get_field("lead_image").storage
+        if self.fresh_upload is not None and self.user_id is not None:
+            if self.pending is not None:
+                pending_uploads.discard(self.pending, storage)
+            self.pending = pending_uploads.keep(
+                self.fresh_upload, user_id=self.user_id, storage=storage
+            )
+            self.fresh_upload = None
+        if self.pending is not None and "lead_image" in self.fields:
+            widget = self.fields["lead_image"].widget
+            widget.pending = self.pending
+            widget.pending_url = self.pending.url(storage)  # type: ignore[attr-defined]
+
+    def forget_pending_upload(self) -> None:
+        """The story was saved with its own copy of the image; the pending one can go."""
+        if self.pending is not None:
+            pending_uploads.discard(self.pending, Article._meta.get_field("lead_image").storage)
+            self.pending = None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
