@@ -175,7 +175,7 @@ class ArticleAdminForm(forms.ModelForm):
         if self.pending is not None and "lead_image" in self.fields:
             widget = self.fields["lead_image"].widget
             widget.pending = self.pending
-            widget.pending_url = self.pending.url(storage)  # type: ignore[attr-defined]
+            widget.pending_url = self.pending.url(storage)
 
     def forget_pending_upload(self) -> None:
         """The story was saved with its own copy of the image; the pending one can go."""
