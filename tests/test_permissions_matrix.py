@@ -203,6 +203,10 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     # Autocomplete for a story's section box: anyone who may see sections.
     "admin:autocomplete": staff_only({"writer", "editor", "moderator"}),
     "admin:articles_article_tag_suggestions": staff_only({"writer", "editor", "moderator"}),
+    # Autosave takes only POST (who may post is tried in tests/test_autosave.py).
+    "admin:articles_article_autosave": dict.fromkeys(STAFF, "not-allowed") | {"anonymous": "login"},
+    "admin:articles_article_autosave_new": dict.fromkeys(STAFF, "not-allowed")
+    | {"anonymous": "login"},
     # A past version of a story (simple-history): those who may change it.
     # A past version of a story (simple-history): read-only for moderators, never another
     # writer's story for a writer.
@@ -402,6 +406,10 @@ class Objects:
                 "admin:articles_article_tag_suggestions"
             )
             + "?q=fer",
+            "admin:articles_article_autosave": reverse(
+                "admin:articles_article_autosave", args=[story.pk]
+            ),
+            "admin:articles_article_autosave_new": reverse("admin:articles_article_autosave_new"),
             "admin:articles_article_simple_history": reverse(
                 "admin:articles_article_simple_history", args=[story.pk, self.story_history]
             ),

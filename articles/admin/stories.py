@@ -20,6 +20,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles import images
+from articles.admin import autosave
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.figures import format_decimal
@@ -154,7 +155,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
 
     class Media:
-        js = ["js/record-figure.js"]
+        js = ["js/record-figure.js", "js/autosave.js"]
+        css = {"all": ["css/story-admin.css"]}
 
     # --- Lists ----------------------------------------------------------------------------
 
@@ -164,7 +166,23 @@ class ArticleAdmin(SimpleHistoryAdmin):
             self.admin_site.admin_view(self.tag_suggestions),
             name="articles_article_tag_suggestions",
         )
-        return [suggestions, *super().get_urls()]
+        autosaves = [
+            # Before the admin's own "<path:object_id>/…" patterns, which would swallow them.
+            path(
+                "add/autosave/",
+                self.admin_site.admin_view(self.autosave_copy),
+                name="articles_article_autosave_new",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                self.admin_site.admin_view(self.autosave_copy),
+                name="articles_article_autosave",
+            ),
+        ]
+        return [suggestions, *autosaves, *super().get_urls()]
+
+    def autosave_copy(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        return autosave.autosave_view(self, request, object_id)
 
     def tag_suggestions(self, request: HttpRequest) -> HttpResponse:
         """Existing tags matching what the editor typed, most used first."""
@@ -376,6 +394,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
         super().save_model(request, obj, form, change)
         if isinstance(form, ArticleAdminForm):
             form.forget_pending_upload()
+        autosave.forget(request, obj, was_new=not change)
         if new_image:
             storage = obj.lead_image.storage
             images.delete_renditions(old_renditions, storage)
@@ -476,6 +495,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # Rendering a POSTed form again means the save was refused.
             form.keep_upload_for_next_save()
         context.update(
+            autosave=autosave.restore_offer(request, obj),
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,
             is_published=bool(obj and obj.status == Article.Status.PUBLISHED),

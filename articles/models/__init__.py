@@ -1,7 +1,8 @@
 """The editorial model, by topic: taxonomy (sections, authors), stories (with their bylines and
-old addresses), corrections, and provenance (sources, figures, metrics, people, quotes).
-Everything is importable from `articles.models`."""
+old addresses), autosaved copies of the story form, corrections, and provenance (sources,
+figures, metrics, people, quotes). Everything is importable from `articles.models`."""
 
+from articles.models.autosaves import StoryAutosave
 from articles.models.corrections import Correction
 from articles.models.provenance import (
     ArticleSource,
@@ -29,5 +30,6 @@ __all__ = [
     "Quote",
     "Section",
     "Source",
+    "StoryAutosave",
     "provenance_prefetches",
 ]
