@@ -86,8 +86,8 @@ class _StoryFeed(Feed, Generic[_About]):
         if not item.lead_image:
             return []
         storage = item.lead_image.storage
-        renditions = sorted(item.lead_image_renditions or [], key=lambda r: -r["width"])
-        name = renditions[0]["jpeg"] if renditions else item.lead_image.name
+        renditions = sorted(item.lead_image.renditions or [], key=lambda r: -r["width"])
+        name = renditions[0]["jpeg"] if renditions else item.lead_image.file.name
         return [
             Enclosure(
                 absolute_url(storage.url(name)), _enclosure_length(storage, name), "image/jpeg"

@@ -50,6 +50,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "delete_quote",
             "view_quote",
             "view_metric",
+            # The media library: writers upload and describe pictures and set their focal
+            # point; removing one from the library is an editor's call.
+            "add_image",
+            "change_image",
+            "view_image",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -66,6 +71,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                 "metric",
                 "person",
                 "quote",
+                "image",
             )
             for action in ("add", "change", "delete", "view")
         ]
@@ -80,6 +86,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_metric",
             "view_person",
             "view_quote",
+            "view_image",
         ],
     },
     "comments": {

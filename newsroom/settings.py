@@ -428,6 +428,10 @@ PROSE_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
+    # Pictures from the media library, with a caption (articles/admin/media.py inserts them).
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
 }
 
 NEWSROOM_WORDS_PER_MINUTE = 230

@@ -42,6 +42,7 @@ from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLim
 from comments.notifications import unsubscribe_url
 from comments.trust import confirmation_token
 from tests.admin_forms import story_post_data
+from tests.test_media_library import library_image
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -73,6 +74,8 @@ MODELS: dict[str, dict[str, str]] = {
     # Writers record sources and people for their own stories; only editors delete them.
     "articles.source": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     "articles.person": {"writer": "vac", "editor": "vacd", "moderator": "v"},
+    # The media library: writers upload and describe pictures; only editors delete them.
+    "articles.image": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     # Figures and quotes: writers edit them inline on their own stories, not from the lists.
     "articles.figure": EDITORIAL,
     "articles.quote": EDITORIAL,
@@ -207,6 +210,8 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     "admin:articles_article_autosave": dict.fromkeys(STAFF, "not-allowed") | {"anonymous": "login"},
     "admin:articles_article_autosave_new": dict.fromkeys(STAFF, "not-allowed")
     | {"anonymous": "login"},
+    # A library picture's figure for the body: whoever may see the library.
+    "admin:articles_image_figure": staff_only({"writer", "editor", "moderator"}),
     # A past version of a story (simple-history): those who may change it.
     # A past version of a story (simple-history): read-only for moderators, never another
     # writer's story for a writer.
@@ -306,6 +311,7 @@ class Objects:
         self.block = Block.objects.create(kind="email", value="spam@example.test")
         self.limits = ModerationLimits.objects.create()
         self.campaign = SupportCampaignFactory()
+        self.image = library_image()
         self.tag = Tag.objects.get(name="ferries")
         self.group = Group.objects.get(name="Writers")
         self.user = UserFactory(username="someone-else")
@@ -336,6 +342,7 @@ class Objects:
             "articles.figure": self.figure,
             "articles.quote": self.quote,
             "articles.articleredirect": self.redirect,
+            "articles.image": self.image,
             "taggit.tag": self.tag,
             "newsroom.supportcampaign": self.campaign,
             "comments.comment": self.comment,
@@ -410,6 +417,9 @@ class Objects:
                 "admin:articles_article_autosave", args=[story.pk]
             ),
             "admin:articles_article_autosave_new": reverse("admin:articles_article_autosave_new"),
+            "admin:articles_image_figure": reverse(
+                "admin:articles_image_figure", args=[self.image.pk]
+            ),
             "admin:articles_article_simple_history": reverse(
                 "admin:articles_article_simple_history", args=[story.pk, self.story_history]
             ),

@@ -32,7 +32,9 @@ def pending_token(page: str) -> str:
 
 def test_an_image_refused_for_missing_alt_text_is_kept_shown_and_used(editor_client, settings):
     section = SectionFactory()
-    data = story_post_data(section, lead_image=photo(), lead_image_caption="The quay at dawn")
+    data = story_post_data(
+        section, lead_image_upload=photo(), lead_image_caption="The quay at dawn"
+    )
 
     refused = editor_client.post(ADD_URL, data)
 
@@ -54,8 +56,9 @@ def test_an_image_refused_for_missing_alt_text_is_kept_shown_and_used(editor_cli
 
     article = Article.objects.get()
     assert article.lead_image
-    assert (article.lead_image_width, article.lead_image_height) == (1200, 800)
-    assert [r["width"] for r in article.lead_image_renditions] == [480, 960, 1200]
+    assert (article.lead_image.width, article.lead_image.height) == (1200, 800)
+    assert [r["width"] for r in article.lead_image.renditions] == [480, 960, 1200]
+    assert article.lead_image.caption == "The quay at dawn"
     assert not list((Path(settings.MEDIA_ROOT) / "pending").iterdir())
 
 
@@ -68,7 +71,7 @@ def test_every_field_comes_back_after_a_refused_save(editor_client):
         standfirst="Two early sailings are dropped.",
         body="<p>The 06:10 and 06:40 sailings end.</p>",
         tags="ferries, transport",
-        lead_image=photo(),
+        lead_image_upload=photo(),
         lead_image_credit="Photo: Tomas Reyes",
         **{
             "byline_set-TOTAL_FORMS": "1",
@@ -92,7 +95,7 @@ def test_every_field_comes_back_after_a_refused_save(editor_client):
 
 def test_a_pending_upload_belongs_to_the_person_who_made_it(editor_client, writer_client):
     section = SectionFactory()
-    page = editor_client.post(ADD_URL, story_post_data(section, lead_image=photo())).content
+    page = editor_client.post(ADD_URL, story_post_data(section, lead_image_upload=photo())).content
     token = pending_token(page.decode())
 
     data = story_post_data(section, lead_image_alt="Boats", pending_lead_image=token)
@@ -110,11 +113,13 @@ def test_a_forged_token_is_ignored(editor_client):
 def test_clearing_drops_the_pending_upload(editor_client):
     article = ArticleFactory()
     url = reverse("admin:articles_article_change", args=[article.pk])
-    page = editor_client.post(url, story_post_data(article.section, article, lead_image=photo()))
+    page = editor_client.post(
+        url, story_post_data(article.section, article, lead_image_upload=photo())
+    )
     token = pending_token(page.content.decode())
 
     data = story_post_data(
-        article.section, article, pending_lead_image=token, **{"lead_image-clear": "on"}
+        article.section, article, pending_lead_image=token, **{"pending_lead_image_drop": "on"}
     )
     assert editor_client.post(url, data).status_code == 302
 

@@ -19,8 +19,9 @@ from django.utils.html import format_html, format_html_join
 from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
-from articles import images
 from articles.admin import autosave
+from articles.admin.inline_choices import KnownChoicesFormSet, KnownChoicesInlineMixin
+from articles.admin.media import LibraryImageSelect
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
 from articles.figures import format_decimal
@@ -40,7 +41,7 @@ if TYPE_CHECKING:
     pass
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = ArticleAuthor
     extra = 1
     autocomplete_fields = ["author"]
@@ -55,7 +56,7 @@ class CorrectionInline(admin.StackedInline):
     fields = ["kind", "text", "created_at"]
 
 
-class SourceLinkFormSet(BaseInlineFormSet):
+class SourceLinkFormSet(KnownChoicesFormSet):
     def save_new(self, form: BaseModelForm[ArticleSource], commit: bool = True) -> ArticleSource:
         # Saving the story registered its body links already (articles/derived.py); a source
         # the editor also added by hand is that same citation, kept from now on by hand.
@@ -69,7 +70,7 @@ class SourceLinkFormSet(BaseInlineFormSet):
         return link
 
 
-class SourceLinkInline(admin.TabularInline):
+class SourceLinkInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = ArticleSource
     formset = SourceLinkFormSet
     extra = 0
@@ -80,7 +81,7 @@ class SourceLinkInline(admin.TabularInline):
     verbose_name_plural = "sources (links in the body are added on save; add others by hand)"
 
 
-class FigureInline(admin.TabularInline):
+class FigureInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = Figure
     extra = 0
     autocomplete_fields = ["source", "metric"]
@@ -92,7 +93,7 @@ class FigureInline(admin.TabularInline):
         return len(request.GET.getlist(RECORD_FIGURE)) if request.method == "GET" else 0
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(KnownChoicesInlineMixin, admin.StackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["person", "source"]
@@ -120,7 +121,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_filter = [ArticleStateFilter, "status", "section", "authors", "tags"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "lead_image"]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [BylineInline, SourceLinkInline, FigureInline, QuoteInline, CorrectionInline]
     actions = ["publish_now", "submit_for_review", "return_to_draft"]
@@ -128,13 +129,17 @@ class ArticleAdmin(SimpleHistoryAdmin):
     list_per_page = 50
     history_list_display = ["status", "sourcing_override_reason"]
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "loaded_version"]}),
+        (
+            None,
+            {"fields": ["headline", "slug", "standfirst", "body", "body_figure", "loaded_version"]},
+        ),
         ("Placement", {"fields": ["section", "tags", "featured_position"]}),
         (
             "Lead image",
             {
                 "fields": [
                     "lead_image",
+                    "lead_image_upload",
                     "lead_image_alt",
                     "lead_image_caption",
                     "lead_image_credit",
@@ -155,7 +160,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
     ]
 
     class Media:
-        js = ["js/record-figure.js", "js/autosave.js"]
+        js = ["js/record-figure.js", "js/autosave.js", "js/library-figure.js"]
         css = {"all": ["css/story-admin.css"]}
 
     # --- Lists ----------------------------------------------------------------------------
@@ -335,6 +340,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
         # A subclass per request, so the user never leaks into the class other requests share.
         return type(form.__name__, (form,), {"user_id": request.user.pk})
 
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "lead_image":
+            kwargs["widget"] = LibraryImageSelect(db_field, self.admin_site)
+            kwargs["label"] = "Lead image from the library"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_formset_kwargs(
         self,
         request: HttpRequest,
@@ -389,21 +402,14 @@ class ArticleAdmin(SimpleHistoryAdmin):
             obj.created_by = staff_member(request)
         if change and self._is_revert(request):
             obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=staff_member(request))
-        new_image = "lead_image" in form.changed_data
-        old_renditions = list(obj.lead_image_renditions) if new_image else []
+        if isinstance(form, ArticleAdminForm) and (
+            image := form.new_library_image(by=request.user)
+        ):
+            obj.lead_image = image
         super().save_model(request, obj, form, change)
         if isinstance(form, ArticleAdminForm):
             form.forget_pending_upload()
         autosave.forget(request, obj, was_new=not change)
-        if new_image:
-            storage = obj.lead_image.storage
-            images.delete_renditions(old_renditions, storage)
-            obj.lead_image_renditions = (
-                images.make_renditions(obj.lead_image.name, storage) if obj.lead_image else []
-            )
-            Article.objects.filter(pk=obj.pk).update(
-                lead_image_renditions=obj.lead_image_renditions
-            )
 
     def save_related(
         self,

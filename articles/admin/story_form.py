@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib import admin
 from django.contrib.admin.widgets import AdminFileWidget
 from django.core.exceptions import ValidationError
 from django.core.files import File
@@ -20,7 +21,8 @@ from django.utils.safestring import SafeString
 from taggit.forms import TagWidget
 
 from articles import images, pending_uploads
-from articles.models import Article
+from articles.admin.media import body_figure_field
+from articles.models import Article, Image
 from articles.pending_uploads import PendingUpload
 
 
@@ -51,6 +53,7 @@ RECORD_FIGURE = "record_figure"
 
 # The hidden input naming an upload kept from a refused save (articles/pending_uploads.py).
 PENDING_LEAD_IMAGE = "pending_lead_image"
+DROP_PENDING = "pending_lead_image_drop"
 
 
 class PendingImageWidget(AdminFileWidget):
@@ -72,10 +75,12 @@ class PendingImageWidget(AdminFileWidget):
         return format_html(
             '{}<div class="pending-upload"><img src="{}" alt="" width="160">'
             "<p>The image you uploaded is kept and will be used when the story is saved. "
-            "Choose another file to replace it, or tick “Clear” to drop it.</p>"
+            "Choose another file to replace it, or "
+            '<label><input type="checkbox" name="{}"> drop it</label>.</p>'
             '<input type="hidden" name="{}" value="{}"></div>',
             html,
             self.pending_url,
+            DROP_PENDING,
             PENDING_LEAD_IMAGE,
             self.pending.token,
         )
@@ -87,11 +92,15 @@ class ArticleAdminForm(forms.ModelForm):
     loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     # A plain file field: Django's ImageField would let Pillow try every format it knows on
     # the upload before our own checks run (and answer a bomb with a vague message).
-    lead_image = forms.FileField(
+    lead_image_upload = forms.FileField(
+        label="Or upload a new image",
         required=False,
         widget=PendingImageWidget,
-        help_text=Article._meta.get_field("lead_image").help_text,
+        help_text=f"{Image._meta.get_field('file').help_text} It goes into the media library "
+        "with the alt text, caption and credit below, and replaces the image chosen above.",
     )
+    # The body's "insert a picture" box: a form field only, nothing is saved from it.
+    body_figure = body_figure_field(admin.site)
     # Read only by the "Save and publish" button, and only from editors (Article.publish()).
     publish_anyway_reason = forms.CharField(
         label="Publish anyway because",
@@ -112,6 +121,7 @@ class ArticleAdminForm(forms.ModelForm):
             "section",
             "tags",
             "lead_image",
+            "lead_image_upload",
             "lead_image_alt",
             "lead_image_caption",
             "lead_image_credit",
@@ -136,10 +146,10 @@ class ArticleAdminForm(forms.ModelForm):
         if self.instance.pk and "loaded_version" in self.fields:
             self.fields["loaded_version"].initial = self.instance.version
 
-    def clean_lead_image(self) -> File | bool | None:
-        # What FileField.clean() gives: a new upload, the stored file, False to clear, or None.
-        upload = self.cleaned_data.get("lead_image")
-        storage = Article._meta.get_field("lead_image").storage
+    def clean_lead_image_upload(self) -> File | None:
+        # What FileField.clean() gives: a new upload, or None.
+        upload = self.cleaned_data.get("lead_image_upload")
+        storage = Image._meta.get_field("file").storage
         if self.user_id is not None:
             self.pending = pending_uploads.find(
                 self.data.get(PENDING_LEAD_IMAGE, ""), user_id=self.user_id, storage=storage
@@ -147,24 +157,24 @@ class ArticleAdminForm(forms.ModelForm):
         if isinstance(upload, UploadedFile):
             self.fresh_upload = images.clean_upload(upload)
             return self.fresh_upload
-        if upload is False and self.pending is not None:
+        if self.data.get(DROP_PENDING) and self.pending is not None:
             pending_uploads.discard(self.pending, storage)
             self.pending = None
-        if upload is False or self.pending is None:
-            return upload
+        if self.pending is None:
+            return None
         # No new file: the one kept from the refused save is the upload.
         return pending_uploads.take(self.pending, storage)
 
     @cached_property
     def changed_data(self) -> list[str]:
         changed = list(super().changed_data)
-        if self.pending is not None and "lead_image" not in changed:
-            changed.append("lead_image")
+        if self.pending is not None and "lead_image_upload" not in changed:
+            changed.append("lead_image_upload")
         return changed
 
     def keep_upload_for_next_save(self) -> None:
         """The form was refused: keep its image so the corrected form can use it."""
-        storage = Article._meta.get_field("lead_image").storage
+        storage = Image._meta.get_field("file").storage
         if self.fresh_upload is not None and self.user_id is not None:
             if self.pending is not None:
                 pending_uploads.discard(self.pending, storage)
@@ -172,19 +182,37 @@ class ArticleAdminForm(forms.ModelForm):
                 self.fresh_upload, user_id=self.user_id, storage=storage
             )
             self.fresh_upload = None
-        if self.pending is not None and "lead_image" in self.fields:
-            widget = self.fields["lead_image"].widget
+        if self.pending is not None and "lead_image_upload" in self.fields:
+            widget = self.fields["lead_image_upload"].widget
             widget.pending = self.pending
             widget.pending_url = self.pending.url(storage)
+
+    def new_library_image(self, *, by: Any) -> Image | None:
+        """The uploaded image, added to the library with the story's words for it."""
+        upload = self.cleaned_data.get("lead_image_upload")
+        if not upload:
+            return None
+        return Image.objects.create(
+            file=upload,
+            alt_text=self.cleaned_data.get("lead_image_alt", ""),
+            caption=self.cleaned_data.get("lead_image_caption", ""),
+            credit=self.cleaned_data.get("lead_image_credit", ""),
+            uploaded_by=by,
+        )
 
     def forget_pending_upload(self) -> None:
         """The story was saved with its own copy of the image; the pending one can go."""
         if self.pending is not None:
-            pending_uploads.discard(self.pending, Article._meta.get_field("lead_image").storage)
+            pending_uploads.discard(self.pending, Image._meta.get_field("file").storage)
             self.pending = None
 
     def clean(self) -> dict[str, Any]:
         super().clean()
+        if (
+            self.cleaned_data.get("lead_image_upload")
+            and not (self.cleaned_data.get("lead_image_alt") or "").strip()
+        ):
+            self.add_error("lead_image_alt", "Describe the image for readers who cannot see it.")
         if self.instance.pk and "loaded_version" in self.fields:
             self._refuse_stale_save(self.cleaned_data.get("loaded_version"))
         return self.cleaned_data

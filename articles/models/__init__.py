@@ -1,9 +1,11 @@
 """The editorial model, by topic: taxonomy (sections, authors), stories (with their bylines and
-old addresses), autosaved copies of the story form, corrections, and provenance (sources,
-figures, metrics, people, quotes). Everything is importable from `articles.models`."""
+old addresses), the media library, autosaved copies of the story form, corrections, and
+provenance (sources, figures, metrics, people, quotes). Everything is importable from
+`articles.models`."""
 
 from articles.models.autosaves import StoryAutosave
 from articles.models.corrections import Correction
+from articles.models.media import Image
 from articles.models.provenance import (
     ArticleSource,
     Figure,
@@ -25,6 +27,7 @@ __all__ = [
     "Author",
     "Correction",
     "Figure",
+    "Image",
     "Metric",
     "Person",
     "Quote",

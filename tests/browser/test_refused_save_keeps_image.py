@@ -30,7 +30,7 @@ def test_an_image_survives_a_save_refused_for_missing_alt_text(page_at, live_ser
     page.click("#id_section + .select2")
     page.keyboard.type("Harb")
     page.click(".select2-results__option:has-text('Harbour')")
-    page.set_input_files("#id_lead_image", str(photo))
+    page.set_input_files("#id_lead_image_upload", str(photo))
     page.fill("#id_lead_image_caption", "Mending nets on the slipway.")
     page.click("input[name=_continue]")
 
@@ -49,6 +49,6 @@ def test_an_image_survives_a_save_refused_for_missing_alt_text(page_at, live_ser
     page.wait_for_selector(".messagelist")
     article = Article.objects.get()
     assert article.lead_image
-    assert article.lead_image_width == 1300
+    assert article.lead_image.width == 1300
     assert article.lead_image_caption == "Mending nets on the slipway."
     assert page.locator(".pending-upload").count() == 0
