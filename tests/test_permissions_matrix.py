@@ -42,7 +42,6 @@ from comments.models import Block, Comment, Flag, ModerationEvent, ModerationLim
 from comments.notifications import unsubscribe_url
 from comments.trust import confirmation_token
 from tests.admin_forms import story_post_data
-from tests.test_media_library import library_image
 from tests.factories import (
     ArticleFactory,
     AuthorFactory,
@@ -57,6 +56,7 @@ from tests.factories import (
     UserFactory,
     published_article,
 )
+from tests.test_media_library import library_image
 
 pytestmark = pytest.mark.django_db
 
