@@ -14,10 +14,10 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 
+from articles.admin.dates import admin_datetime
 from articles.models import Article, StoryAutosave
 from articles.permissions import staff_member
 
@@ -37,8 +37,8 @@ def when_label(moment: dt.datetime) -> str:
     """ "14:02" today, "1 Dec 2026, 14:02" another day: in the newsroom's time zone."""
     local = timezone.localtime(moment)
     if local.date() == timezone.localdate():
-        return date_filter(local, "H:i")
-    return date_filter(local, "j M Y, H:i")
+        return formats.time_format(local, "TIME_FORMAT")
+    return admin_datetime(local)
 
 
 def autosave_view(

@@ -3,8 +3,10 @@ and quotes inline, the list, the workflow buttons and bulk actions."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -12,7 +14,6 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.template.defaultfilters import date as date_filter
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
@@ -20,6 +21,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from taggit.models import Tag
 
 from articles.admin import autosave
+from articles.admin.dates import admin_datetime
 from articles.admin.inline_choices import KnownChoicesFormSet, KnownChoicesInlineMixin
 from articles.admin.media import LibraryImageSelect
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
@@ -81,8 +83,18 @@ class SourceLinkInline(KnownChoicesInlineMixin, admin.TabularInline):
     verbose_name_plural = "sources (links in the body are added on save; add others by hand)"
 
 
+class WrittenDecimalInput(forms.NumberInput):
+    """A decimal shown as written ("2500", "4.2"), not with the column's six places."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return format_decimal(value)
+        return super().format_value(value)
+
+
 class FigureInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = Figure
+    formfield_overrides = {models.DecimalField: {"widget": WrittenDecimalInput}}
     extra = 0
     autocomplete_fields = ["source", "metric"]
     fields = ["text", "value", "unit", "counts", "as_of", "source", "metric"]
@@ -113,9 +125,9 @@ class ArticleAdmin(SimpleHistoryAdmin):
         "state",
         "section",
         "byline_names",
-        "published_at",
-        "updated_at",
-        "featured_position",
+        "published",
+        "updated",
+        "front_page",
     ]
     list_select_related = ["section"]
     list_filter = [ArticleStateFilter, "status", "section", "authors", "tags"]
@@ -220,11 +232,22 @@ class ArticleAdmin(SimpleHistoryAdmin):
     @admin.display(description="Status")
     def state(self, obj: Article) -> str:
         if obj.is_scheduled():
-            local = timezone.localtime(obj.published_at)
-            return f"Scheduled for {date_filter(local, 'j M Y, H:i')}"
+            return f"Scheduled for {admin_datetime(obj.published_at)}"
         if obj.is_live():
             return "Live"
         return obj.get_status_display()
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, obj: Article) -> str:
+        return admin_datetime(obj.published_at)
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, obj: Article) -> str:
+        return admin_datetime(obj.updated_at)
+
+    @admin.display(description="Front page", ordering="featured_position")
+    def front_page(self, obj: Article) -> str:
+        return str(obj.featured_position) if obj.featured_position else "—"
 
     @admin.display(description="Authors")
     def byline_names(self, obj: Article) -> str:
@@ -281,7 +304,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             return "None."
         who = obj.sourcing_override_by
         name = (who.get_full_name() or who.get_username()) if who else "someone"
-        when = date_filter(timezone.localtime(obj.sourcing_override_at), "j M Y, H:i")
+        when = admin_datetime(obj.sourcing_override_at)
         return f"Published despite the sourcing check by {name} at {when}: " + (
             obj.sourcing_override_reason
         )
@@ -480,9 +503,8 @@ class ArticleAdmin(SimpleHistoryAdmin):
 
     def _report_publication(self, request: HttpRequest, article: Article) -> None:
         if article.is_scheduled():
-            local = timezone.localtime(article.published_at)
             self.message_user(
-                request, f"Scheduled: “{article}” goes live {date_filter(local, 'j M Y, H:i')}."
+                request, f"Scheduled: “{article}” goes live {admin_datetime(article.published_at)}."
             )
         else:
             self.message_user(request, f"Published: “{article}” is live.")

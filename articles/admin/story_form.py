@@ -12,15 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
 from django.forms.renderers import BaseRenderer
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from taggit.forms import TagWidget
 
 from articles import images, pending_uploads
+from articles.admin.dates import admin_datetime
 from articles.admin.media import body_figure_field
 from articles.models import Article, Image
 from articles.pending_uploads import PendingUpload
@@ -234,7 +233,7 @@ class ArticleAdminForm(forms.ModelForm):
             if (last and last.history_user)
             else "someone else"
         )
-        when = date_filter(timezone.localtime(last.history_date), "j M Y, H:i") if last else ""
+        when = admin_datetime(last.history_date) if last else ""
         raise ValidationError(
             f"This story was changed by {who} at {when} after you opened it. Your changes were "
             "not saved: reload the page to see the latest version, then make your edits again.",
