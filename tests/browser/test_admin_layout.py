@@ -29,7 +29,8 @@ STICKING_OUT = """() => {
   const inScroller = (el) => {
     for (let p = el.parentElement; p; p = p.parentElement) {
       const style = getComputedStyle(p);
-      if (/(auto|scroll|hidden)/.test(style.overflowX) && p.scrollWidth > p.clientWidth) return true;
+      const clips = /(auto|scroll|hidden)/.test(style.overflowX);
+      if (clips && p.scrollWidth > p.clientWidth) return true;
     }
     return false;
   };
