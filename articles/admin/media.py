@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.contrib.admin.widgets import AutocompleteSelect
+from django.contrib.admin.widgets import AdminFileWidget, AutocompleteSelect
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile
@@ -27,7 +27,9 @@ from articles.permissions import staff_member
 
 class ImageAdminForm(forms.ModelForm):
     # A plain file field, as on the story form: our checks decode the upload, not Django's.
-    file = forms.FileField(help_text=Image._meta.get_field("file").help_text)
+    file = forms.FileField(
+        widget=AdminFileWidget, help_text=Image._meta.get_field("file").help_text
+    )
 
     class Meta:
         model = Image
