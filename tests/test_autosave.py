@@ -149,3 +149,12 @@ def test_signed_out_visitors_are_sent_to_sign_in(client):
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]
     assert not StoryAutosave.objects.exists()
+
+
+def test_a_refused_save_does_not_offer_an_older_copy_over_what_was_just_typed(editor_client):
+    article = ArticleFactory()
+    editor_client.post(autosave_url(article), {"headline": "Older copy"})
+    data = story_post_data(article.section, article, headline="")  # refused: no headline
+    page = editor_client.post(change_url(article), data).content.decode()
+    assert autosave_config(page)["offer"] is None
+    assert StoryAutosave.objects.exists()  # kept until the story is saved

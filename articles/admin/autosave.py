@@ -106,8 +106,11 @@ def _name(user: User) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def restore_offer(request: HttpRequest, article: Article | None) -> dict[str, Any]:
-    """What the form's script needs: where to autosave, and the copy it may offer back."""
+def restore_offer(
+    request: HttpRequest, article: Article | None, *, offer: bool = True
+) -> dict[str, Any]:
+    """What the form's script needs: where to autosave, and the copy it may offer back
+    (`offer=False` when the form comes back refused: it already holds the latest typing)."""
     user = staff_member(request)
     if article is None:
         url = reverse("admin:articles_article_autosave_new")
@@ -120,7 +123,7 @@ def restore_offer(request: HttpRequest, article: Article | None) -> dict[str, An
         "timeZone": settings.TIME_ZONE,
         "offer": None,
     }
-    copy = StoryAutosave.objects.filter(user=user, article=article).first()
+    copy = StoryAutosave.objects.filter(user=user, article=article).first() if offer else None
     if copy is not None:
         offer: dict[str, Any] = {
             "fields": copy.fields,

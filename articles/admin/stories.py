@@ -523,7 +523,7 @@ class ArticleAdmin(SimpleHistoryAdmin):
             # Rendering a POSTed form again means the save was refused.
             form.keep_upload_for_next_save()
         context.update(
-            autosave=autosave.restore_offer(request, obj),
+            autosave=autosave.restore_offer(request, obj, offer=request.method != "POST"),
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,
             is_published=bool(obj and obj.status == Article.Status.PUBLISHED),

@@ -12,7 +12,11 @@
   var MAX_WAIT_MS = 8000; // …and at least this often while typing goes on
   // Never restored or stored: the CSRF token, the version the page was opened at (it must
   // stay the page's own, or the two-editor guard would judge the wrong version), file inputs.
-  var SKIP = { csrfmiddlewaretoken: true, loaded_version: true, pending_lead_image: true };
+  // The body-picture box and the kept-upload checkbox are tools, not the story.
+  var SKIP = {
+    csrfmiddlewaretoken: true, loaded_version: true, pending_lead_image: true,
+    pending_lead_image_drop: true, body_figure: true,
+  };
 
   function init() {
     var configNode = document.getElementById("autosave-config");
@@ -68,8 +72,9 @@
       try { localStorage.removeItem(config.storageKey); } catch (error) { /* nothing kept */ }
     }
 
-    function changed() {
+    function changed(event) {
       if (submitting) return;
+      if (event && event.target && SKIP[event.target.name]) return;
       dirty = true;
       if (firstChangeAt === null) firstChangeAt = Date.now();
       clearTimeout(timer);
@@ -85,7 +90,7 @@
       var same = JSON.stringify(fields) === JSON.stringify(lastSent);
       if (same && !status.classList.contains("autosave__status--offline")) return;
       var kept = storeLocally(fields);
-      if (inFlight) { changed(); return; }
+      if (inFlight) { changed(null); return; }
       inFlight = true;
       var body = new URLSearchParams();
       Object.keys(fields).forEach(function (name) {
@@ -135,7 +140,7 @@
     });
 
     offerRestore(config, form, localCopy(), {
-      restored: function () { dirty = true; changed(); },
+      restored: function () { dirty = true; changed(null); },
       discarded: function () {
         forgetLocally();
         var body = new URLSearchParams({ discard: "1" });
