@@ -1,5 +1,6 @@
 """Autosave of the story form: unsaved copies kept beside the story, never in it."""
 
+import html
 import json
 import re
 
@@ -23,9 +24,9 @@ def change_url(article: Article) -> str:
 
 
 def autosave_config(page: str) -> dict:
-    match = re.search(r'<script id="autosave-config" type="application/json">(.*?)</script>', page)
+    match = re.search(r'<div class="autosave" id="autosave" data-config="([^"]*)"', page)
     assert match
-    return json.loads(match.group(1))
+    return json.loads(html.unescape(match.group(1)))
 
 
 def test_an_autosave_keeps_a_copy_and_leaves_the_story_and_its_history_alone(editor_client):

@@ -19,11 +19,10 @@
   };
 
   function init() {
-    var configNode = document.getElementById("autosave-config");
-    var form = document.getElementById("article_form");
-    if (!configNode || !form) return;
-    var config = JSON.parse(configNode.textContent);
     var box = document.getElementById("autosave");
+    var form = document.getElementById("article_form");
+    if (!box || !form || !box.getAttribute("data-config")) return;
+    var config = JSON.parse(box.getAttribute("data-config"));
     var status = document.getElementById("autosave-status");
     box.hidden = false;
 
