@@ -86,8 +86,8 @@ class _StoryFeed(Feed, Generic[_About]):
         if not item.lead_image:
             return []
         storage = item.lead_image.storage
-        renditions = sorted(item.lead_image_renditions or [], key=lambda r: -r["width"])
-        name = renditions[0]["jpeg"] if renditions else item.lead_image.name
+        renditions = sorted(item.lead_image.renditions or [], key=lambda r: -r["width"])
+        name = renditions[0]["jpeg"] if renditions else item.lead_image.file.name
         # Renditions made since their size is stored need no storage request; older ones do.
         stored = renditions[0].get("jpeg_bytes") if renditions else None
         length = str(stored) if stored is not None else _enclosure_length(storage, name)

@@ -180,6 +180,89 @@ def make_renditions(name: str, storage: Storage) -> list[dict[str, Any]]:
     return renditions
 
 
+# The shapes a picture is cut to around its focal point: Google asks structured data for all
+# three, and each place on the site shows the one it is laid out for.
+CROP_RATIOS = {"16x9": (16, 9), "4x3": (4, 3), "1x1": (1, 1)}
+
+
+def crop_box(
+    size: tuple[int, int], ratio: tuple[int, int], focal: tuple[float, float]
+) -> tuple[int, int, int, int]:
+    """The largest box of `ratio` inside `size`, centred on the focal point as far as the
+    picture's edges allow (focal given as fractions of the width and height)."""
+    width, height = size
+    box_width = min(width, round(height * ratio[0] / ratio[1]))
+    box_height = min(height, round(box_width * ratio[1] / ratio[0]))
+    box_width = max(1, box_width)
+    box_height = max(1, box_height)
+    left = round(focal[0] * width - box_width / 2)
+    top = round(focal[1] * height - box_height / 2)
+    left = min(max(0, left), width - box_width)
+    top = min(max(0, top), height - box_height)
+    return left, top, left + box_width, top + box_height
+
+
+def make_crops(
+    name: str, storage: Storage, focal: tuple[float, float]
+) -> dict[str, list[dict[str, Any]]]:
+    """Write WebP and JPEG renditions of the cleaned image `name` cut to each of CROP_RATIOS
+    around `focal`; returns ratio -> the same list of dicts as `make_renditions`.
+
+    The cut is made from the picture shrunk to the widest rendition, so a focal point moved
+    later costs a small decode, and no crop is ever upscaled.
+    """
+    with storage.open(name, "rb") as handle, Image.open(handle, formats=_OPEN_FORMATS) as image:
+        original_width, original_height = image.size
+        base_width = min(original_width, max(RENDITION_WIDTHS))
+        base = (base_width, max(1, round(original_height * base_width / original_width)))
+        image.draft("RGB", base)
+        image.load()
+        profile = image.info.get("icc_profile")
+        widest = _shrunk_towards(image, base)
+    del image
+    if widest.size != base:
+        widest = widest.resize(base, Image.Resampling.LANCZOS, reducing_gap=3.0)
+    icc_profile = _matching_profile(profile, widest.mode)
+    stem = PurePosixPath(name).stem
+    crops: dict[str, list[dict[str, Any]]] = {}
+    saved: list[str] = []
+    try:
+        for key, ratio in CROP_RATIOS.items():
+            cut = widest.crop(crop_box(widest.size, ratio, focal))
+            crops[key] = []
+            for width in _rendition_widths(cut.width):
+                height = max(1, round(cut.height * width / cut.width))
+                resized = cut
+                if (width, height) != cut.size:
+                    resized = cut.resize((width, height), Image.Resampling.LANCZOS)
+                webp = _save_rendition(
+                    storage,
+                    f"renditions/{stem}-{key}-{width}.webp",
+                    resized,
+                    "WEBP",
+                    quality=80,
+                    icc_profile=icc_profile,
+                )
+                saved.append(webp)
+                jpeg = _save_rendition(
+                    storage,
+                    f"renditions/{stem}-{key}-{width}.jpg",
+                    _flatten_to_rgb(resized),
+                    "JPEG",
+                    quality=82,
+                    optimize=True,
+                    progressive=True,
+                    icc_profile=icc_profile,
+                )
+                saved.append(jpeg)
+                crops[key].append({"width": width, "height": height, "webp": webp, "jpeg": jpeg})
+    except BaseException:
+        for saved_name in saved:
+            _delete_quietly(saved_name, storage)
+        raise
+    return crops
+
+
 def _shrunk_towards(image: Image.Image, size: tuple[int, int]) -> Image.Image:
     """The picture in RGB or RGBA, averaged down towards `size` (never below it) without
     holding a second full-size copy; the caller resamples the rest of the way.

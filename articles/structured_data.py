@@ -15,6 +15,7 @@ from django.templatetags.static import static
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import images
 from articles.models import Article, Source
 from articles.sources import sources_cited
 
@@ -38,14 +39,13 @@ def absolute_url(path_or_url: str) -> str:
 
 
 def lead_image_urls(article: Article) -> list[str]:
-    """Absolute JPEG addresses of the lead image, largest first (the original if no copies)."""
-    if not article.lead_image:
+    """Absolute JPEG addresses of the lead image cut to 16:9, 4:3 and 1:1 around its focal
+    point, the largest copy of each (Google asks for all three); the original if no copies."""
+    image = article.lead_image
+    if not image:
         return []
-    storage = article.lead_image.storage
-    renditions = sorted(article.lead_image_renditions or [], key=lambda r: -r["width"])
-    if renditions:
-        return [absolute_url(storage.url(r["jpeg"])) for r in renditions]
-    return [absolute_url(article.lead_image.url)]
+    urls = [image.cut(ratio).url for ratio in images.CROP_RATIOS]
+    return [absolute_url(url) for url in dict.fromkeys(urls)]
 
 
 def publisher_json_ld() -> dict[str, Any]:

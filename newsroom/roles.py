@@ -55,6 +55,11 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             # Notes to colleagues on the stories they may open.
             "add_editorialnote",
             "view_editorialnote",
+            # The media library: writers upload and describe pictures and set their focal
+            # point; removing one from the library is an editor's call.
+            "add_image",
+            "change_image",
+            "view_image",
         ],
         EDITORS: [
             f"{action}_{model}"
@@ -73,6 +78,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
                 "quote",
                 "publisher",
                 "publisherdomain",
+                "image",
             )
             for action in ("add", "change", "delete", "view")
         ]
@@ -91,6 +97,7 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             "view_person",
             "view_quote",
             "view_publisher",
+            "view_image",
         ],
     },
     "comments": {

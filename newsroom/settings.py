@@ -293,6 +293,8 @@ if 0 < len(env("NEWSROOM_DEMO_PASSWORD")) < STAFF_PASSWORD_MIN_LENGTH:
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = env("NEWSROOM_TIME_ZONE", "Europe/London")
 USE_I18N = True
+# One way to write a date and time in the admin (newsroom/formats).
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 # --- Static files and media -------------------------------------------------------------------
@@ -565,6 +567,10 @@ PROSE_EDITOR_EXTENSIONS = {
     "Blockquote": True,
     "Link": {"enableTarget": False, "protocols": ["http", "https", "mailto"]},
     "HardBreak": True,
+    # Pictures from the media library, with a caption (articles/admin/media.py inserts them).
+    "Figure": True,
+    "Caption": True,
+    "Image": True,
 }
 
 NEWSROOM_WORDS_PER_MINUTE = 230

@@ -214,7 +214,8 @@ def _growth(before: dict[int, int]) -> float:
 def _stored_image(site: Site, article_id: int) -> Path | None:
     name = site.shell(
         "from articles.models import Article\n"
-        f"print(Article.objects.get(pk={article_id}).lead_image.name)"
+        f"a = Article.objects.get(pk={article_id})\n"
+        "print(a.lead_image.file.name if a.lead_image else '')"
     ).strip()
     return site.workdir / "media" / name if name else None
 
@@ -239,7 +240,7 @@ def upload_through_admin(
     ]
     fields += [("lead_image_alt", "The harbour at dusk"), ("_continue", "Save")]
     before_post()
-    response = browser.post_form(change, fields, files={"lead_image": (filename, data)})
+    response = browser.post_form(change, fields, files={"lead_image_upload": (filename, data)})
     return response.status, response.text
 
 

@@ -197,20 +197,19 @@ class SupportCampaignFactory(factory.django.DjangoModelFactory):
 def add_lead_image(article: Article, *, caption: str = "The quay at dawn.") -> Article:
     """Give a story a small generated lead image with renditions, as the admin would."""
     from articles import images
+    from articles.models import Image
     from newsroom.demo import pictures
 
     upload = images.clean_upload(
         pictures.draw_image(article.slug, ("#16425b", "#81c3d7"), (1000, 560))
     )
-    article.lead_image = upload
+    article.lead_image = Image.objects.create(
+        file=upload, alt_text="Boats moored along a stone quay.", credit="Photo: Harbour Gazette"
+    )
     article.lead_image_alt = "Boats moored along a stone quay."
     article.lead_image_caption = caption
     article.lead_image_credit = "Photo: Harbour Gazette"
     article.save()
-    article.lead_image_renditions = images.make_renditions(
-        article.lead_image.name, article.lead_image.storage
-    )
-    article.save(update_fields=["lead_image_renditions"])
     return article
 
 

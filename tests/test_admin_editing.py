@@ -30,19 +30,20 @@ def test_an_uploaded_lead_image_is_cleaned_and_gets_renditions(editor_client, se
         "harbour.jpg", jpeg_with_gps(size=(1200, 800)), content_type="image/jpeg"
     )
     data = story_post_data(
-        SectionFactory(), lead_image=upload, lead_image_alt="Boats in the harbour"
+        SectionFactory(), lead_image_upload=upload, lead_image_alt="Boats in the harbour"
     )
     response = editor_client.post(ADD_URL, data)
 
     assert response.status_code == 302
     article = Article.objects.get()
-    stored = Path(settings.MEDIA_ROOT) / article.lead_image.name
-    assert "harbour" not in article.lead_image.name  # uploaded names are never reused
+    stored = Path(settings.MEDIA_ROOT) / article.lead_image.file.name
+    assert "harbour" not in article.lead_image.file.name  # uploaded names are never reused
     with Image.open(stored) as image:
         assert not image.getexif()
-    assert (article.lead_image_width, article.lead_image_height) == (1200, 800)
-    assert [r["width"] for r in article.lead_image_renditions] == [480, 960, 1200]
-    for rendition in article.lead_image_renditions:
+    assert (article.lead_image.width, article.lead_image.height) == (1200, 800)
+    assert [r["width"] for r in article.lead_image.renditions] == [480, 960, 1200]
+    assert article.lead_image.alt_text == "Boats in the harbour"  # in the library now
+    for rendition in article.lead_image.renditions:
         assert (Path(settings.MEDIA_ROOT) / rendition["webp"]).exists()
         assert (Path(settings.MEDIA_ROOT) / rendition["jpeg"]).exists()
 
@@ -57,7 +58,7 @@ def test_an_uploaded_lead_image_is_cleaned_and_gets_renditions(editor_client, se
 )
 def test_a_file_that_is_not_an_image_gets_a_form_error(editor_client, name, content):
     upload = SimpleUploadedFile(name, content, content_type="image/jpeg")
-    data = story_post_data(SectionFactory(), lead_image=upload, lead_image_alt="Anything")
+    data = story_post_data(SectionFactory(), lead_image_upload=upload, lead_image_alt="Anything")
     response = editor_client.post(ADD_URL, data)
 
     assert response.status_code == 200
@@ -67,7 +68,7 @@ def test_a_file_that_is_not_an_image_gets_a_form_error(editor_client, name, cont
 
 def test_a_400_megapixel_png_bomb_gets_a_clear_form_error(editor_client):
     upload = SimpleUploadedFile("bomb.png", black_and_white_png(20_000, 20_000))
-    data = story_post_data(SectionFactory(), lead_image=upload, lead_image_alt="Anything")
+    data = story_post_data(SectionFactory(), lead_image_upload=upload, lead_image_alt="Anything")
     response = editor_client.post(ADD_URL, data)
 
     assert response.status_code == 200
@@ -79,7 +80,9 @@ def test_an_image_needs_alt_text(editor_client):
     upload = SimpleUploadedFile(
         "harbour.jpg", jpeg_with_gps(size=(1200, 800)), content_type="image/jpeg"
     )
-    response = editor_client.post(ADD_URL, story_post_data(SectionFactory(), lead_image=upload))
+    response = editor_client.post(
+        ADD_URL, story_post_data(SectionFactory(), lead_image_upload=upload)
+    )
     assert response.status_code == 200
     assert "Describe the image" in response.content.decode()
     assert not Article.objects.exists()

@@ -27,7 +27,10 @@ def test_the_demo_loads_once_and_again_without_duplicates(monkeypatch, tmp_path,
     assert Article.objects.scheduled().count() == 1
     assert Article.objects.filter(status=Article.Status.DRAFT).count() == 1
     assert Correction.objects.count() >= 1
-    assert all(a.lead_image and a.lead_image_renditions for a in Article.objects.all())
+    assert all(
+        a.lead_image and a.lead_image.renditions and a.lead_image.crops
+        for a in Article.objects.all()
+    )
     months = {a.publication_month for a in Article.objects.published()}
     assert len(months) >= 3
     for username in ("editor", "writer", "moderator"):

@@ -64,6 +64,7 @@ from tests.factories import (
     UserFactory,
     published_article,
 )
+from tests.test_media_library import library_image
 
 pytestmark = pytest.mark.django_db
 
@@ -82,6 +83,8 @@ MODELS: dict[str, dict[str, str]] = {
     # Writers record sources and people for their own stories; only editors delete them.
     "articles.source": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     "articles.person": {"writer": "vac", "editor": "vacd", "moderator": "v"},
+    # The media library: writers upload and describe pictures; only editors delete them.
+    "articles.image": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     # Figures and quotes: writers edit them inline on their own stories, not from the lists.
     "articles.figure": EDITORIAL,
     "articles.quote": EDITORIAL,
@@ -223,6 +226,12 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     # Autocomplete for a story's section box: anyone who may see sections.
     "admin:autocomplete": staff_only({"writer", "editor", "moderator"}),
     "admin:articles_article_tag_suggestions": staff_only({"writer", "editor", "moderator"}),
+    # Autosave takes only POST (who may post is tried in tests/test_autosave.py).
+    "admin:articles_article_autosave": dict.fromkeys(STAFF, "not-allowed") | {"anonymous": "login"},
+    "admin:articles_article_autosave_new": dict.fromkeys(STAFF, "not-allowed")
+    | {"anonymous": "login"},
+    # A library picture's figure for the body: whoever may see the library.
+    "admin:articles_image_figure": staff_only({"writer", "editor", "moderator"}),
     # A past version of a story (simple-history): those who may change it.
     # A past version of a story (simple-history): read-only for moderators, never another
     # writer's story for a writer.
@@ -324,6 +333,7 @@ class Objects:
         self.limits = ModerationLimits.objects.create()
         self.spam_model = SpamModel.objects.create(counts={}, examples=10, held_back=2)
         self.campaign = SupportCampaignFactory()
+        self.image = library_image()
         self.tag = Tag.objects.get(name="ferries")
         self.group = Group.objects.get(name="Writers")
         self.user = UserFactory(username="someone-else")
@@ -356,6 +366,7 @@ class Objects:
             "articles.figure": self.figure,
             "articles.quote": self.quote,
             "articles.articleredirect": self.redirect,
+            "articles.image": self.image,
             "taggit.tag": self.tag,
             "newsroom.supportcampaign": self.campaign,
             "comments.comment": self.comment,
@@ -434,6 +445,13 @@ class Objects:
                 "admin:articles_article_tag_suggestions"
             )
             + "?q=fer",
+            "admin:articles_article_autosave": reverse(
+                "admin:articles_article_autosave", args=[story.pk]
+            ),
+            "admin:articles_article_autosave_new": reverse("admin:articles_article_autosave_new"),
+            "admin:articles_image_figure": reverse(
+                "admin:articles_image_figure", args=[self.image.pk]
+            ),
             "admin:articles_article_simple_history": reverse(
                 "admin:articles_article_simple_history", args=[story.pk, self.story_history]
             ),

@@ -94,7 +94,7 @@ def test_the_story_page_carries_valid_json_ld_canonical_and_previews(client, sto
     assert _meta(html, "property", "og:title") == story.headline
     assert _meta(html, "property", "og:type") == "article"
     assert _meta(html, "property", "og:url") == BASE + story.get_absolute_url()
-    largest = max(story.lead_image_renditions, key=lambda r: r["width"])
+    largest = max(story.lead_image.crops["16x9"], key=lambda r: r["width"])
     assert _meta(html, "property", "og:image").endswith(largest["jpeg"])
     assert _meta(html, "name", "twitter:card") == "summary_large_image"
     assert _meta(html, "name", "twitter:image") == _meta(html, "property", "og:image")

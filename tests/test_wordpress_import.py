@@ -339,15 +339,16 @@ def test_the_featured_image_is_reencoded_with_its_caption_and_alt_text(uploads, 
     output = run(HARBOURSIDE, uploads=uploads)
 
     ferry = story(101)
-    assert ferry.lead_image.name.startswith("lead/")
-    assert (ferry.lead_image_width, ferry.lead_image_height) == (640, 427)
+    assert ferry.lead_image.file.name.startswith("library/")
+    assert (ferry.lead_image.width, ferry.lead_image.height) == (640, 427)
     assert ferry.lead_image_caption == "The MV Gull leaving Port Elm & its quay at dawn."
     assert ferry.lead_image_alt == "The white ferry MV Gull pulling away from a stone quay"
-    with ferry.lead_image.open("rb") as file, Image.open(file) as image:
+    with ferry.lead_image.file.open("rb") as file, Image.open(file) as image:
         assert image.format == "JPEG"
         assert not image.getexif()  # the camera's metadata is gone
-    assert [r["width"] for r in ferry.lead_image_renditions] == [480, 640]
-    for rendition in ferry.lead_image_renditions:
+    assert [r["width"] for r in ferry.lead_image.renditions] == [480, 640]
+    assert set(ferry.lead_image.crops) == {"16x9", "4x3", "1x1"}
+    for rendition in ferry.lead_image.renditions:
         assert ferry.lead_image.storage.exists(rendition["webp"])
     assert "images: 1 created" in output
     assert "Missing" not in output
@@ -584,16 +585,16 @@ def test_a_new_picture_in_uploads_replaces_the_lead_image_and_its_old_files(
 ):
     run(HARBOURSIDE, uploads=uploads)
     old = story(101)
-    old_files = [old.lead_image.name] + [r["jpeg"] for r in old.lead_image_renditions]
+    old_files = [old.lead_image.file.name] + [r["jpeg"] for r in old.lead_image.renditions]
     (uploads / "2023" / "04" / "ferry.jpg").write_bytes(jpeg_bytes((800, 600), "teal"))
 
     with django_capture_on_commit_callbacks(execute=True):
         output = run(HARBOURSIDE, uploads=uploads)
 
     new = story(101)
-    assert new.lead_image.name != old.lead_image.name
-    assert (new.lead_image_width, new.lead_image_height) == (800, 600)
-    assert new.lead_image.storage.exists(new.lead_image.name)
+    assert new.lead_image.file.name != old.lead_image.file.name
+    assert (new.lead_image.width, new.lead_image.height) == (800, 600)
+    assert new.lead_image.storage.exists(new.lead_image.file.name)
     assert not any(new.lead_image.storage.exists(name) for name in old_files)
     assert "stories: 1 updated, 7 unchanged" in output
 

@@ -3,9 +3,11 @@ and quotes inline, the list, the workflow buttons and bulk actions."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from functools import partial
 from typing import TYPE_CHECKING, Any
 
+from django import forms
 from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.options import InlineModelAdmin
@@ -14,16 +16,18 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms.models import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.template.defaultfilters import date as date_filter
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
 from articles import images, notices
-from articles.admin import previews, sourcing_desk
+from articles.admin import autosave, previews, sourcing_desk
 from articles.admin.bulk import add_tags, set_section
+from articles.admin.dates import admin_datetime
 from articles.admin.history import StoryHistoryAdmin
+from articles.admin.inline_choices import KnownChoicesFormSet, KnownChoicesInlineMixin
+from articles.admin.media import LibraryImageSelect
 from articles.admin.notes import EditorialNoteInline
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
@@ -43,7 +47,7 @@ if TYPE_CHECKING:
     pass
 
 
-class BylineInline(admin.TabularInline):
+class BylineInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = ArticleAuthor
     extra = 1
     autocomplete_fields = ["author"]
@@ -76,7 +80,7 @@ class CorrectionInline(admin.StackedInline):
         return f"We first printed “{obj.before_text}”; it now reads “{obj.after_text}”."
 
 
-class SourceLinkFormSet(BaseInlineFormSet):
+class SourceLinkFormSet(KnownChoicesFormSet):
     def save_new(self, form: BaseModelForm[ArticleSource], commit: bool = True) -> ArticleSource:
         # Saving the story registered its body links already (articles/derived.py); a source
         # the editor also added by hand is that same citation, kept from now on by hand.
@@ -90,7 +94,7 @@ class SourceLinkFormSet(BaseInlineFormSet):
         return link
 
 
-class SourceLinkInline(admin.TabularInline):
+class SourceLinkInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = ArticleSource
     formset = SourceLinkFormSet
     extra = 0
@@ -101,8 +105,18 @@ class SourceLinkInline(admin.TabularInline):
     verbose_name_plural = "sources (links in the body are added on save; add others by hand)"
 
 
-class FigureInline(admin.TabularInline):
+class WrittenDecimalInput(forms.NumberInput):
+    """A decimal shown as written ("2500", "4.2"), not with the column's six places."""
+
+    def format_value(self, value: Any) -> str | None:
+        if isinstance(value, Decimal):
+            return format_decimal(value)
+        return super().format_value(value)
+
+
+class FigureInline(KnownChoicesInlineMixin, admin.TabularInline):
     model = Figure
+    formfield_overrides = {models.DecimalField: {"widget": WrittenDecimalInput}}
     extra = 0
     autocomplete_fields = ["source", "metric"]
     fields = ["text", "value", "unit", "counts", "as_of", "source", "metric"]
@@ -113,7 +127,7 @@ class FigureInline(admin.TabularInline):
         return len(request.GET.getlist(RECORD_FIGURE)) if request.method == "GET" else 0
 
 
-class QuoteInline(admin.StackedInline):
+class QuoteInline(KnownChoicesInlineMixin, admin.StackedInline):
     model = Quote
     extra = 0
     autocomplete_fields = ["person", "source"]
@@ -134,15 +148,15 @@ class ArticleAdmin(StoryHistoryAdmin):
         "sourcing_status",
         "section",
         "byline_names",
-        "published_at",
-        "updated_at",
-        "featured_position",
+        "published",
+        "updated",
+        "front_page",
     ]
     list_select_related = ["section"]
     list_filter = [ArticleStateFilter, "status", "section", "authors", "tags"]
     search_fields = ["headline", "standfirst", "slug"]
     date_hierarchy = "published_at"
-    autocomplete_fields = ["section"]
+    autocomplete_fields = ["section", "lead_image"]
     prepopulated_fields = {"slug": ["headline"]}
     inlines = [
         BylineInline,
@@ -157,13 +171,27 @@ class ArticleAdmin(StoryHistoryAdmin):
     list_per_page = 50
     object_history_form_template = "admin/articles/article/history_form.html"
     fieldsets = [
-        (None, {"fields": ["headline", "slug", "standfirst", "body", "length", "loaded_version"]}),
+        (
+            None,
+            {
+                "fields": [
+                    "headline",
+                    "slug",
+                    "standfirst",
+                    "body",
+                    "length",
+                    "body_figure",
+                    "loaded_version",
+                ]
+            },
+        ),
         ("Placement", {"fields": ["section", "tags", "featured_position"]}),
         (
             "Lead image",
             {
                 "fields": [
                     "lead_image",
+                    "lead_image_upload",
                     "lead_image_alt",
                     "lead_image_caption",
                     "lead_image_credit",
@@ -185,8 +213,13 @@ class ArticleAdmin(StoryHistoryAdmin):
     ]
 
     class Media:
-        js = ["js/record-figure.js", "js/word-count.js"]
-        css = {"all": ["css/sourcing-admin.css"]}
+        js = [
+            "js/record-figure.js",
+            "js/word-count.js",
+            "js/autosave.js",
+            "js/library-figure.js",
+        ]
+        css = {"all": ["css/story-admin.css", "css/sourcing-admin.css"]}
 
     # --- Lists ----------------------------------------------------------------------------
 
@@ -201,7 +234,23 @@ class ArticleAdmin(StoryHistoryAdmin):
             self.admin_site.admin_view(partial(previews.share_preview, self)),
             name="articles_article_share_preview",
         )
-        return [suggestions, share, *super().get_urls()]
+        autosaves = [
+            # Before the admin's own "<path:object_id>/…" patterns, which would swallow them.
+            path(
+                "add/autosave/",
+                self.admin_site.admin_view(self.autosave_copy),
+                name="articles_article_autosave_new",
+            ),
+            path(
+                "<path:object_id>/autosave/",
+                self.admin_site.admin_view(self.autosave_copy),
+                name="articles_article_autosave",
+            ),
+        ]
+        return [suggestions, share, *autosaves, *super().get_urls()]
+
+    def autosave_copy(self, request: HttpRequest, object_id: str | None = None) -> HttpResponse:
+        return autosave.autosave_view(self, request, object_id)
 
     def tag_suggestions(self, request: HttpRequest) -> HttpResponse:
         """Existing tags matching what the editor typed, most used first."""
@@ -245,11 +294,22 @@ class ArticleAdmin(StoryHistoryAdmin):
     @admin.display(description="Status")
     def state(self, obj: Article) -> str:
         if obj.is_scheduled():
-            local = timezone.localtime(obj.published_at)
-            return f"Scheduled for {date_filter(local, 'j M Y, H:i')}"
+            return f"Scheduled for {admin_datetime(obj.published_at)}"
         if obj.is_live():
             return "Live"
         return obj.get_status_display()
+
+    @admin.display(description="Published", ordering="published_at")
+    def published(self, obj: Article) -> str:
+        return admin_datetime(obj.published_at)
+
+    @admin.display(description="Updated", ordering="updated_at")
+    def updated(self, obj: Article) -> str:
+        return admin_datetime(obj.updated_at)
+
+    @admin.display(description="Front page", ordering="featured_position")
+    def front_page(self, obj: Article) -> str:
+        return str(obj.featured_position) if obj.featured_position else "—"
 
     @admin.display(description="Authors")
     def byline_names(self, obj: Article) -> str:
@@ -288,7 +348,7 @@ class ArticleAdmin(StoryHistoryAdmin):
             return "None."
         who = obj.sourcing_override_by
         name = (who.get_full_name() or who.get_username()) if who else "someone"
-        when = date_filter(timezone.localtime(obj.sourcing_override_at), "j M Y, H:i")
+        when = admin_datetime(obj.sourcing_override_at)
         return f"Published despite the sourcing check by {name} at {when}: " + (
             obj.sourcing_override_reason
         )
@@ -340,6 +400,21 @@ class ArticleAdmin(StoryHistoryAdmin):
             ]
         return fieldsets
 
+    def get_form(
+        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
+    ) -> type[ArticleAdminForm]:
+        form = super().get_form(request, obj, change, **kwargs)
+        # A subclass per request, so the user never leaks into the class other requests share.
+        return type(form.__name__, (form,), {"user_id": request.user.pk})
+
+    def formfield_for_foreignkey(
+        self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
+    ) -> Any:
+        if db_field.name == "lead_image":
+            kwargs["widget"] = LibraryImageSelect(db_field, self.admin_site)
+            kwargs["label"] = "Lead image from the library"
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
     def get_formset_kwargs(
         self,
         request: HttpRequest,
@@ -379,32 +454,15 @@ class ArticleAdmin(StoryHistoryAdmin):
             obj.take_workflow_state_from(Article.objects.get(pk=obj.pk), by=staff_member(request))
         # What the live story's check found before this edit: the gate compares after saving.
         request._sourcing_before = sourcing_desk.problems_before_save(obj)  # type: ignore[attr-defined]  # a per-request value
-        new_image = "lead_image" in form.changed_data
-        old_renditions = list(obj.lead_image_renditions) if new_image else []
-        old_original = (
-            Article.objects.filter(pk=obj.pk).values_list("lead_image", flat=True).first() or ""
-            if new_image and change
-            else ""
-        )
+        if isinstance(form, ArticleAdminForm) and (
+            image := form.new_library_image(by=request.user)
+        ):
+            obj.lead_image = image
         super().save_model(request, obj, form, change)
-        if new_image:
-            storage = obj.lead_image.storage
-            images.delete_renditions(old_renditions, storage)
-            if old_original and old_original != obj.lead_image.name:
-                # Once the new image is committed: a save that fails keeps the old one shown.
-                transaction.on_commit(
-                    lambda: images.delete_replaced_original(
-                        old_original,
-                        storage,
-                        still_used=Article.objects.filter(lead_image=old_original).exists(),
-                    )
-                )
-            obj.lead_image_renditions = (
-                images.make_renditions(obj.lead_image.name, storage) if obj.lead_image else []
-            )
-            Article.objects.filter(pk=obj.pk).update(
-                lead_image_renditions=obj.lead_image_renditions
-            )
+        if isinstance(form, ArticleAdminForm):
+            form.forget_pending_upload()
+        autosave.forget(request, obj, was_new=not change)
+
 
     def save_related(
         self,
@@ -581,9 +639,8 @@ class ArticleAdmin(StoryHistoryAdmin):
 
     def _report_publication(self, request: HttpRequest, article: Article) -> None:
         if article.is_scheduled():
-            local = timezone.localtime(article.published_at)
             self.message_user(
-                request, f"Scheduled: “{article}” goes live {date_filter(local, 'j M Y, H:i')}."
+                request, f"Scheduled: “{article}” goes live {admin_datetime(article.published_at)}."
             )
         else:
             self.message_user(request, f"Published: “{article}” is live.")
@@ -597,7 +654,12 @@ class ArticleAdmin(StoryHistoryAdmin):
         form_url: str = "",
         obj: Article | None = None,
     ) -> HttpResponse:
+        form = context["adminform"].form
+        if request.method == "POST" and isinstance(form, ArticleAdminForm):
+            # Rendering a POSTed form again means the save was refused.
+            form.keep_upload_for_next_save()
         context.update(
+            autosave=autosave.restore_offer(request, obj, offer=request.method != "POST"),
             can_publish=self.has_publish_permission(request),
             can_submit=obj is None or obj.status == Article.Status.DRAFT,
             is_published=bool(obj and obj.status == Article.Status.PUBLISHED),

@@ -1,8 +1,11 @@
 """The editorial model, by topic: taxonomy (sections, authors), stories (with their bylines and
-old addresses), corrections, publishers, and provenance (sources, figures, metrics, people, quotes).
-Everything is importable from `articles.models`."""
+old addresses), the media library, autosaved copies of the story form, corrections,
+publishers, shared previews, editorial notes, and provenance (sources, figures, metrics,
+people, quotes). Everything is importable from `articles.models`."""
 
+from articles.models.autosaves import StoryAutosave
 from articles.models.corrections import Correction
+from articles.models.media import Image
 from articles.models.notes import EditorialNote
 from articles.models.previews import PreviewLink, PreviewLinkUse
 from articles.models.provenance import (
@@ -28,6 +31,7 @@ __all__ = [
     "Correction",
     "EditorialNote",
     "Figure",
+    "Image",
     "Metric",
     "Person",
     "PreviewLink",
@@ -37,5 +41,6 @@ __all__ = [
     "Quote",
     "Section",
     "Source",
+    "StoryAutosave",
     "provenance_prefetches",
 ]

@@ -50,7 +50,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
     def with_bylines(self) -> Self:
         """Everything a story listing shows, in a fixed number of queries."""
-        return self.select_related("section").prefetch_related(
+        return self.select_related("section", "lead_image").prefetch_related(
             models.Prefetch(
                 "byline_set",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
@@ -122,25 +122,26 @@ class Article(models.Model):
         sanitize=clean_body,
         help_text="Subheadings, lists, quotes and links only; anything pasted is cleaned on save.",
     )
-    lead_image = models.ImageField(
-        upload_to="lead/%Y/%m/",
+    lead_image = models.ForeignKey(
+        "articles.Image",
+        null=True,
         blank=True,
-        width_field="lead_image_width",
-        height_field="lead_image_height",
-        help_text="JPEG, PNG, WebP or GIF up to 15 MB and 40 megapixels. Location data is "
-        "removed and smaller copies are made for phones.",
+        on_delete=models.PROTECT,
+        related_name="lead_of",
+        help_text="The picture at the top of the story, from the media library.",
     )
-    lead_image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    lead_image_renditions = models.JSONField(default=list, blank=True, editable=False)
     lead_image_alt = models.CharField(
         "alt text",
         max_length=300,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it. Required with an image.",
+        help_text="What the image shows, for readers who cannot see it. Required with an image; "
+        "empty takes the library's.",
     )
     lead_image_caption = models.CharField(
-        "caption", max_length=300, blank=True, help_text="Shown under the image."
+        "caption",
+        max_length=300,
+        blank=True,
+        help_text="Shown under the image; empty takes the library's.",
     )
     lead_image_credit = models.CharField(
         "credit",
@@ -259,7 +260,7 @@ class Article(models.Model):
     wordpress_digest = models.CharField(max_length=64, blank=True, editable=False)
 
     history = HistoricalRecords(
-        excluded_fields=["lead_image_renditions", "version", "publication_month"],
+        excluded_fields=["version", "publication_month"],
         history_change_reason_field=models.TextField(null=True),
     )
 
@@ -312,6 +313,7 @@ class Article(models.Model):
         # Derived columns (reading time, the month that scopes the slug) are computed here so
         # no request ever computes them; they are not workflow.
         self._derive()
+        self._take_library_words()
         self.body = clean_body(self.body)
         if self.pk:
             self.version += 1
@@ -407,8 +409,21 @@ class Article(models.Model):
         if not self.slug:
             self.slug = slugify(self.headline)[:200] or "story"
 
+    def _take_library_words(self) -> None:
+        # A story may word the picture for itself; what it leaves empty comes from the library.
+        words = (self.lead_image_alt, self.lead_image_caption, self.lead_image_credit)
+        if not self.lead_image_id or all(word.strip() for word in words):
+            return
+        image = self.lead_image
+        if image is None:
+            return
+        self.lead_image_alt = self.lead_image_alt.strip() or image.alt_text
+        self.lead_image_caption = self.lead_image_caption.strip() or image.caption
+        self.lead_image_credit = self.lead_image_credit.strip() or image.credit
+
     def clean(self) -> None:
-        if self.lead_image and not self.lead_image_alt.strip():
+        self._take_library_words()
+        if self.lead_image_id and not self.lead_image_alt.strip():
             raise ValidationError(
                 {"lead_image_alt": "Describe the image for readers who cannot see it."}
             )

@@ -10,7 +10,8 @@ from django.utils import timezone
 from django.utils.safestring import SafeString
 
 from articles import images, structured_data
-from articles.models import Article
+from articles.models import Article, Image
+from articles.models.media import Cut
 
 register = template.Library()
 
@@ -30,7 +31,14 @@ def absolute(path_or_url: str) -> str:
 def lead_srcset(article: Article, kind: str = "jpeg") -> str:
     if not article.lead_image:
         return ""
-    return images.srcset(article.lead_image_renditions or [], article.lead_image.storage, kind)
+    return images.srcset(article.lead_image.renditions or [], article.lead_image.storage, kind)
+
+
+@register.filter
+def cut(image: Image | None, ratio: str = "") -> Cut | None:
+    """`{% with card=article.lead_image|cut:"16x9" %}`: the picture in that shape, cut around
+    its focal point (the whole picture without a ratio)."""
+    return image.cut(ratio or None) if image else None
 
 
 @register.filter

@@ -50,7 +50,7 @@ from django.utils import timezone
 from django.utils.text import Truncator
 
 from articles.figures import find_figures_in_html
-from articles.models import Article, ArticleAuthor, ArticleRedirect, Author, Section
+from articles.models import Article, ArticleAuthor, ArticleRedirect, Author, Image, Section
 from comments.models import ModerationLimits
 from newsroom.wordpress.authors import import_authors
 from newsroom.wordpress.comments import import_comments
@@ -61,7 +61,6 @@ from newsroom.wordpress.media import (
     attach_image,
     delete_files,
     find_image,
-    make_renditions,
 )
 from newsroom.wordpress.report import ImportReport, Outcome, ReportLine, post_label
 
@@ -172,7 +171,7 @@ class _Importer:
             self._fail(post, f"{type(error).__name__}: {error}")
 
     def _fail(self, post: WxrPost, reason: str) -> None:
-        delete_files(Article._meta.get_field("lead_image").storage, self.new_files)
+        delete_files(Image._meta.get_field("file").storage, self.new_files)
         self.new_files = []
         self.report.failed.append(ReportLine(post_label(post), reason))
 
@@ -260,16 +259,19 @@ class _Importer:
         if created:
             article.created_at = post.published_at or timezone.now()
         self._take_state(article, post, created)
-        old_renditions = attach_image(
-            article, post, image, report=self.report, dry_run=self.dry_run
+        attach_image(
+            article,
+            post,
+            image,
+            report=self.report,
+            dry_run=self.dry_run,
+            new_files=self.new_files,
         )
         # clean() derives the publication month, so a slug already used that month is a
         # readable reason in the report rather than an IntegrityError.
         article.clean()
         article.validate_constraints()
         article.save()
-        if article.lead_image and not self.dry_run and old_renditions is not None:
-            make_renditions(article, old_renditions, self.new_files)
         self.report.count("stories", Outcome.CREATED if created else Outcome.UPDATED)
         self._set_byline(article, post, created)
         self._set_tags(article, post, created)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.utils.text import Truncator
 
 from articles import images
-from articles.models import Article
+from articles.models import Article, Image
 from newsroom.wordpress.export import WxrAttachment, WxrExport, WxrPost
 from newsroom.wordpress.report import ImportReport, Outcome, ReportLine, post_label
 
@@ -82,10 +82,14 @@ def attach_image(
     *,
     report: ImportReport,
     dry_run: bool,
-) -> list[dict] | None:
-    """Set the lead image, caption and alt text; the old renditions when it is new."""
+    new_files: list[str],
+) -> None:
+    """Set the lead image (a picture of the media library), caption and alt text.
+
+    Every file written is added to `new_files`, so a post that fails afterwards leaves none.
+    """
     if image is None:
-        return None
+        return
     attachment = image.attachment
     article.lead_image_caption = Truncator(attachment.caption).chars(300)
     alt = attachment.alt_text or attachment.caption or attachment.title
@@ -100,8 +104,9 @@ def attach_image(
     article.lead_image_alt = Truncator(alt or article.headline).chars(300)
     # Named by the original's digest so that a later import recognises the same picture.
     stem = f"wp-{image.digest[:20]}"
-    if article.lead_image and PurePosixPath(article.lead_image.name).stem.startswith(stem):
-        return None
+    current = article.lead_image if article.lead_image_id else None
+    if current is not None and PurePosixPath(current.file.name).stem.startswith(stem):
+        return
     try:
         cleaned = images.clean_upload(
             ContentFile(image.data, name=PurePosixPath(attachment.attached_file).name)
@@ -110,30 +115,45 @@ def attach_image(
         _missing(
             report, post_label(post), f"{attachment.attached_file}: {' '.join(error.messages)}"
         )
-        return None
+        return
     report.count("images", Outcome.CREATED)
     if dry_run:
-        return None  # checked, but a dry run writes no files
-    old_renditions = list(article.lead_image_renditions)
-    old_name = article.lead_image.name if article.lead_image else ""
-    extension = PurePosixPath(cleaned.name or "").suffix  # clean_upload() always names it
-    article.lead_image = ContentFile(cleaned.read(), name=f"{stem}{extension}")
-    if old_name:
-        storage = article.lead_image.storage
-        transaction.on_commit(lambda: delete_files(storage, [old_name]))
-    return old_renditions
+        return  # checked, but a dry run writes no files
+    picture = Image.objects.filter(file__contains=f"/{stem}").first()
+    if picture is None:
+        extension = PurePosixPath(cleaned.name or "").suffix  # clean_upload() always names it
+        picture = Image.objects.create(
+            file=ContentFile(cleaned.read(), name=f"{stem}{extension}"),
+            alt_text=article.lead_image_alt,
+            caption=article.lead_image_caption,
+            source="Imported from WordPress",
+        )
+        new_files.append(picture.file.name)
+        new_files.extend(
+            r[key]
+            for cut in (picture.renditions, *picture.crops.values())
+            for r in cut
+            for key in ("webp", "jpeg")
+        )
+    article.lead_image = picture
+    if current is not None and PurePosixPath(current.file.name).stem.startswith("wp-"):
+        # The picture WordPress no longer gives this post goes too, unless another story
+        # uses it: it came with the import, nobody chose it from the library.
+        transaction.on_commit(lambda: _drop_if_unused(current))
 
 
-def make_renditions(article: Article, old_renditions: list[dict], new_files: list[str]) -> None:
-    """Write the new lead image's renditions, adding every file written to `new_files`."""
-    storage = article.lead_image.storage
-    new_files.append(article.lead_image.name)
-    renditions = images.make_renditions(article.lead_image.name, storage)
-    new_files.extend(r[key] for r in renditions for key in ("webp", "jpeg"))
-    article.lead_image_renditions = renditions
-    Article.objects.filter(pk=article.pk).update(lead_image_renditions=renditions)
-    if old_renditions:
-        transaction.on_commit(lambda: images.delete_renditions(old_renditions, storage))
+def _drop_if_unused(picture: Image) -> None:
+    if Article.objects.filter(lead_image=picture).exists():
+        return
+    storage = picture.storage
+    names = [picture.file.name] + [
+        r[key]
+        for cut in (picture.renditions, *picture.crops.values())
+        for r in cut
+        for key in ("webp", "jpeg")
+    ]
+    picture.delete()
+    delete_files(storage, names)
 
 
 def delete_files(storage: Storage, names: list[str]) -> None:

@@ -40,7 +40,7 @@ def test_an_editor_writes_and_publishes_a_story_with_an_image(editor_page, live_
     page.keyboard.type("Loc")
     page.click(".select2-results__option:has-text('Local')")
     page.fill("#id_tags", "harbour, lighting")
-    page.set_input_files("#id_lead_image", str(photo))
+    page.set_input_files("#id_lead_image_upload", str(photo))
     page.fill("#id_lead_image_alt", "Lamps glowing along a stone quay at dusk.")
     page.fill("#id_lead_image_caption", "The east quay at dusk.")
     page.click("input[name=_publish]")
@@ -50,7 +50,7 @@ def test_an_editor_writes_and_publishes_a_story_with_an_image(editor_page, live_
     article = Article.objects.get(headline="Quay lights switched on for winter")
     assert article.is_live()
     assert "came on at dusk" in article.body
-    assert article.lead_image_renditions
+    assert article.lead_image.renditions
 
     page.goto(f"{live_server.url}{article.get_absolute_url()}")
     assert page.locator("h1").inner_text() == "Quay lights switched on for winter"

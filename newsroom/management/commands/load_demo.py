@@ -28,6 +28,7 @@ from articles.models import (
     Author,
     Correction,
     Figure,
+    Image,
     Metric,
     Person,
     Publisher,
@@ -266,12 +267,17 @@ class Command(BaseCommand):
                 lead_image_credit=story.image_credit or "Illustration: Harbour Gazette",
                 created_by=editor,
             )
-            article.lead_image = images.clean_upload(pictures.draw_image(story.slug, story.palette))
-            article.save()
-            article.lead_image_renditions = images.make_renditions(
-                article.lead_image.name, article.lead_image.storage
+            # Each demo picture goes into the media library, which makes its copies and crops.
+            article.lead_image = Image.objects.create(
+                file=images.clean_upload(pictures.draw_image(story.slug, story.palette)),
+                alt_text=article.lead_image_alt,
+                caption=article.lead_image_caption,
+                credit=article.lead_image_credit,
+                source="Harbour Gazette (demo)",
+                licence="Own work",
+                uploaded_by=editor,
             )
-            article.save(update_fields=["lead_image_renditions"])
+            article.save()
             for position, slug in enumerate(story.authors):
                 ArticleAuthor.objects.create(
                     article=article, author=authors[slug], position=position
