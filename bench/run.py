@@ -68,8 +68,8 @@ from django.contrib.sessions.backends.db import SessionStore
 from django.utils import timezone
 from articles.models import Article
 from comments.models import Comment
-from comments.threads import bump_comment_version
-from newsroom.pagecache import bump_content_version
+from articles import page_tags
+from newsroom.invalidation import invalidate_everything
 
 live = list(Article.objects.published().order_by("-published_at", "-pk")[:2])
 
@@ -92,11 +92,11 @@ def fill(article, count, roots):
         )
         comment.save()
         made.append(comment)
-    bump_comment_version(article.pk)
+    page_tags.bump([page_tags.comments(article.pk)])
 
 fill(live[0], 50, 30)
 fill(live[1], 200, 50)
-bump_content_version()
+invalidate_everything()
 user = get_user_model().objects.filter(username="bench-editor").first()
 if user is None:
     user = get_user_model().objects.create_superuser("bench-editor", "bench@example.test", None)
