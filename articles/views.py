@@ -130,11 +130,17 @@ def _listing(
     return render(request, template, {**context, "page": page, "articles": page.object_list})
 
 
-def paginate(request: HttpRequest, items: Any, per_page: int = PAGE_SIZE) -> Page:
+def paginate(
+    request: HttpRequest,
+    items: Any,
+    per_page: int = PAGE_SIZE,
+    *,
+    paginator: Paginator | None = None,
+) -> Page:
     """The requested page (the last for a number past it, the first for nonsense), marking
     such an answer not worth a cache entry of its own: `?page=N` could make one per N."""
     raw = request.GET.get("page")
-    page = Paginator(items, per_page).get_page(raw)
+    page = (paginator or Paginator(items, per_page)).get_page(raw)
     if raw is not None and raw != str(page.number):
         page_tags.do_not_store(request)
     return page

@@ -22,7 +22,7 @@ from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 from articles.sitemaps import news_sitemap_stories
 from articles.structured_data import absolute_url
 from articles.views import paginate
-from newsroom.front_page import front_page, placed_ids
+from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
 from newsroom.models import SupportCampaign
 
 PAGE_SIZE = 20
@@ -35,7 +35,8 @@ def home(request: HttpRequest) -> HttpResponse:
     live = Article.objects.published()
     ids = placed_ids(live)
     latest = live.exclude(pk__in=ids).with_bylines().newest_first()
-    page = paginate(request, latest, LATEST_ON_FRONT_PAGE)
+    paginator = CountedPaginator(latest, LATEST_ON_FRONT_PAGE, count=latest_count(latest))
+    page = paginate(request, latest, LATEST_ON_FRONT_PAGE, paginator=paginator)
     if page.number > 1:
         page_tags.shows(request, page_tags.LATEST, stories=page.object_list)
         return render(request, "newsroom/latest.html", {"page": page, "articles": page.object_list})
