@@ -210,6 +210,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # --- Cache ------------------------------------------------------------------------------------
 
 REDIS_URL = env("REDIS_URL")
+CACHES: dict[str, dict[str, object]]
 if REDIS_URL:
     CACHES = {
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
@@ -224,7 +225,7 @@ else:
     CACHE_SIZE_MB = env_int("NEWSROOM_CACHE_SIZE_MB", 6144)
     CACHES = {
         "default": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "newsroom.disk_cache.DiskCache",
             "LOCATION": str(CACHE_DIR / "pages"),
             "SHARDS": 8,
             # Seconds a reader's request may wait for a shard busy with another write; past
@@ -240,7 +241,7 @@ else:
         # The page cache's tag versions (articles/page_tags.py): tiny, read on every hit, and
         # never evicted (they expire after 30 days), so a flood of pages cannot push them out.
         "versions": {
-            "BACKEND": "diskcache.DjangoCache",
+            "BACKEND": "newsroom.disk_cache.DiskCache",
             "LOCATION": str(CACHE_DIR / "versions"),
             "SHARDS": 4,
             "DATABASE_TIMEOUT": 0.25,

@@ -19,7 +19,7 @@ PAGE = b"x" * 100_000  # about a story page, and kept as a file of its own
 def shipped_cache(location: Path, size_limit: int) -> BaseCache:
     """The default cache as settings.py ships it (not the tests' in-memory one), smaller."""
     config = copy.deepcopy(project_settings.CACHES["default"])
-    if "diskcache" not in config["BACKEND"]:
+    if "disk_cache" not in config["BACKEND"]:
         raise InvalidCacheBackendError("REDIS_URL is set; this test is about the disk cache")
     config["SHARDS"] = 1  # one shard, so the whole budget is one LRU order
     config["OPTIONS"]["size_limit"] = size_limit
@@ -29,7 +29,7 @@ def shipped_cache(location: Path, size_limit: int) -> BaseCache:
 
 def test_the_shipped_default_is_a_bounded_lru_disk_cache():
     config = project_settings.CACHES["default"]
-    assert config["BACKEND"] == "diskcache.DjangoCache"
+    assert config["BACKEND"] == "newsroom.disk_cache.DiskCache"
     assert config["OPTIONS"]["eviction_policy"] == "least-recently-used"
     assert config["OPTIONS"]["size_limit"] == project_settings.CACHE_SIZE_MB * 1024 * 1024
     assert project_settings.CACHES["versions"]["OPTIONS"]["eviction_policy"] == "none"
@@ -66,3 +66,21 @@ def test_it_holds_far_more_than_three_hundred_pages(tmp_path):
 @pytest.mark.parametrize("alias", ["default", "versions"])
 def test_a_busy_shard_is_waited_for_briefly_not_failed_at_once(alias):
     assert project_settings.CACHES[alias]["DATABASE_TIMEOUT"] >= 0.1
+
+
+def test_the_versions_cache_reads_many_keys_at_once_exactly_as_one_by_one(tmp_path):
+    config = copy.deepcopy(project_settings.CACHES["versions"])
+    backend = import_string(config.pop("BACKEND"))
+    cache = backend(str(tmp_path), config)
+    values = {f"newsroom:tag:story:{n}": 1_700_000_000_000_000_000 + n for n in range(40)}
+    cache.set_many(values)
+    cache.set("newsroom:tag:gone", 5, timeout=-1)  # already expired
+    cache.set("newsroom:tag:text", "a string")
+    asked = [*values, "newsroom:tag:gone", "newsroom:tag:never", "newsroom:tag:text"]
+
+    many = cache.get_many(asked)
+
+    assert many == {key: cache.get(key) for key in asked if cache.get(key) is not None}
+    assert many["newsroom:tag:text"] == "a string"
+    assert "newsroom:tag:gone" not in many and "newsroom:tag:never" not in many
+    assert len(many) == 41
