@@ -441,11 +441,10 @@ LIMITS = {
     "hello": "The trivial view runs the site's whole middleware stack (security headers, CSP, "
     "WhiteNoise, the page-cache lookup, sessions, CSRF, authentication, two-factor, messages, "
     "history, axes) where the hello world runs none.",
-    "hit": "A hit is about 0.40 ms of CPU in-process against 0.29 ms for the trivial view "
-    "(both through the full middleware). Nearly half of a hit is zlib: Django's file-based "
-    "cache compresses every entry, so each hit decompresses the stored page (50-180 KB) and "
-    "reads two more files for the content version. Redis (REDIS_URL) stores entries "
-    "uncompressed; nginx's own cache in front answers most anonymous hits without gunicorn.",
+    "hit": "A hit reads the stored page (the least-recently-used bookkeeping makes that read a "
+    "write to the shard's SQLite index) and the versions of its tags in one query per shard; "
+    "the trivial view does neither. Under load the shards' write lock is shared by every "
+    "thread of both workers.",
     "miss": "A miss renders the whole story: about 20 ms of CPU in-process at 100,000 "
     "stories with the comment thread from its fragment (the story and its six prefetches, "
     "related stories about 6 ms, campaign, navigation, structured data, the comment form "
@@ -524,7 +523,7 @@ def render(report: Report) -> str:
             else f"{report.seed_note}."
         ),
         "- Servers: gunicorn from gunicorn.conf.py (NEWSROOM_DEBUG=0, 2 workers × 4 threads, "
-        "file-based page cache), nginx from deploy/nginx-newsroom.conf over TLS "
+        "the default disk page cache), nginx from deploy/nginx-newsroom.conf over TLS "
         "(loopback/servers.py).",
         f"- Load: wrk, 2 threads, {s.connections} connections, {s.duration} s per line, on the "
         "same machine as the servers.",
