@@ -1,6 +1,7 @@
 """gunicorn settings for `make run` and production; every value can come from the environment."""
 
 import os
+import resource
 
 bind = os.environ.get("NEWSROOM_BIND", f"127.0.0.1:{os.environ.get('PORT', '8000')}")
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
@@ -10,10 +11,17 @@ worker_class = "gthread"
 timeout = int(os.environ.get("NEWSROOM_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
-# Recycle workers now and then so a slow leak can never take the site down.
-max_requests = int(os.environ.get("NEWSROOM_MAX_REQUESTS", "5000"))
-max_requests_jitter = 500
-accesslog = os.environ.get("NEWSROOM_ACCESS_LOG", "-")
+# A worker is recycled when it grows past NEWSROOM_MAX_WORKER_MB of resident memory (a slow
+# leak can never take the site down), or after a million requests as a backstop. A count alone
+# (5,000 it was) restarted both workers every few seconds under load: 22 restarts in 3.5
+# minutes, each a cold process, which halved what the site served.
+max_requests = int(os.environ.get("NEWSROOM_MAX_REQUESTS", "1000000"))
+max_requests_jitter = max_requests // 10
+MAX_WORKER_MB = int(os.environ.get("NEWSROOM_MAX_WORKER_MB", "400"))
+# gunicorn's access log is off by default: nginx in front writes one line per request already,
+# and gunicorn's own line cost ~4% of a cache hit (bench/results/LATEST.md). Set
+# NEWSROOM_ACCESS_LOG=- (or a path) to have it, as without nginx.
+accesslog = os.environ.get("NEWSROOM_ACCESS_LOG") or None
 errorlog = "-"
 wsgi_app = "newsroom.wsgi:application"
 forwarded_allow_ips = os.environ.get("NEWSROOM_FORWARDED_ALLOW_IPS", "127.0.0.1")
@@ -22,3 +30,17 @@ forwarded_allow_ips = os.environ.get("NEWSROOM_FORWARDED_ALLOW_IPS", "127.0.0.1"
 # other; each can name its own. Older gunicorn ignores the setting.
 if os.environ.get("NEWSROOM_CONTROL_SOCKET"):
     control_socket = os.environ["NEWSROOM_CONTROL_SOCKET"]
+
+
+def post_request(worker, req, environ, resp):  # gunicorn calls it with these four
+    """Retire this worker gracefully once it holds more memory than MAX_WORKER_MB.
+
+    Checked every 256 requests: `getrusage` is cheap, but not free at thousands a second.
+    """
+    worker.newsroom_requests = getattr(worker, "newsroom_requests", 0) + 1
+    if worker.newsroom_requests % 256:
+        return
+    peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if peak_kb > MAX_WORKER_MB * 1024:
+        worker.log.info("Worker %s holds %d MB; recycling it", worker.pid, peak_kb // 1024)
+        worker.alive = False

@@ -7,17 +7,18 @@ and the lead image as an enclosure. Only `Article.objects.published()` stories a
 from __future__ import annotations
 
 import datetime as dt
-from typing import Generic, TypeVar
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.core.files.storage import Storage
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
 from taggit.models import Tag
 
+from articles import page_tags
 from articles.models import Article, ArticleQuerySet, Author, Section
 from articles.structured_data import absolute_url
 
@@ -44,6 +45,11 @@ class _StoryFeed(Feed, Generic[_About]):
 
     feed_type = Rss201rev2Feed
     language = "en-gb"
+
+    def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        # Every story change reaches the feeds: they print each item's text and last change.
+        page_tags.shows(request, page_tags.FEEDS)
+        return super().__call__(request, *args, **kwargs)
 
     def stories(self, obj: _About) -> ArticleQuerySet:
         return Article.objects.published()

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles import consistency
+from articles import consistency, page_tags
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
@@ -93,7 +93,11 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
     )
     if article is None:
         return _redirect_from_old_address(request)
-    response = render(request, "articles/story.html", story_context(article, preview=False))
+    context = story_context(article, preview=False)
+    # Its own content and the related stories' cards; the comment thread and the support box
+    # add theirs as they render.
+    page_tags.shows(request, page_tags.story(article.pk), stories=context["related"])
+    response = render(request, "articles/story.html", context)
     if getattr(request, _PRIVATE_PAGE, False):
         patch_cache_control(response, private=True, no_store=True)
     return response
@@ -125,14 +129,33 @@ def _listing(
     template: str,
     context: dict,
     *,
+    listing: str | None = None,
     empty_is_missing: bool = False,
 ) -> HttpResponse:
-    page = Paginator(queryset.with_bylines().newest_first(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    """A page of stories, newest first. `listing` names the tag of which stories it holds
+    (articles/page_tags.py); without one the page goes with any story change."""
+    page = paginate(request, queryset.with_bylines().newest_first())
     if empty_is_missing and page.paginator.count == 0:
         raise Http404("Nothing published here.")
+    if listing is not None:
+        page_tags.shows(request, listing, stories=page.object_list)
     return render(request, template, {**context, "page": page, "articles": page.object_list})
+
+
+def paginate(
+    request: HttpRequest,
+    items: Any,
+    per_page: int = PAGE_SIZE,
+    *,
+    paginator: Paginator | None = None,
+) -> Page:
+    """The requested page (the last for a number past it, the first for nonsense), marking
+    such an answer not worth a cache entry of its own: `?page=N` could make one per N."""
+    raw = request.GET.get("page")
+    page = (paginator or Paginator(items, per_page)).get_page(raw)
+    if raw is not None and raw != str(page.number):
+        page_tags.do_not_store(request)
+    return page
 
 
 @require_safe
@@ -145,6 +168,7 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
         articles,
         "articles/section.html",
         {"section": the_section, "breadcrumbs": breadcrumb_json_ld(trail)},
+        listing=page_tags.section_list(the_section.pk),
     )
 
 
@@ -155,7 +179,13 @@ def author(request: HttpRequest, slug: str) -> HttpResponse:
     # bylines: the count alone read all of them.
     bylines = ArticleAuthor.objects.filter(author=the_author).values("article_id")
     articles = Article.objects.published().filter(pk__in=bylines)
-    return _listing(request, articles, "articles/author.html", {"author": the_author})
+    return _listing(
+        request,
+        articles,
+        "articles/author.html",
+        {"author": the_author},
+        listing=page_tags.author_list(the_author.pk),
+    )
 
 
 @require_safe
@@ -173,6 +203,7 @@ def tag(request: HttpRequest, slug: str) -> HttpResponse:
         articles,
         "articles/tag.html",
         {"tag": the_tag, "breadcrumbs": breadcrumb_json_ld(trail)},
+        listing=page_tags.tag_list(the_tag.pk),
         # A tag only drafts carry is not public yet: its name alone can give a story away.
         empty_is_missing=True,
     )
@@ -195,19 +226,22 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
             months.filter(publication_month__gt=month_start).order_by("publication_month")[:1]
         ),
     )
-    page = Paginator(articles.with_bylines().newest_first(), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = paginate(request, articles.with_bylines().newest_first())
     if not page.object_list:
         raise Http404("No stories that month.")
+    # LATEST too: the links to the months either side change when a month gains its first
+    # story or loses its last.
+    page_tags.shows(
+        request, page_tags.month_list(month_start), page_tags.LATEST, stories=page.object_list
+    )
     first = page.object_list[0]
     return render(
         request,
         "articles/month.html",
         {
             "month": month_start,
-            "previous_month": first.previous_month,  # type: ignore[attr-defined]  # annotated above
-            "next_month": first.next_month,  # type: ignore[attr-defined]  # annotated above
+            "previous_month": first.previous_month,
+            "next_month": first.next_month,
             "page": page,
             "articles": page.object_list,
         },
@@ -244,7 +278,7 @@ def corrections(request: HttpRequest) -> HttpResponse:
         .select_related("article", "article__section")
         .order_by("-created_at", "-pk")
     )
-    page = Paginator(log, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, log)
     return render(
         request, "articles/corrections.html", {"page": page, "corrections": page.object_list}
     )
@@ -270,7 +304,7 @@ def person(request: HttpRequest, slug: str) -> HttpResponse:
         .select_related("article", "source")
         .order_by("-article__published_at", "-article__pk", "pk")
     )
-    page = Paginator(quotes, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, quotes)
     if not page.object_list:
         raise Http404("No published quotes from this person.")
     return render(

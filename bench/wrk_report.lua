@@ -1,24 +1,50 @@
 -- Prints one JSON line after a wrk run: requests/s, latency percentiles and errors.
--- With BENCH_MISS set in the environment every request carries a query string of its own,
--- so the page cache (keyed on the full path) never has it: a forced miss.
+-- BENCH_COOKIE set: every request carries it (a personal cookie, so the page cache never
+-- answers: a forced miss). BENCH_URLS set: a file of paths, one a line, hottest first; each
+-- request picks one with probability falling as 1/rank (Zipf), the way readers crowd onto
+-- the front page and the newest stories.
 
-local miss = os.getenv("BENCH_MISS") == "1"
+local cookie = os.getenv("BENCH_COOKIE") or ""
+local urls_file = os.getenv("BENCH_URLS") or ""
 local threads = {}
-local counter = 0
-local id = 0
+local paths = {}
+local cumulative = {}
 
 function setup(thread)
   table.insert(threads, thread)
   thread:set("id", #threads)
 end
 
-function request()
-  if not miss then
-    return wrk.format()
+function init(args)
+  math.randomseed(os.time() + (id or 0) * 7919)
+  if urls_file ~= "" then
+    local total = 0
+    for line in io.lines(urls_file) do
+      table.insert(paths, line)
+      total = total + 1 / #paths
+      table.insert(cumulative, total)
+    end
+    for i = 1, #cumulative do cumulative[i] = cumulative[i] / total end
   end
-  counter = counter + 1
-  local sep = string.find(wrk.path, "?", 1, true) and "&" or "?"
-  return wrk.format(nil, wrk.path .. sep .. "bench-miss=" .. id .. "-" .. counter)
+end
+
+local function pick()
+  local r = math.random()
+  local lo, hi = 1, #cumulative
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    if cumulative[mid] < r then lo = mid + 1 else hi = mid end
+  end
+  return paths[lo]
+end
+
+function request()
+  local headers = nil
+  if cookie ~= "" then headers = { Cookie = cookie } end
+  if #paths > 0 then
+    return wrk.format(nil, pick(), headers)
+  end
+  return wrk.format(nil, nil, headers)
 end
 
 function done(summary, latency, requests)

@@ -6,18 +6,16 @@ commenter's own pending comments and the flash message after posting; when eithe
 response is marked private so no shared cache keeps it.
 
 The shared part (the count, the conversations and their page links) is rendered once and kept
-in the cache as a fragment keyed on the story's *comment version*, which newsroom/invalidation.py
-bumps whenever a comment on that story is published, decided, edited, erased or deleted. A
-story page rendered after an unrelated change (another story published empties the page cache)
-then reuses the fragment: no comment queries and no per-comment template work (issue #6).
+in the cache as a fragment keyed on the version of the story's `comments:` tag
+(articles/page_tags.py), which newsroom/invalidation.py bumps whenever a comment on that story
+is published, decided, edited, erased or deleted. A story page rendered after a change to the
+story itself then reuses the fragment: no comment queries and no per-comment template work.
 A reader with their own pending comments on the story gets the thread rendered just for them,
 since those comments sit inside the conversations they answer.
 """
 
 from __future__ import annotations
 
-import functools
-import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -35,6 +33,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import page_tags
 from articles.fingerprint import code_fingerprint
 from articles.models import Article
 from comments.cookies import OWN_COMMENTS_COOKIE
@@ -49,7 +48,6 @@ OWN_LIMIT = 20
 THREAD_TEMPLATE = "comments/_thread.html"
 # Fragments expire on their own; the version makes a stale one unreachable long before that.
 FRAGMENT_TIMEOUT = 60 * 60 * 24
-VERSION_TIMEOUT = 60 * 60 * 24 * 30
 
 
 def own_comment_ids(request: HttpRequest) -> list[int]:
@@ -76,27 +74,11 @@ def remember_own_comment(request: HttpRequest, response: HttpResponse, comment: 
     )
 
 
-def _version_key(article_id: int) -> str:
-    return f"newsroom:comment-version:{article_id}"
-
-
-def comment_version(article_id: int) -> str:
-    """The story's comment version; a missing one starts fresh (old fragments unreachable)."""
-    return cache.get(_version_key(article_id)) or bump_comment_version(article_id)
-
-
-def bump_comment_version(article_id: int) -> str:
-    # Time-based, like the page cache's content version, so a version evicted from the cache
-    # can never come back and meet fragments stored under it.
-    version = f"{time.time_ns():x}"
-    cache.set(_version_key(article_id), version, timeout=VERSION_TIMEOUT)
-    return version
-
-
-def bump_comment_version_after_commit(article_id: int) -> None:
-    """Bump now (this connection) and after commit (a render between the two is not kept)."""
-    bump_comment_version(article_id)
-    transaction.on_commit(functools.partial(bump_comment_version, article_id))
+def comment_version(article_id: int) -> int:
+    """The version of the story's `comments:` tag (articles/page_tags.py), which
+    newsroom/invalidation.py bumps whenever a visible comment on it changes."""
+    tag = page_tags.comments(article_id)
+    return page_tags.versions([tag])[tag]
 
 
 @dataclass(frozen=True)
@@ -105,6 +87,8 @@ class ThreadFragment:
 
     count: int
     html: SafeString
+    # How many pages of conversations there are, so a number past the last is not kept.
+    pages: int = 1
 
 
 def _page_number(request: HttpRequest) -> int | str:
@@ -197,7 +181,8 @@ def render_thread(
     )
     count = Comment.objects.published().filter(article=article).count()
     # Rendered by our own autoescaping template just above.
-    return ThreadFragment(count=count, html=mark_safe(html)), unplaced  # noqa: S308  # nosec B308 B703
+    safe = mark_safe(html)  # noqa: S308  # nosec B308 B703
+    return ThreadFragment(count=count, html=safe, pages=paginator.num_pages), unplaced
 
 
 def shared_thread(
@@ -207,11 +192,12 @@ def shared_thread(
     key = _fragment_key(article, page_number, is_open, sort)
     stored = cache.get(key)
     if stored is not None:
-        count, html = stored
+        count, html, pages = stored
         # What this function stored from an autoescaped render; the cache is ours alone.
-        return ThreadFragment(count=count, html=mark_safe(html))  # noqa: S308  # nosec B308 B703
+        safe = mark_safe(html)  # noqa: S308  # nosec B308 B703
+        return ThreadFragment(count=count, html=safe, pages=pages)
     fragment, _ = render_thread(article, page_number, is_open=is_open, own_pending=[], sort=sort)
-    cache.set(key, (fragment.count, str(fragment.html)), timeout=FRAGMENT_TIMEOUT)
+    cache.set(key, (fragment.count, str(fragment.html), fragment.pages), timeout=FRAGMENT_TIMEOUT)
     return fragment
 
 
@@ -281,8 +267,14 @@ def story_comments(request: HttpRequest, article: Article) -> StoryComments:
         )
     else:
         thread = shared_thread(article, page_number, is_open=is_open, sort=sort)
+    # The page prints the thread and its count: it goes when a comment on this story changes.
+    page_tags.also_shows(request, page_tags.comments(article.pk))
+    if isinstance(page_number, int) and page_number > thread.pages:
+        page_tags.do_not_store(request)  # answered as the last page, but not kept per number
 
     reply_to = _reply_to(request, article)
+    if "replyto" in request.GET and reply_to is None:
+        page_tags.do_not_store(request)
     form = CommentForm(initial={"parent": reply_to.pk if reply_to else None})
     return StoryComments(
         article=article,

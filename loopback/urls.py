@@ -14,6 +14,7 @@ planted = [
 
 urlpatterns = [
     path("bench/trivial/", views.trivial, name="bench-trivial"),
+    path("bench/plain/<int:pk>/", views.plain_story, name="bench-plain-story"),
     path("__battery__/", include(planted)),
     path("", include("newsroom.urls")),
 ]

@@ -14,12 +14,41 @@ from __future__ import annotations
 
 from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.template import Context, Engine
 from django.views.decorators.cache import never_cache
+
+from articles.models import Article
+from comments.models import Comment
 
 
 @never_cache
 def trivial(request: HttpRequest) -> HttpResponse:
     return HttpResponse("The tide is in.", content_type="text/plain")
+
+
+_PLAIN_STORY = Engine().from_string(
+    "<!doctype html><html lang=en><title>{{ article.headline }}</title>"
+    "<h1>{{ article.headline }}</h1><p>{{ article.section.name }}</p>"
+    "<p>{{ article.standfirst }}</p>{{ article.body|safe }}"
+    "<h2>{{ comments|length }} comments</h2>"
+    "{% for c in comments %}<article><h3>{{ c.name }}</h3><p>{{ c.body|linebreaksbr }}</p>"
+    "</article>{% endfor %}</html>"
+)
+
+
+@never_cache
+def plain_story(request: HttpRequest, pk: int) -> HttpResponse:
+    """The same story and its comments as a plain Django view would show them: two queries and
+    one small template, through the same middleware. What a rendered story is measured against."""
+    article = get_object_or_404(Article.objects.select_related("section"), pk=pk)
+    comments = list(
+        Comment.objects.filter(article=article, status=Comment.Status.APPROVED).order_by(
+            "created_at", "pk"
+        )
+    )
+    html = _PLAIN_STORY.render(Context({"article": article, "comments": comments}))
+    return HttpResponse(html)
 
 
 # --- Planted vulnerabilities, mounted at /__battery__/ -----------------------------------------

@@ -10,8 +10,14 @@ NEWSROOM_EDGE_PURGE_URLS (Debian's libnginx-mod-http-cache-purge) to drop the st
 each page of its comments.
 
 Connected to model signals like newsroom/invalidation.py, so every write path (admin, verbs,
-shell, importer) is covered, and the editorial model knows nothing of it. An edit to a story
-that stays live where it was is not purged: it reaches readers within the max-age, as before.
+shell, importer) is covered, and the editorial model knows nothing of it.
+
+Beyond takedowns, nginx follows the app's exact invalidation: once a change commits and the
+app has bumped the tags it touched (articles/page_tags.py), every address that can be named
+from those tags is purged too — a story's page and comment pages for its `story:` and
+`comments:` tags, the first page and feed of each listing it joined or left, the front page,
+the feeds, the sitemaps, the support page. What cannot be named from a tag (later pages of a
+listing, a story's card on another story's page) reaches readers within the max-age.
 """
 
 from __future__ import annotations
@@ -26,8 +32,11 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.db import transaction
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
+from django.urls import reverse
+from taggit.models import Tag
 
-from articles.models import Article
+from articles import page_tags
+from articles.models import Article, Author, Section
 from comments.models import Comment
 
 logger = logging.getLogger(__name__)
@@ -121,6 +130,55 @@ def _purge_deleted(sender: type[Article], instance: Article, **kwargs: Any) -> N
         _after_commit(before)
 
 
+def pages_for(tags: list[str]) -> list[str]:
+    """The addresses nginx may hold that show what these tags name, in the tags' order."""
+    paths: list[str] = []
+    fixed = {
+        page_tags.LATEST: ["/", reverse("feed")],
+        page_tags.FEEDS: [reverse("feed")],
+        page_tags.SITEMAPS: [reverse("sitemap"), reverse("news-sitemap")],
+        page_tags.CAMPAIGN: [reverse("support")],
+    }
+    for tag in tags:
+        kind, _, key = tag.partition(":")
+        if tag in fixed:
+            paths += fixed[tag]
+        elif not key:
+            continue  # the catch-alls (site, stories, comments) name no address
+        elif kind in {"story", "comments"}:
+            article = Article.objects.filter(pk=int(key)).first()
+            paths += live_pages(article) if article else []
+        elif kind == "section-list":
+            paths += [
+                reverse(name, kwargs={"slug": slug})
+                for slug in Section.objects.filter(pk=int(key)).values_list("slug", flat=True)
+                for name in ("articles:section", "articles:section-feed")
+            ]
+        elif kind == "tag-list":
+            paths += [
+                reverse(name, kwargs={"slug": slug})
+                for slug in Tag.objects.filter(pk=int(key)).values_list("slug", flat=True)
+                for name in ("articles:tag", "articles:tag-feed")
+            ]
+        elif kind == "author-list":
+            paths += [
+                reverse("articles:author", kwargs={"slug": slug})
+                for slug in Author.objects.filter(pk=int(key)).values_list("slug", flat=True)
+            ]
+        elif kind == "month-list":
+            year, month = key.split("-")
+            paths.append(reverse("articles:month", kwargs={"year": year, "month": month}))
+    return list(dict.fromkeys(paths))
+
+
+def _purge_committed(sender: object, tags: list[str], **kwargs: Any) -> None:
+    """After a commit's bump: purge what the bumped tags name (already on commit)."""
+    if enabled():
+        paths = pages_for(tags)
+        if paths:
+            purge(paths)
+
+
 def connect() -> None:
     """Connect after newsroom/invalidation.py: on commit, the app's page cache must move to a
     new version before nginx is told to drop its copy, or nginx's next request could fetch the
@@ -131,3 +189,4 @@ def connect() -> None:
         _remember_deleted_pages, sender=Article, dispatch_uid="edge-purge-pre-delete"
     )
     post_delete.connect(_purge_deleted, sender=Article, dispatch_uid="edge-purge-post-delete")
+    page_tags.committed.connect(_purge_committed, dispatch_uid="edge-purge-committed")

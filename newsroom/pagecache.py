@@ -1,18 +1,21 @@
 """The anonymous page cache: whole responses for readers without a session, exactly invalidated.
 
-A reader's GET is answered from the shared cache (file-based by default, Redis with
-`REDIS_URL`) without touching the database or a template. Keys carry a site-wide *content
-version*; any change a reader could see — a story saved or published, a correction, a comment
-decision, the support campaign — bumps it after the transaction commits, so no page is stale
-after a change. Scheduled stories need no job: the time of the next one is kept beside the
-version, and the first request after it passes bumps the version.
+A reader's GET is answered from the shared cache (an LRU disk cache by default, Redis with
+`REDIS_URL`) without touching the database or a template. Each stored page carries the tags
+of what it shows (articles/page_tags.py: its story, that story's comments, the listings it
+belongs to, the campaign…) with the versions they had when it was stored; it is served only
+while all of them still do. A change bumps just the tags it touches (newsroom/invalidation.py),
+so an approved comment re-renders its own story and nothing else. Scheduled stories need no
+job: the time of the next scheduled change is kept beside the versions, and the first request
+after it passes bumps what that change shows (newsroom/invalidation.py, `release_due`).
 
 What is personal never enters the cache: requests carrying a session or a commenter's cookie
 bypass it, and only responses that set no cookie and are not marked private are stored.
 
 A page is keyed on its path and only the query parameters some page reads; the view is handed
 just those, so anything else in the address (utm_source, fbclid, invented names) can neither
-make a new entry nor show up in the page.
+make a new entry nor show up in the page. Kept parameters with values no page has (a page
+number past the last page) are answered but not stored (`page_tags.do_not_store`).
 """
 
 from __future__ import annotations
@@ -26,31 +29,27 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified, QueryDict
-from django.utils import timezone
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_http_date_safe
 
+from articles import page_tags
 from articles.fingerprint import code_fingerprint
 from comments.cookies import OWN_COMMENTS_COOKIE
 from comments.sorting import SORT_PARAMETER, SORTS
+from newsroom.invalidation import release_due
 
 if TYPE_CHECKING:
     # The stubs' name for what `QueryDict(query_string)` returns, and what `request.GET` holds.
     from django.http.request import _ImmutableQueryDict
 
-VERSION_KEY = "newsroom:content-version"
-NEXT_SCHEDULED_KEY = "newsroom:next-scheduled"
-# Kept long: the version must outlive the pages keyed on it.
-VERSION_TIMEOUT = 60 * 60 * 24 * 30
-
 # Cookies that make a request personal: staff have a session; a reader who commented carries
 # a signed cookie that shows them their own pending comments, and a flash message may wait.
 PERSONAL_COOKIES = (settings.SESSION_COOKIE_NAME, OWN_COMMENTS_COOKIE, "messages")
 
-# What the cache keeps of a page: status, replayed headers, body.
-_StoredPage = tuple[int, list[tuple[str, str]], bytes]
+# What the cache keeps of a page: status, replayed headers, body, and the version of each tag
+# it shows as it was when the page was stored.
+_StoredPage = tuple[int, list[tuple[str, str]], bytes, dict[str, int]]
 
 # The query parameters the site's pages read from `request.GET`: listings' `page`, search's
 # `q`, a story's `comments` page, `replyto` and `sort`, the comment form token's `article`,
@@ -66,59 +65,6 @@ PAGE_QUERY_VALUES = {SORT_PARAMETER: frozenset(SORTS)}
 
 # Headers replayed from the stored response; anything about cookies is never replayed.
 _DROP_HEADERS = {"set-cookie", "vary"}
-
-
-def content_version() -> str:
-    """The current site-wide version, bumped first if a scheduled story's time has come."""
-    values = cache.get_many([VERSION_KEY, NEXT_SCHEDULED_KEY])
-    version = values.get(VERSION_KEY)
-    next_scheduled = values.get(NEXT_SCHEDULED_KEY)
-    due = next_scheduled is not None and next_scheduled <= timezone.now().timestamp()
-    if version is None or due:
-        version = bump_content_version()
-    return version
-
-
-def bump_content_version() -> str:
-    """Start a new version: every cached page becomes unreachable (and expires on its own).
-
-    A fresh time-based value, not a counter, so a version lost from the cache can never come
-    back and meet old pages stored under it.
-    """
-    version = f"{time.time_ns():x}"
-    cache.set_many(
-        {VERSION_KEY: version, NEXT_SCHEDULED_KEY: _next_scheduled_time()},
-        timeout=VERSION_TIMEOUT,
-    )
-    return version
-
-
-def bump_after_commit() -> None:
-    """Bump now, and again once the change is visible to other connections.
-
-    The second bump matters: a worker may render the old data between the first bump and
-    the commit and store it under the new version. The first keeps this connection (and a
-    rolled-back-in-tests transaction) from reading its own stale page.
-    """
-    bump_content_version()
-    transaction.on_commit(bump_content_version)
-
-
-def _next_scheduled_time() -> float | None:
-    """When the next story goes live or the next comment thread closes, whichever is first."""
-    from django.db.models import Min
-
-    from articles.models import Article
-
-    now = timezone.now()
-    moments = [
-        Article.objects.scheduled(at=now).aggregate(at=Min("published_at"))["at"],
-        Article.objects.published(at=now)
-        .filter(comments_close_at__gt=now)
-        .aggregate(at=Min("comments_close_at"))["at"],
-    ]
-    upcoming = [moment for moment in moments if moment is not None]
-    return min(upcoming).timestamp() if upcoming else None
 
 
 def is_personal(request: HttpRequest) -> bool:
@@ -157,22 +103,29 @@ def page_query(request: HttpRequest) -> _ImmutableQueryDict:
     )
 
 
-def _key(request: HttpRequest, version: str) -> str:
+def _key(request: HttpRequest) -> str:
     rendering = "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
     address = f"{request.path}?{page_query(request).urlencode()}"
     # Hashed: hostile query strings must not make huge or odd cache keys.
     raw = f"{rendering}|{request.method == 'HEAD'}|{request.get_host()}|{address}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
-    return f"newsroom:page:{code_fingerprint()}:{version}:{digest}"
+    return f"newsroom:page:{code_fingerprint()}:{digest}"
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
+    if not page_tags.storable(request):
+        return False
     if getattr(request, "session", None) is not None and request.session.accessed:
         return False  # the page looked at the session, so it may be personal
     control = response.get("Cache-Control", "").lower()
     return not any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+def _current(shown: dict[str, int]) -> bool:
+    """Whether every tag the page was stored with still has that version."""
+    return page_tags.versions(shown) == shown
 
 
 class AnonymousPageCacheMiddleware:
@@ -184,40 +137,43 @@ class AnonymousPageCacheMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method not in {"GET", "HEAD"} or is_personal(request):
             return self.get_response(request)
-        version = content_version()
-        key = _key(request, version)
+        release_due()
+        started = time.time_ns()
+        key = _key(request)
         stored = cache.get(key)
-        if stored is not None:
+        if stored is not None and _current(stored[3]):
             return self._replay(request, stored)
 
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
         request.GET = page_query(request)
         response = self.get_response(request)
+        if not _storable(request, response):
+            return response
+        shown = page_tags.versions(page_tags.page_tags(request))
         # A change committed while this page rendered may be missing from it. Such a page is
         # neither kept nor marked public: nginx must not store it either, since nginx's purge
-        # of a story just taken down (newsroom/edge_purge.py) may already have run.
-        if _storable(request, response) and content_version() == version:
-            patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_MAX_AGE)
-            etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
-            response["ETag"] = etag
-            response["Last-Modified"] = formatdate(time.time(), usegmt=True)
-            headers = [
-                (name, value)
-                for name, value in response.items()
-                if name.lower() not in _DROP_HEADERS
-            ]
-            cache.set(
-                key,
-                (response.status_code, headers, response.content),
-                timeout=settings.NEWSROOM_PAGE_CACHE_TIMEOUT,
-            )
-            response["X-Page-Cache"] = "miss"
-            return _not_modified_or(request, response)
-        return response
+        # of what changed (newsroom/edge_purge.py) may already have run.
+        # Versions are the bump's wall-clock time, so hosts serving one site keep time with NTP.
+        if max(shown.values()) >= started:
+            return response
+        patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_MAX_AGE)
+        etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
+        response["ETag"] = etag
+        response["Last-Modified"] = formatdate(time.time(), usegmt=True)
+        headers = [
+            (name, value) for name, value in response.items() if name.lower() not in _DROP_HEADERS
+        ]
+        cache.set(
+            key,
+            (response.status_code, headers, response.content, shown),
+            timeout=settings.NEWSROOM_PAGE_CACHE_TIMEOUT,
+        )
+        response["X-Page-Cache"] = "miss"
+        return _not_modified_or(request, response)
 
     def _replay(self, request: HttpRequest, stored: _StoredPage) -> HttpResponse:
-        status, headers, content = stored
+        status, headers, content, _ = stored
         response = HttpResponse(content, status=status)
         for name, value in headers:
             response[name] = value

@@ -7,6 +7,9 @@ from functools import cache
 
 from django.conf import settings
 from django.core.paginator import Paginator
+from django.contrib.sitemaps import Sitemap
+from django.contrib.sitemaps import views as sitemaps_views
+from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
@@ -14,12 +17,14 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from articles import page_tags
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 from articles.sitemaps import news_sitemap_stories
 from articles.structured_data import absolute_url
+from articles.views import paginate
 from newsroom import health
-from newsroom.front_page import front_page, placed_ids
+from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
 from newsroom.models import SupportCampaign
 
 PAGE_SIZE = 20
@@ -32,13 +37,18 @@ def home(request: HttpRequest) -> HttpResponse:
     live = Article.objects.published()
     ids = placed_ids(live)
     latest = live.exclude(pk__in=ids).with_bylines().newest_first()
-    page = Paginator(latest, LATEST_ON_FRONT_PAGE).get_page(request.GET.get("page"))
+    paginator = CountedPaginator(latest, LATEST_ON_FRONT_PAGE, count=latest_count(latest))
+    page = paginate(request, latest, LATEST_ON_FRONT_PAGE, paginator=paginator)
     if page.number > 1:
+        page_tags.shows(request, page_tags.LATEST, stories=page.object_list)
         return render(request, "newsroom/latest.html", {"page": page, "articles": page.object_list})
+    front = front_page(ids=ids)
+    shown = [front.lead, *front.featured, *(a for b in front.blocks for a in b.articles)]
+    page_tags.shows(
+        request, page_tags.LATEST, stories=[*(a for a in shown if a), *page.object_list]
+    )
     return render(
-        request,
-        "newsroom/home.html",
-        {"front": front_page(ids=ids), "page": page, "articles": page.object_list},
+        request, "newsroom/home.html", {"front": front, "page": page, "articles": page.object_list}
     )
 
 
@@ -47,7 +57,10 @@ def search(request: HttpRequest) -> HttpResponse:
     query = request.GET.get("q", "")
     terms = search_terms(query)
     results = search_articles(query)
-    page = Paginator(results, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = paginate(request, results)
+    if not page.object_list:
+        # Any word finds nothing: invented queries must not fill the cache with empty pages.
+        page_tags.do_not_store(request)
     return render(
         request,
         "newsroom/search.html",
@@ -63,6 +76,7 @@ def search(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 def support(request: HttpRequest) -> HttpResponse:
+    page_tags.shows(request, page_tags.CAMPAIGN)
     return render(request, "newsroom/support.html", {"campaign": SupportCampaign.objects.current()})
 
 
@@ -74,6 +88,7 @@ FAVICON = settings.BASE_DIR / "static" / "favicon.ico"
 
 @require_safe
 def favicon(request: HttpRequest) -> HttpResponse:
+    page_tags.shows(request)  # nothing that changes
     return HttpResponse(_favicon_bytes(), content_type="image/vnd.microsoft.icon")
 
 
@@ -84,6 +99,7 @@ def _favicon_bytes() -> bytes:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
+    page_tags.shows(request)  # nothing that changes
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
@@ -111,8 +127,16 @@ def healthz(request: HttpRequest) -> HttpResponse:
 
 
 @require_safe
+def sitemap(request: HttpRequest, sitemaps: dict[str, type[Sitemap] | Sitemap]) -> HttpResponse:
+    """Django's sitemap view; it lists every story, so any story change reaches it."""
+    page_tags.shows(request, page_tags.SITEMAPS)
+    return sitemaps_views.sitemap(request, sitemaps)
+
+
+@require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
     """Google News sitemap: stories published in the last 48 hours."""
+    page_tags.shows(request, page_tags.SITEMAPS)
     return render(
         request,
         "newsroom/news_sitemap.xml",

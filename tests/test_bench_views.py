@@ -22,3 +22,22 @@ def test_the_test_routes_add_it_behind_the_same_middleware(settings):
     assert "private" in second["Cache-Control"]
     assert second["X-Frame-Options"] == "DENY"
     assert client.get("/").status_code == 200  # the site itself is unchanged
+
+
+def test_the_plain_story_view_shows_the_story_and_its_comments_in_two_queries(
+    settings, django_assert_num_queries
+):
+    from tests.factories import CommentFactory, published_article
+
+    settings.ROOT_URLCONF = "loopback.urls"
+    article = published_article(headline="Plain harbour story")
+    CommentFactory.create_batch(3, article=article, status="approved", body="Well put.")
+    CommentFactory(article=article, status="pending", body="Held back.")
+    with django_assert_num_queries(2):
+        html = Client().get(f"/bench/plain/{article.pk}/").content.decode()
+    assert "Plain harbour story" in html and "3 comments" in html
+    assert html.count("Well put.") == 3 and "Held back." not in html
+
+
+def test_production_urls_have_no_plain_story_view(client):
+    assert client.get("/bench/plain/1/").status_code == 404

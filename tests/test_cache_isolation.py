@@ -45,7 +45,7 @@ def public_urls() -> tuple[list[str], int]:
     month = story.published_at
     return [
         "/",
-        "/?page=2",
+        "/?page=1",
         story.get_absolute_url(),
         story.section.get_absolute_url(),
         reverse("articles:tag", args=["ferries"]),

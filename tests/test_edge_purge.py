@@ -85,7 +85,7 @@ def test_unpublishing_a_live_story_purges_its_page_once_committed(
     for callback in callbacks:
         callback()
 
-    assert nginx.requests == [("PURGE", path, "news.example.org")]
+    assert ("PURGE", path, "news.example.org") in nginx.requests
 
 
 def test_deleting_a_live_story_purges_its_page(nginx, django_capture_on_commit_callbacks):
@@ -95,10 +95,10 @@ def test_deleting_a_live_story_purges_its_page(nginx, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
 
-    assert purged(nginx) == [path]
+    assert path in purged(nginx)
 
 
-def test_moving_a_live_story_purges_its_old_address_only(nginx, django_capture_on_commit_callbacks):
+def test_moving_a_live_story_purges_its_old_address(nginx, django_capture_on_commit_callbacks):
     article = published_article(slug="ferry-fares")
     old = article.get_absolute_url()
 
@@ -106,7 +106,7 @@ def test_moving_a_live_story_purges_its_old_address_only(nginx, django_capture_o
         article.slug = "ferry-fares-rise"
         article.save()
 
-    assert purged(nginx) == [old]
+    assert old in purged(nginx)
 
 
 def test_a_story_with_pages_of_comments_has_each_page_purged(
@@ -122,7 +122,8 @@ def test_a_story_with_pages_of_comments_has_each_page_purged(
     with django_capture_on_commit_callbacks(execute=True):
         article.delete()
 
-    assert purged(nginx) == [path, f"{path}?comments=1", f"{path}?comments=2"]
+    pages = [path, f"{path}?comments=1", f"{path}?comments=2"]
+    assert [p for p in purged(nginx) if p.startswith(path)] == pages
 
 
 def test_every_nginx_named_is_asked(settings, django_capture_on_commit_callbacks):
@@ -133,32 +134,72 @@ def test_every_nginx_named_is_asked(settings, django_capture_on_commit_callbacks
     with serving(first), serving(second), django_capture_on_commit_callbacks(execute=True):
         article.return_to_draft(by=None)
 
-    assert len(first.requests) == len(second.requests) == 1
+    assert first.requests == second.requests != []
 
 
-@pytest.mark.parametrize(
-    "change",
-    ["an edit", "a draft published", "a draft deleted", "a scheduled story withdrawn"],
-)
-def test_changes_that_take_no_live_page_down_purge_nothing(
+@pytest.mark.parametrize("change", ["a draft deleted", "a scheduled story withdrawn"])
+def test_changes_no_reader_could_see_purge_nothing(
     nginx, editor, change, django_capture_on_commit_callbacks
 ):
-    live, draft = published_article(), ArticleFactory()
-    scheduled = ArticleFactory()
+    draft, scheduled = ArticleFactory(), ArticleFactory()
     scheduled.publish(by=editor, at=timezone.now() + dt.timedelta(days=1))
 
     with django_capture_on_commit_callbacks(execute=True):
-        if change == "an edit":
-            live.headline = "A better headline"
-            live.save()
-        elif change == "a draft published":
-            draft.publish(by=editor)
-        elif change == "a draft deleted":
+        if change == "a draft deleted":
             draft.delete()
         else:
             scheduled.return_to_draft(by=editor)
 
     assert nginx.requests == []
+
+
+def test_an_edit_purges_the_story_feeds_and_sitemaps_and_no_listing(
+    nginx, django_capture_on_commit_callbacks
+):
+    live = published_article()
+    path = live.get_absolute_url()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        live.headline = "A better headline"
+        live.save()
+
+    assert sorted(purged(nginx)) == sorted([path, "/feed/", "/sitemap.xml", "/news-sitemap.xml"])
+
+
+def test_publishing_purges_the_first_page_of_each_listing_it_joins(
+    nginx, editor, django_capture_on_commit_callbacks
+):
+    draft = ArticleFactory()
+    draft.tags.add("ferries")
+
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.publish(by=editor)
+
+    section = draft.section.get_absolute_url()
+    local = timezone.localtime(draft.published_at)
+    for path in (
+        draft.get_absolute_url(),
+        "/",
+        "/feed/",
+        section,
+        f"{section}feed/",
+        "/tag/ferries/",
+        f"/{local.year}/{local.month:02d}/",
+    ):
+        assert path in purged(nginx), path
+
+
+def test_an_approved_comment_purges_its_story_only(
+    nginx, moderator, django_capture_on_commit_callbacks
+):
+    article, other = published_article(), published_article()
+    comment = CommentFactory(article=article, status=Comment.Status.PENDING)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        comment.approve(by=moderator)
+
+    assert purged(nginx) == [article.get_absolute_url()]
+    assert other.get_absolute_url() not in purged(nginx)
 
 
 def test_a_takedown_that_is_rolled_back_purges_nothing(

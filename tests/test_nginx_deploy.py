@@ -335,3 +335,41 @@ def test_a_forwarded_address_sent_straight_to_gunicorn_is_not_trusted(live_site:
 def test_the_battery_s_vulnerable_pages_are_not_on_a_production_site(live_site: Site) -> None:
     for path in ("/__battery__/", "/__battery__/echo/?q=x", "/__battery__/lookup/?p=1"):
         assert fetch(live_site.nginx_url + path).status == 404, path
+
+
+GZIP = {"Accept-Encoding": "gzip"}
+
+
+def test_answers_too_small_to_gain_are_sent_as_they_are(live_site: Site) -> None:
+    assert _sizes(live_site, "/robots.txt")[2] == ""  # under gzip_min_length
+
+
+def _sizes(site: Site, path: str) -> tuple[int, int, str]:
+    """(bytes without compression, bytes with, Content-Encoding with)."""
+    plain = fetch(site.nginx_url + path)
+    packed = fetch(site.nginx_url + path, headers=GZIP)
+    assert plain.status == packed.status == 200, path
+    return len(plain.body), len(packed.body), packed.header("Content-Encoding")
+
+
+@pytest.mark.parametrize("path", ["/feed/", "/sitemap.xml", "/"])
+def test_nginx_compresses_pages_feeds_and_sitemaps(live_site: Site, path: str) -> None:
+    plain, packed, encoding = _sizes(live_site, path)
+    print(f"\n{path}: {plain:,} bytes, {packed:,} gzipped ({1 - packed / plain:.0%} saved)")
+    assert encoding == "gzip"
+    assert packed < plain
+
+
+def test_static_files_are_sent_as_the_gz_files_collectstatic_wrote(live_site: Site) -> None:
+    page = fetch(live_site.nginx_url + "/").text
+    stylesheet = next(
+        part.split('"')[0] for part in page.split('href="')[1:] if part.startswith("/static/")
+    )
+    stored = live_site.workdir / "static" / (stylesheet.removeprefix("/static/") + ".gz")
+    assert stored.exists()
+
+    plain, packed, encoding = _sizes(live_site, stylesheet)
+
+    print(f"\n{stylesheet}: {plain:,} bytes, {packed:,} as its .gz file")
+    assert encoding == "gzip"
+    assert packed == stored.stat().st_size  # the file itself, not compressed again

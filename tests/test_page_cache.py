@@ -249,15 +249,19 @@ def test_four_hundred_tracking_variants_do_not_push_a_story_out_of_the_cache(cli
     ],
 )
 def test_parameters_a_page_reads_still_get_their_own_entry(client, first, second):
-    published_article(headline="Ferry timetable for the harbour")
+    for n in range(25):  # a second page of the front page's latest list and of the results
+        published_article(headline=f"Ferry timetable for the harbour, part {n}")
     fetch(client, first)
 
     assert fetch(client, second)["X-Page-Cache"] == "miss"
     assert fetch(client, second + "&utm_source=x")["X-Page-Cache"] == "hit"
 
 
-def test_a_story_s_comment_pages_get_their_own_entries(client):
-    url = published_article().get_absolute_url()
+def test_a_story_s_comment_pages_get_their_own_entries(client, settings):
+    settings.COMMENTS_PER_PAGE = 2
+    article = published_article()
+    CommentFactory.create_batch(3, article=article, status="approved")
+    url = article.get_absolute_url()
     fetch(client, url)
 
     assert fetch(client, url + "?comments=2")["X-Page-Cache"] == "miss"
@@ -265,6 +269,7 @@ def test_a_story_s_comment_pages_get_their_own_entries(client):
 
 
 def test_the_order_of_parameters_makes_no_new_entry(client):
+    published_article(headline="The ferry returns")
     fetch(client, "/search/?q=ferry&page=1")
 
     assert fetch(client, "/search/?page=1&q=ferry")["X-Page-Cache"] == "hit"
@@ -285,12 +290,13 @@ def test_a_parameter_left_out_of_the_key_never_reaches_the_page(client):
 def test_a_page_rendered_across_a_change_is_neither_kept_nor_public(client, monkeypatch):
     """A change that commits while a page renders may be missing from it; nginx must not keep
     that page either, or a story just purged from it could come straight back."""
-    from newsroom import pagecache, views
+    from articles import page_tags
+    from newsroom import views
 
     render_front_page = views.front_page
 
     def changed_meanwhile(**kwargs):
-        pagecache.bump_content_version()
+        page_tags.bump([page_tags.LATEST])
         return render_front_page(**kwargs)
 
     monkeypatch.setattr(views, "front_page", changed_meanwhile)

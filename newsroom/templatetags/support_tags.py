@@ -7,6 +7,7 @@ from django import template
 from django.template import Context
 from django.utils.safestring import SafeString
 
+from articles import page_tags
 from newsroom.models import SupportCampaign
 
 register = template.Library()
@@ -19,6 +20,8 @@ def support_box(context: Context) -> SafeString:
     """The running campaign's appeal, or nothing; drawn with the page's context, as an
     `{% include %}` would, so the partial sees SITE_NAME."""
     assert context.template is not None  # a tag renders inside a template
+    if "request" in context:
+        page_tags.also_shows(context["request"], page_tags.CAMPAIGN)
     partial = context.template.engine.get_template(SUPPORT_TEMPLATE)
     with context.push(campaign=SupportCampaign.objects.current()):
         return partial.render(context)

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import hashlib
 
+from articles import page_tags
 from articles.models import Article
 from comments.models import Comment, ModerationEvent
 from comments.privacy import hash_ip
-from comments.threads import bump_comment_version_after_commit
 from newsroom.wordpress.export import CommentState, WxrComment, WxrPost
 from newsroom.wordpress.markup import wordpress_comment_to_text
 from newsroom.wordpress.report import ImportReport, Outcome
@@ -105,7 +105,7 @@ def import_comments(
     if events or changed:
         # Bulk writes send no signals, so the story's cached comment thread is made stale
         # here rather than by newsroom/invalidation.py.
-        bump_comment_version_after_commit(article.pk)
+        page_tags.bump_after_commit([page_tags.comments(article.pk), page_tags.COMMENTS])
 
 
 def _new_comment(

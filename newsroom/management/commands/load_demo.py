@@ -41,6 +41,7 @@ from articles.models.publishers import bare_domain
 from articles.sourcing import reader_texts, unrecorded_figures_in
 from newsroom.demo import content, pictures
 from newsroom.demo.content import DemoContentError, DemoStory, Outlet
+from newsroom.invalidation import invalidate_everything
 from newsroom.models import SupportCampaign
 
 
@@ -301,6 +302,8 @@ class Command(BaseCommand):
             Article.objects.filter(slug=slug, featured_position__isnull=True).update(
                 featured_position=position
             )
+        # QuerySet.update sends no signals: the front page must not keep its old lead.
+        invalidate_everything()
         if not SupportCampaign.objects.exists():
             SupportCampaign.objects.create(
                 **asdict(outlet.campaign), starts_at=timezone.now() - dt.timedelta(days=7)

@@ -33,7 +33,7 @@ from articles.models import Article, ArticleAuthor, Author, Section
 from articles.sanitize import clean_body
 from articles.search import SearchDocument, topics_of, write_documents
 from comments.models import Comment
-from newsroom.pagecache import bump_content_version
+from newsroom.invalidation import invalidate_everything
 
 MAX_STORIES = 5_000_000
 MAX_COMMENTS_PER_STORY = 5_000
@@ -161,7 +161,7 @@ class Command(BaseCommand):
         sections, bylines, tags = self._furniture(authors)
         live = self._stories(stories, years, sections, bylines, tags)
         self._comments(comments, live)
-        bump_content_version()  # bulk writes send no signals; cached pages must not survive
+        invalidate_everything()  # bulk writes send no signals; cached pages must not survive
         # Fresh statistics, as a live site gets from autovacuum (PostgreSQL) or a periodic
         # `PRAGMA optimize` (SQLite): without them SQLite guesses and may walk every live story
         # testing membership of a tag or a byline instead of starting from the tag.
