@@ -25,7 +25,6 @@ from django.contrib.messages.storage.cookie import CookieStorage
 from django.core import signing
 from django.core.cache import cache
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpRequest, HttpResponse

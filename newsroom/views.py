@@ -6,10 +6,8 @@ from __future__ import annotations
 from functools import cache
 
 from django.conf import settings
-from django.core.paginator import Paginator
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemaps_views
-from django.db import connection
 from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader

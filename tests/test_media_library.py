@@ -280,7 +280,7 @@ def test_story_cards_use_the_16_9_copy_and_the_front_page_lead_the_4_3(client):
 @pytest.mark.django_db(transaction=True)
 def test_the_data_migration_moves_lead_images_into_the_library(settings):
     executor = MigrationExecutor(connection)
-    before = [("articles", "0008_image_library")]
+    before = [("articles", "0014_image_library")]
     executor.migrate(before)
     old_apps = executor.loader.project_state(before).apps
     OldArticle = old_apps.get_model("articles", "Article")

@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.html import format_html, format_html_join
 from taggit.models import Tag
 
-from articles import images, notices
+from articles import notices
 from articles.admin import autosave, previews, sourcing_desk
 from articles.admin.bulk import add_tags, set_section
 from articles.admin.dates import admin_datetime
@@ -31,6 +31,7 @@ from articles.admin.media import LibraryImageSelect
 from articles.admin.notes import EditorialNoteInline
 from articles.admin.story_form import RECORD_FIGURE, ArticleAdminForm
 from articles.admin.story_list import ArticleStateFilter, DrillDownQuerySet
+from articles.figures import format_decimal
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -404,8 +405,13 @@ class ArticleAdmin(StoryHistoryAdmin):
         self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
     ) -> type[ArticleAdminForm]:
         form = super().get_form(request, obj, change, **kwargs)
-        # A subclass per request, so the user never leaks into the class other requests share.
-        return type(form.__name__, (form,), {"user_id": request.user.pk})
+        # A subclass per request, so the user (and a refusal of this request's save) never
+        # leaks into the class other requests share.
+        attributes: dict[str, Any] = {"user_id": request.user.pk}
+        refusal = getattr(request, "_live_refusal", None)
+        if refusal is not None:
+            attributes["live_refusal"] = refusal.problems
+        return type(form.__name__, (form,), attributes)
 
     def formfield_for_foreignkey(
         self, db_field: models.ForeignKey, request: HttpRequest, **kwargs: Any
@@ -462,7 +468,6 @@ class ArticleAdmin(StoryHistoryAdmin):
         if isinstance(form, ArticleAdminForm):
             form.forget_pending_upload()
         autosave.forget(request, obj, was_new=not change)
-
 
     def save_related(
         self,
@@ -540,15 +545,6 @@ class ArticleAdmin(StoryHistoryAdmin):
                 messages.ERROR,
             )
             return super().changeform_view(request, object_id, form_url, extra_context)
-
-    def get_form(
-        self, request: HttpRequest, obj: Article | None = None, change: bool = False, **kwargs: Any
-    ) -> type[BaseModelForm[Article]]:
-        form = super().get_form(request, obj, change, **kwargs)
-        refusal = getattr(request, "_live_refusal", None)
-        if refusal is None:
-            return form
-        return type(form.__name__, (form,), {"live_refusal": refusal.problems})
 
     def save_formset(
         self,

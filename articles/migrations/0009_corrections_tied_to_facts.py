@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_retitle_placeholder_sources'),
+        ("articles", "0008_retitle_placeholder_sources"),
     ]
 
     operations = [

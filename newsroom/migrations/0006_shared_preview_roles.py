@@ -20,8 +20,8 @@ def grant_previews(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0004_comment_roles"),
-        ("articles", "0007_shared_previews"),
+        ("newsroom", "0005_publisher_roles"),
+        ("articles", "0010_shared_previews"),
     ]
 
     operations = [migrations.RunPython(grant_previews, migrations.RunPython.noop)]

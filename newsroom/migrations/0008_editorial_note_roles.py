@@ -20,8 +20,8 @@ def grant_notes(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0005_shared_preview_roles"),
-        ("articles", "0009_editorial_notes"),
+        ("newsroom", "0007_spam_model_roles"),
+        ("articles", "0012_editorial_notes"),
     ]
 
     operations = [migrations.RunPython(grant_notes, migrations.RunPython.noop)]

@@ -31,7 +31,7 @@ def first_versions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_shared_previews'),
+        ("articles", "0010_shared_previews"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0006_comments_close_index'),
+        ("articles", "0009_corrections_tied_to_facts"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

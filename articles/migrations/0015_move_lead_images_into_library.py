@@ -71,6 +71,6 @@ def out_of_library(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0008_image_library")]
+    dependencies = [("articles", "0014_image_library")]
 
     operations = [migrations.RunPython(into_library, out_of_library)]

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-    dependencies = [("articles", "0009_move_lead_images_into_library")]
+    dependencies = [("articles", "0015_move_lead_images_into_library")]
 
     operations = [
         *(

@@ -11,7 +11,7 @@ def grant_spam_model_roles(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0004_comment_roles"),
+        ("newsroom", "0006_shared_preview_roles"),
         ("comments", "0008_spam_model"),
     ]
 

@@ -18,8 +18,8 @@ def grant_images(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("newsroom", "0004_comment_roles"),
-        ("articles", "0008_image_library"),
+        ("newsroom", "0008_editorial_note_roles"),
+        ("articles", "0014_image_library"),
     ]
 
     operations = [migrations.RunPython(grant_images, migrations.RunPython.noop)]

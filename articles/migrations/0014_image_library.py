@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0007_story_autosaves'),
+        ("articles", "0013_story_autosaves"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('articles', '0008_versioned_provenance'),
+        ("articles", "0011_versioned_provenance"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
