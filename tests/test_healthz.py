@@ -73,7 +73,12 @@ def test_storage_is_asked_at_most_every_half_minute(client, settings):
         **settings.STORAGES,
         "default": {
             "BACKEND": "storages.backends.s3.S3Storage",
-            "OPTIONS": {"bucket_name": "b", "endpoint_url": "http://127.0.0.1:9"},
+            "OPTIONS": {
+                "bucket_name": "b",
+                "endpoint_url": "http://127.0.0.1:9",
+                "access_key": "nobody",
+                "secret_key": "nothing",
+            },
         },
     }
     # The answer from a moment ago stands; the next check after the interval asks again.
