@@ -408,13 +408,6 @@ def _save_rendition_sized(
     return storage.save(name, ContentFile(buffer.getvalue())), buffer.tell()
 
 
-def delete_replaced_original(name: str, storage: Storage, *, still_used: bool) -> None:
-    """Delete a lead image's original once a new one replaced it, unless another story
-    still shows it; left in storage it would be an orphan nothing refers to."""
-    if name and not still_used:
-        _delete_quietly(name, storage)
-
-
 def _delete_quietly(name: str, storage: Storage) -> None:
     with contextlib.suppress(FileNotFoundError):
         storage.delete(name)

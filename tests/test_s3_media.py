@@ -1,7 +1,7 @@
 """Media on a real S3-compatible server (moto's server mode, loopback/backing.py), configured as
 settings.py does with NEWSROOM_S3_BUCKET: uploads land in the bucket with Cache-Control,
-readers fetch them at public unsigned URLs, a replaced image leaves nothing behind, and a feed
-renders without a storage request per story."""
+readers fetch them at public unsigned URLs, a library picture replaced or deleted leaves nothing
+behind, and a feed renders without a storage request per story."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import urllib.request
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import ProtectedError
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
 
+from articles import images
 from articles.models import Article
+from articles.models import Image as LibraryImage
 from loopback.backing import public_read_policy
 from tests.admin_forms import story_post_data
 from tests.conftest import use_s3
@@ -50,7 +53,7 @@ def photo(colour: str, size: tuple[int, int] = (1100, 700)) -> SimpleUploadedFil
 
 def upload_story(client: Client, colour: str = "#2a6f97") -> Article:
     data = story_post_data(
-        SectionFactory(), lead_image=photo(colour), lead_image_alt="Boats along the quay"
+        SectionFactory(), lead_image_upload=photo(colour), lead_image_alt="Boats along the quay"
     )
     response = client.post(ADD_URL, data)
     assert response.status_code == 302, response.content.decode()[:2000]
@@ -68,14 +71,18 @@ def public_get(url: str) -> tuple[int, str, str, bytes]:
         )
 
 
+def files_of(picture: LibraryImage) -> set[str]:
+    """The original, every rendition and every crop of a library picture."""
+    copies = [*picture.renditions, *(r for cut in picture.crops.values() for r in cut)]
+    return {picture.file.name} | {r[kind] for r in copies for kind in ("jpeg", "webp")}
+
+
 def test_an_admin_upload_lands_in_the_bucket_with_cache_control(
     editor_client, objects, s3_server, bucket
 ):
     article = upload_story(editor_client)
 
-    names = {article.lead_image.name} | {
-        rendition[kind] for rendition in article.lead_image_renditions for kind in ("jpeg", "webp")
-    }
+    names = files_of(article.lead_image)
     assert names <= objects()
     s3 = s3_server.client()
     for name in names:
@@ -112,49 +119,43 @@ def test_the_bucket_lets_anyone_read_objects_and_nothing_more(s3_server, bucket)
     assert statement["Resource"] == f"arn:aws:s3:::{bucket}/*"
 
 
-def test_replacing_a_lead_image_deletes_the_old_original_and_renditions(
+def test_replacing_a_library_pictures_file_deletes_the_old_original_and_copies(
     editor_client, objects, django_capture_on_commit_callbacks
 ):
-    article = upload_story(editor_client, "#2a6f97")
-    old = {article.lead_image.name} | {r["jpeg"] for r in article.lead_image_renditions}
-    data = story_post_data(
-        article.section,
-        article,
-        lead_image=photo("#b5651d"),
-        lead_image_alt="Boats along the quay",
-    )
+    picture = upload_story(editor_client, "#2a6f97").lead_image
+    old = files_of(picture)
     with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(
-            reverse("admin:articles_article_change", args=[article.pk]), data
-        )
-    assert response.status_code == 302, response.content.decode()[:2000]
+        picture.file = images.clean_upload(photo("#b5651d"))
+        picture.save()
 
-    article.refresh_from_db()
-    assert article.lead_image.name not in old
+    picture.refresh_from_db()
+    assert picture.file.name not in old
     stored = objects()
     assert not old & stored
-    assert stored == {article.lead_image.name} | {
-        rendition[kind] for rendition in article.lead_image_renditions for kind in ("jpeg", "webp")
-    }
+    assert stored == files_of(picture)
 
 
-def test_an_original_another_story_shows_is_kept(
+def test_a_picture_taken_out_of_the_library_takes_its_files(
+    objects, bucket, django_capture_on_commit_callbacks
+):
+    picture = LibraryImage.objects.create(
+        file=images.clean_upload(photo("#2a6f97")), alt_text="Nets drying on the quay"
+    )
+    names = files_of(picture)
+    assert names <= objects()
+    with django_capture_on_commit_callbacks(execute=True):
+        picture.delete()
+    assert not names & objects()
+
+
+def test_a_picture_a_story_leads_with_stays_with_its_files(
     editor_client, objects, django_capture_on_commit_callbacks
 ):
-    article = upload_story(editor_client, "#2a6f97")
-    original = article.lead_image.name
-    twin = published_article(headline="The same quay, a day later")
-    Article.objects.filter(pk=twin.pk).update(lead_image=original)
-    data = story_post_data(
-        article.section, article, lead_image=photo("#b5651d"), lead_image_alt="Boats"
-    )
-    with django_capture_on_commit_callbacks(execute=True):
-        response = editor_client.post(
-            reverse("admin:articles_article_change", args=[article.pk]), data
-        )
-
-    assert response.status_code == 302
-    assert original in objects()
+    picture = upload_story(editor_client).lead_image
+    with django_capture_on_commit_callbacks(execute=True), pytest.raises(ProtectedError):
+        picture.delete()
+    assert LibraryImage.objects.filter(pk=picture.pk).exists()
+    assert files_of(picture) <= objects()
 
 
 def test_a_feed_renders_without_asking_storage_for_sizes(bucket, s3_server):
@@ -166,7 +167,7 @@ def test_a_feed_renders_without_asking_storage_for_sizes(bucket, s3_server):
     assert response.status_code == 200
     feed = response.content.decode()
     for story in stories:
-        widest = max(story.lead_image_renditions, key=lambda r: r["width"])
+        widest = max(story.lead_image.renditions, key=lambda r: r["width"])
         assert f'length="{widest["jpeg_bytes"]}"' in feed
         size = s3_server.client().head_object(Bucket=bucket, Key=widest["jpeg"])
         assert size["ContentLength"] == widest["jpeg_bytes"]

@@ -105,6 +105,10 @@ class Image(models.Model):
         if not new_file and tuple(loaded_focal) == self.focal and self.crops:
             return
         stale = _files_of(self.renditions if new_file else [], self.crops)
+        if new_file and loaded_file and loaded_file != self.file.name:
+            # The replaced original too: nothing refers to it any more (on S3 it would be a
+            # paid-for orphan).
+            stale.append(loaded_file)
         if new_file:
             self.renditions = images.make_renditions(self.file.name, self.storage)
         self.crops = images.make_crops(self.file.name, self.storage, self.focal)
@@ -172,6 +176,19 @@ class Image(models.Model):
             height,
             words,
         )
+
+
+def _forget_files(sender: type[Image], instance: Image, **kwargs: Any) -> None:
+    # A picture taken out of the library takes its original, renditions and crops with it,
+    # once the deletion commits (a rolled-back delete keeps everything).
+    names = [instance.file.name, *_files_of(instance.renditions or [], instance.crops or {})]
+    storage = instance.storage
+    transaction.on_commit(
+        lambda: images.delete_renditions(stale_renditions([n for n in names if n]), storage)
+    )
+
+
+models.signals.post_delete.connect(_forget_files, sender=Image, dispatch_uid="image-files-go")
 
 
 def _files_of(

@@ -45,8 +45,8 @@ STICKING_OUT = """() => {
 def desk(live_server):
     UserFactory(username="desk-editor", groups=[EDITORS])
     story = published_article(
-        headline="Council approves £4.2 million repair of the old harbour wall after two "
-        "years of argument about whether to patch it or rebuild it",
+        headline="Council approves the costly repair of the old harbour wall after years "
+        "of argument about whether to patch it or rebuild it",
         featured_position=1,
     )
     for position, name in enumerate(["Maren Okafor", "Dev Castellan"]):

@@ -36,7 +36,7 @@ def test_an_image_uploaded_in_the_admin_is_shown_from_the_bucket(
     page.click("#id_section + .select2")
     page.keyboard.type("Loc")
     page.click(".select2-results__option:has-text('Local')")
-    page.set_input_files("#id_lead_image", str(photo))
+    page.set_input_files("#id_lead_image_upload", str(photo))
     page.fill("#id_lead_image_alt", "A concrete slipway running into calm water.")
     page.click("input[name=_publish]")
     page.wait_for_selector(".messagelist")
@@ -44,7 +44,7 @@ def test_an_image_uploaded_in_the_admin_is_shown_from_the_bucket(
 
     article = Article.objects.get(headline="Slipway reopens after repairs")
     keys = {o["Key"] for o in s3_server.client().list_objects_v2(Bucket=bucket)["Contents"]}
-    assert article.lead_image.name in keys
+    assert article.lead_image.file.name in keys
 
     reader = page_at(375)
     reader.goto(f"{live_server.url}{article.get_absolute_url()}")
