@@ -184,11 +184,11 @@ def test_an_image_uploaded_through_one_host_is_shown_by_the_other(hosts):
         lead_image_alt="A slipway at low tide.",
         _publish="Publish",
     )
-    data.pop("lead_image", None)
+    data.pop("lead_image_upload", None)
     response = editor.post(
         "/admin/articles/article/add/",
         data,
-        files={"lead_image": ("slipway.jpg", jpeg("#3d7ea6"), "image/jpeg")},
+        files={"lead_image_upload": ("slipway.jpg", jpeg("#3d7ea6"), "image/jpeg")},
     )
     assert response.status_code == 302, response.text[:2000]
     path = one(

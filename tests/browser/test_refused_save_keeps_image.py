@@ -32,7 +32,10 @@ def test_an_image_survives_a_save_refused_for_missing_alt_text(page_at, live_ser
     page.click(".select2-results__option:has-text('Harbour')")
     page.set_input_files("#id_lead_image_upload", str(photo))
     page.fill("#id_lead_image_caption", "Mending nets on the slipway.")
-    page.click("input[name=_continue]")
+    # The refused form comes back after the upload is cleaned and kept: on a busy machine that
+    # takes longer than a locator's default wait.
+    with page.expect_navigation(timeout=60_000):
+        page.click("input[name=_continue]")
 
     assert "Describe the image" in page.locator(".errorlist").first.inner_text()
     kept = page.locator(".pending-upload img")
@@ -44,7 +47,8 @@ def test_an_image_survives_a_save_refused_for_missing_alt_text(page_at, live_ser
     assert not Article.objects.exists()
 
     page.fill("#id_lead_image_alt", "Two people mending a green fishing net.")
-    page.click("input[name=_continue]")
+    with page.expect_navigation(timeout=60_000):
+        page.click("input[name=_continue]")
 
     page.wait_for_selector(".messagelist")
     article = Article.objects.get()
