@@ -4,9 +4,10 @@ Each rule looks at a submission and returns nothing (no opinion), a hold with it
 rejection with its reason. A rejection stops the run; holds are collected so a moderator sees
 every reason at once. A submission nothing objects to is published.
 
-The order is the issue's (#5): closed story, honeypot, too fast, length, duplicate, flood,
-blocks, reject words, links, hold words, first-time commenter, pre-moderated story; a staff
-byline as the name is refused after the blocks.
+The order: closed story, honeypot, too fast, length, duplicate, flood, blocks, reject words,
+links, hold words, first-time commenter, pre-moderated story, and last the score learned from
+moderators' decisions, which may only hold; a staff byline as the name is refused after the
+blocks. Cheap, certain refusals come first so a bot costs the least work.
 """
 
 from __future__ import annotations
