@@ -19,7 +19,7 @@ max_requests = int(os.environ.get("NEWSROOM_MAX_REQUESTS", "1000000"))
 max_requests_jitter = max_requests // 10
 MAX_WORKER_MB = int(os.environ.get("NEWSROOM_MAX_WORKER_MB", "400"))
 # gunicorn's access log is off by default: nginx in front writes one line per request already,
-# and gunicorn's own line cost ~4% of a cache hit (bench/results/LATEST.md). Set
+# so a second line per request is work on the hot path that tells nobody anything new. Set
 # NEWSROOM_ACCESS_LOG=- (or a path) to have it, as without nginx.
 accesslog = os.environ.get("NEWSROOM_ACCESS_LOG") or None
 errorlog = "-"
