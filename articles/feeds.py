@@ -44,7 +44,8 @@ class _StoryFeed(Feed, Generic[_About]):
     narrows them to what it is about."""
 
     feed_type = Rss201rev2Feed
-    language = "en-gb"
+    # No `language` attribute: Django then writes the active language, which is the site's
+    # (NEWSROOM_LANGUAGE), as <language> ("en-gb", "es").
 
     def __call__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         # Every story change reaches the feeds: they print each item's text and last change.

@@ -316,7 +316,31 @@ if 0 < len(env("NEWSROOM_DEMO_PASSWORD")) < STAFF_PASSWORD_MIN_LENGTH:
         f"(got {len(env('NEWSROOM_DEMO_PASSWORD'))}); leave it unset to have one generated."
     )
 
-LANGUAGE_CODE = "en-gb"
+def site_language(raw: str) -> str:
+    """NEWSROOM_LANGUAGE as a language code Django knows ("es", "en-gb", "ar"), lower-cased.
+
+    The site speaks one language, the outlet's: it sets LANGUAGE_CODE and through it every
+    string, the page's lang and dir, feeds, sitemaps, date formats and the search language."""
+    from django.conf.locale import LANG_INFO
+
+    code = raw.strip().lower().replace("_", "-")
+    if code not in LANG_INFO:
+        raise ImproperlyConfigured(
+            f"NEWSROOM_LANGUAGE must be a language code Django knows, such as en-gb, es or ar; "
+            f"got {raw!r}."
+        )
+    return code
+
+
+LANGUAGE_CODE = site_language(env("NEWSROOM_LANGUAGE", "en-gb"))
+# The languages Newsroom ships a catalogue for (locale/), and the site's own if it is another:
+# Django's own strings (the admin's) come translated for many more.
+LANGUAGES = [("en-gb", "English"), ("es", "Español"), ("ar", "العربية")]
+if LANGUAGE_CODE not in dict(LANGUAGES):
+    from django.conf.locale import LANG_INFO
+
+    LANGUAGES.append((LANGUAGE_CODE, LANG_INFO[LANGUAGE_CODE].get("name_local", LANGUAGE_CODE)))
+LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("NEWSROOM_TIME_ZONE", "Europe/London")
 USE_I18N = True
 # One way to write a date and time in the admin (newsroom/formats).

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
-from articles import page_tags
+from articles import languages, page_tags
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 from articles.sitemaps import news_sitemap_stories
@@ -114,7 +114,15 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
 def server_error(request: HttpRequest) -> HttpResponse:
     """The 500 page in the site's design, rendered without the database (it may be down)."""
     template = loader.get_template("500.html")
-    return HttpResponseServerError(template.render({"SITE_NAME": settings.SITE_NAME}))
+    return HttpResponseServerError(
+        template.render(
+            {
+                "SITE_NAME": settings.SITE_NAME,
+                "LANGUAGE_TAG": languages.html_tag(),
+                "LANGUAGE_DIRECTION": languages.direction(),
+            }
+        )
+    )
 
 
 @never_cache
@@ -138,6 +146,6 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "newsroom/news_sitemap.xml",
-        {"stories": news_sitemap_stories(), "language": "en"},
+        {"stories": news_sitemap_stories(), "language": languages.news_sitemap_language()},
         content_type="application/xml; charset=utf-8",
     )
