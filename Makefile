@@ -7,8 +7,9 @@ PORT ?= 8000
 # NEWSROOM_DEBUG=0 and a secret (see README, "Configuration").
 export NEWSROOM_DEBUG ?= 1
 
-.PHONY: run test install install-dev migrate demo static lint format bench clean two-hosts \
-	reliability scanners system-packages-test system-packages-reliability system-packages-bench
+.PHONY: messages compilemessages run test install install-dev migrate demo static lint format bench clean two-hosts \
+	reliability scanners system-packages-test system-packages-reliability system-packages-bench \
+	system-packages-messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,15 +42,28 @@ demo: migrate
 static: install
 	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
 
-run: demo static
+# Translations (README, "Languages"): `make messages` extracts every translatable string into
+# locale/<language>/LC_MESSAGES/django.po (Django's makemessages: needs gettext's xgettext);
+# `make compilemessages` builds the .mo files Django reads, in Python (newsroom/catalogues.py).
+LOCALES ?= es ar
+MESSAGES_IGNORE := --ignore=.venv --ignore=.venv-scanners --ignore=node_modules --ignore=var \
+	--ignore=tests --ignore=bench --ignore=reliability --ignore=loopback --ignore=build
+messages: system-packages-messages install
+	$(BIN)/python manage.py makemessages $(foreach l,$(LOCALES),--locale=$(l)) \
+		--add-location=file --no-obsolete $(MESSAGES_IGNORE)
+
+compilemessages: install
+	$(BIN)/python manage.py compile_catalogues
+
+run: demo static compilemessages
 	PORT=$(PORT) $(BIN)/gunicorn --config gunicorn.conf.py
 
 # The Debian packages the tests drive (Chromium, nginx, …), listed once in system-packages.txt:
 # installed when missing and we are root with apt, otherwise named in one line before pytest.
-system-packages-test system-packages-reliability system-packages-bench:
+system-packages-test system-packages-reliability system-packages-bench system-packages-messages:
 	bin/ensure-system-packages $(@:system-packages-%=%)
 
-test: system-packages-test install-dev
+test: system-packages-test install-dev compilemessages
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 # Two app hosts behind the shipped nginx, sharing PostgreSQL, Redis and S3 (moto), with a host

@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Enclosure, Rss201rev2Feed
+from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from articles import page_tags
@@ -106,7 +107,7 @@ class StoriesFeed(_StoryFeed[None]):
         return settings.SITE_NAME
 
     def description(self, obj: None = None) -> str:
-        return f"The latest stories from {settings.SITE_NAME}."
+        return _("The latest stories from %(site)s.") % {"site": settings.SITE_NAME}
 
     def link(self, obj: None = None) -> str:
         return absolute_url(reverse("home"))
@@ -123,7 +124,10 @@ class SectionFeed(_StoryFeed[Section]):
         return f"{obj.name} — {settings.SITE_NAME}"
 
     def description(self, obj: Section) -> str:
-        return obj.description or f"The latest {obj.name} stories from {settings.SITE_NAME}."
+        return obj.description or _("The latest %(section)s stories from %(site)s.") % {
+            "section": obj.name,
+            "site": settings.SITE_NAME,
+        }
 
     def link(self, obj: Section) -> str:
         return absolute_url(obj.get_absolute_url())
@@ -144,7 +148,10 @@ class TagFeed(_StoryFeed[Tag]):
         return f"{obj.name} — {settings.SITE_NAME}"
 
     def description(self, obj: Tag) -> str:
-        return f"Stories about {obj.name} from {settings.SITE_NAME}."
+        return _("Stories about %(topic)s from %(site)s.") % {
+            "topic": obj.name,
+            "site": settings.SITE_NAME,
+        }
 
     def link(self, obj: Tag) -> str:
         return absolute_url(reverse("articles:tag", kwargs={"slug": obj.slug}))

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext, gettext_noop
+from django.utils.translation import gettext_lazy as _
 
 from comments.decisions import BY_VALUE, DECISIONS
 from comments.models import Comment, Flag, ModerationEvent
@@ -16,23 +18,25 @@ MAX_ID = 2**62
 
 
 class CommentForm(forms.Form):
-    name = forms.CharField(max_length=80, label="Name", help_text="Shown with your comment.")
+    name = forms.CharField(max_length=80, label=_("Name"), help_text=_("Shown with your comment."))
     email = forms.EmailField(
-        max_length=254, label="E-mail", help_text="Never shown. We write only if you ask below."
+        max_length=254,
+        label=_("E-mail"),
+        help_text=_("Never shown. We write only if you ask below."),
     )
     body = forms.CharField(
-        label="Comment",
+        label=_("Comment"),
         min_length=MIN_LENGTH,
         max_length=MAX_LENGTH,
         strip=False,
         widget=forms.Textarea(attrs={"rows": 6}),
-        help_text="Plain text. Web addresses become links.",
+        help_text=_("Plain text. Web addresses become links."),
     )
-    notify_replies = forms.BooleanField(required=False, label="E-mail me replies")
+    notify_replies = forms.BooleanField(required=False, label=_("E-mail me replies"))
     # The honeypot: hidden from people by CSS and from screen readers by aria-hidden.
     website = forms.CharField(
         required=False,
-        label="Leave this empty",
+        label=_("Leave this empty"),
         max_length=200,
         widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
     )
@@ -53,7 +57,9 @@ class CommentForm(forms.Form):
         name = clean_text(self.cleaned_data.get("name", ""), multiline=False)
         if not self.signed_in:
             if not name:
-                raise forms.ValidationError("Please give a name to show with your comment.")
+                raise forms.ValidationError(
+                    gettext("Please give a name to show with your comment.")
+                )
             if is_staff_name(name):
                 raise forms.ValidationError(RESERVED_NAME_MESSAGE, code="reserved")
         return name
@@ -62,7 +68,8 @@ class CommentForm(forms.Form):
         body = clean_text(self.cleaned_data.get("body", ""), multiline=True)
         if len(body) < MIN_LENGTH:
             raise forms.ValidationError(
-                f"Please write at least {MIN_LENGTH} characters.", code="min_length"
+                gettext("Please write at least %(count)d characters.") % {"count": MIN_LENGTH},
+                code="min_length",
             )
         return body
 
@@ -75,14 +82,14 @@ class FlagForm(forms.Form):
     # choose, rather than filing whichever reason happened to be first.
     reason = forms.ChoiceField(
         choices=Flag.Reason.choices,
-        label="What is wrong with it?",
+        label=_("What is wrong with it?"),
         widget=forms.RadioSelect,
-        error_messages={"required": "Please choose what is wrong with the comment."},
+        error_messages={"required": _("Please choose what is wrong with the comment.")},
     )
     note = forms.CharField(
         required=False,
         max_length=500,
-        label="Anything else (optional)",
+        label=_("Anything else (optional)"),
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
@@ -90,22 +97,24 @@ class FlagForm(forms.Form):
         return clean_text(self.cleaned_data.get("note", ""), multiline=True)
 
 
+# Stored as written here (the log and the commenter's record keep the English); each is shown
+# to the moderator in the site's language.
 REJECT_REASONS = [
-    "Breaks the community guidelines",
-    "Abusive or personal attack",
-    "Off-topic",
-    "Spam or advertising",
-    "Shares private details",
-    "Legal risk (defamation, contempt)",
+    gettext_noop("Breaks the community guidelines"),
+    gettext_noop("Abusive or personal attack"),
+    gettext_noop("Off-topic"),
+    gettext_noop("Spam or advertising"),
+    gettext_noop("Shares private details"),
+    gettext_noop("Legal risk (defamation, contempt)"),
 ]
 
 
 class ModerationForm(forms.Form):
     action = forms.ChoiceField(choices=[(d.value, d.label) for d in DECISIONS])
     reason = forms.ChoiceField(
-        required=False, choices=[("", "No reason")] + [(r, r) for r in REJECT_REASONS]
+        required=False, choices=[("", _("No reason"))] + [(r, _(r)) for r in REJECT_REASONS]
     )
-    reason_text = forms.CharField(required=False, max_length=300, label="Or type a reason")
+    reason_text = forms.CharField(required=False, max_length=300, label=_("Or type a reason"))
     # The status the moderator saw: a decision on a comment decided since is refused.
     seen = forms.ChoiceField(required=False, choices=[("", ""), *Comment.Status.choices])
     comments = forms.ModelMultipleChoiceField(
@@ -126,14 +135,14 @@ class ModerationForm(forms.Form):
 
 class LogFilterForm(forms.Form):
     action = forms.ChoiceField(
-        required=False, choices=[("", "Any action"), *ModerationEvent.Action.choices]
+        required=False, choices=[("", _("Any action")), *ModerationEvent.Action.choices]
     )
     actor_kind = forms.ChoiceField(
         required=False,
-        label="By",
-        choices=[("", "Anyone"), *ModerationEvent.ActorKind.choices],
+        label=_("By"),
+        choices=[("", _("Anyone")), *ModerationEvent.ActorKind.choices],
     )
-    actor = forms.CharField(required=False, max_length=150, label="Name or rule")
-    comment = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label="Comment")
+    actor = forms.CharField(required=False, max_length=150, label=_("Name or rule"))
+    comment = forms.IntegerField(required=False, min_value=1, max_value=MAX_ID, label=_("Comment"))
     since = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     until = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from comments import desk, trust
 from comments.decisions import MODERATE_CODENAME
@@ -146,14 +147,14 @@ def send_fresh_unsubscribe_link(email: str) -> bool:
     if not subscribed or not once_an_hour("unsubscribe", email):
         return False
     stop = unsubscribe_url(email)
-    body = (
-        f"Someone opened an old link to stop reply notices from {settings.SITE_NAME} for this "
-        f"address and asked for a new one.\n\n"
-        f"To stop e-mails about replies to your comments with one click: {stop}\n"
-        f"This link works for {UNSUBSCRIBE_MAX_AGE.days} days.\n\n"
-        f"If you did not ask, you can ignore this message; nothing has changed.\n"
-    )
-    _send("A new link to stop reply notices", body, [email], {"List-Unsubscribe": f"<{stop}>"})
+    body = _(
+        "Someone opened an old link to stop reply notices from %(site)s for this "
+        "address and asked for a new one.\n\n"
+        "To stop e-mails about replies to your comments with one click: %(stop)s\n"
+        "This link works for %(days)d days.\n\n"
+        "If you did not ask, you can ignore this message; nothing has changed.\n"
+    ) % {"site": settings.SITE_NAME, "stop": stop, "days": UNSUBSCRIBE_MAX_AGE.days}
+    _send(_("A new link to stop reply notices"), body, [email], {"List-Unsubscribe": f"<{stop}>"})
     return True
 
 
@@ -206,16 +207,23 @@ def send_reply_notice(comment_pk: int) -> bool:
         return False
     stop = unsubscribe_url(parent.email)
     link = settings.SITE_URL + reply.get_absolute_url()
-    body = (
-        f"{reader_name(reply.name)} replied to your comment on “{reply.article.headline}”. "
-        f"Their words, with any web addresses taken out:\n\n"
-        f"{quote(reply.body)}\n\n"
-        f"Read the reply on {settings.SITE_NAME}: {link}\n\n"
-        f"You asked for these e-mails when you commented. "
-        f"To stop them with one click: {stop}\n"
-    )
+    body = _(
+        "%(name)s replied to your comment on “%(headline)s”. "
+        "Their words, with any web addresses taken out:\n\n"
+        "%(words)s\n\n"
+        "Read the reply on %(site)s: %(link)s\n\n"
+        "You asked for these e-mails when you commented. "
+        "To stop them with one click: %(stop)s\n"
+    ) % {
+        "name": reader_name(reply.name),
+        "headline": reply.article.headline,
+        "words": quote(reply.body),
+        "site": settings.SITE_NAME,
+        "link": link,
+        "stop": stop,
+    }
     _send(
-        f"New reply to your comment on “{reply.article.headline}”",
+        _("New reply to your comment on “%(headline)s”") % {"headline": reply.article.headline},
         body,
         [parent.email],
         {"List-Unsubscribe": f"<{stop}>"},
@@ -236,20 +244,29 @@ def send_confirmation(comment_pk: int) -> bool:
     token = trust.confirmation_token(comment)
     link = settings.SITE_URL + reverse("comments:confirm", kwargs={"token": token})
     headline = comment.article.headline
-    body = (
-        f"Someone commented on “{headline}” on {settings.SITE_NAME}, giving this address, "
-        f"from a browser where it has not been confirmed. The name shown was "
-        f"{reader_name(comment.name)}, and the comment:\n\n"
-        f"{quote(comment.body)}\n\n"
-        f"If it was you, confirm it on our site within {trust.CONFIRM_MAX_AGE.days} days: "
-        f"{link}\n"
-        f"Confirming publishes the comment (unless a moderator must see it for another "
-        f"reason), and the browser you confirm in then posts your comments without waiting.\n\n"
-        f"If it was not you, ignore this e-mail: nothing is published with your address "
-        f"unless you confirm or a moderator approves it, and we send at most one of these "
-        f"an hour.\n"
+    body = _(
+        "Someone commented on “%(headline)s” on %(site)s, giving this address, "
+        "from a browser where it has not been confirmed. The name shown was "
+        "%(name)s, and the comment:\n\n"
+        "%(words)s\n\n"
+        "If it was you, confirm it on our site within %(days)d days: "
+        "%(link)s\n"
+        "Confirming publishes the comment (unless a moderator must see it for another "
+        "reason), and the browser you confirm in then posts your comments without waiting.\n\n"
+        "If it was not you, ignore this e-mail: nothing is published with your address "
+        "unless you confirm or a moderator approves it, and we send at most one of these "
+        "an hour.\n"
+    ) % {
+        "headline": headline,
+        "site": settings.SITE_NAME,
+        "name": reader_name(comment.name),
+        "words": quote(comment.body),
+        "days": trust.CONFIRM_MAX_AGE.days,
+        "link": link,
+    }
+    _send(
+        _("Confirm your comment on “%(headline)s”") % {"headline": headline}, body, [comment.email]
     )
-    _send(f"Confirm your comment on “{headline}”", body, [comment.email])
     return True
 
 

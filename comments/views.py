@@ -15,6 +15,8 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.middleware.csrf import get_token
 from django.shortcuts import get_object_or_404, render
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.csrf import csrf_failure as django_csrf_failure
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -48,7 +50,7 @@ def form_token(request: HttpRequest) -> HttpResponse:
     """
     raw = request.GET.get("article", "")
     if not raw.isdigit() or len(raw) > 18:
-        raise Http404("No such story.")
+        raise Http404(_("No such story."))
     article = _live_article(int(raw))
     user = request.user
     data: dict[str, Any] = {
@@ -113,14 +115,15 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 request,
                 article,
                 form,
-                note="Please check your comment and post it again.",
+                note=_("Please check your comment and post it again."),
             )
     return django_csrf_failure(request, reason=reason)
 
 
 _PUBLIC_REJECTIONS = {
-    "story_closed": "Comments are closed on this story.",
-    "duplicate": "You have already posted this comment.",
+    # Lazy: the dictionary is built at import, the words are chosen when a page is written.
+    "story_closed": gettext_lazy("Comments are closed on this story."),
+    "duplicate": gettext_lazy("You have already posted this comment."),
 }
 
 
@@ -131,7 +134,12 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
     if not form.is_valid():
         stamp = _stamp_or_none(form.data.get("stamp", ""), article)
         return _compose(
-            request, article, form, status=400, stamp=stamp, note="Please correct the errors below."
+            request,
+            article,
+            form,
+            status=400,
+            stamp=stamp,
+            note=_("Please correct the errors below."),
         )
     try:
         stamp = services.read_stamp(form.cleaned_data["stamp"], article)
@@ -140,10 +148,12 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
             request,
             article,
             form,
-            note="This form was open a long time. Please check your comment and post it again.",
+            note=_("This form was open a long time. Please check your comment and post it again."),
         )
     if stamp is None and not form.cleaned_data["stamp"]:
-        return _compose(request, article, form, note="Please check your comment and post it again.")
+        return _compose(
+            request, article, form, note=_("Please check your comment and post it again.")
+        )
 
     parent = None
     if form.cleaned_data["parent"]:
@@ -153,7 +163,7 @@ def post(request: HttpRequest, article_id: int) -> HttpResponse:
             .first()
         )
         if parent is None:
-            form.add_error(None, "The comment you replied to is no longer available.")
+            form.add_error(None, _("The comment you replied to is no longer available."))
             return _compose(request, article, form, status=400, stamp=stamp)
 
     signed_in = request.user.is_authenticated
@@ -203,26 +213,28 @@ def _respond_to_submission(
             form,
             status=429,
             stamp=stamp,
-            note="You are commenting too quickly. Please wait a little and post again.",
+            note=_("You are commenting too quickly. Please wait a little and post again."),
         )
     if result.outcome == Outcome.REJECTED:
         rule = result.verdicts[0].rule
         messages.error(
-            request, _PUBLIC_REJECTIONS.get(rule, "Sorry, your comment was not published.")
+            request, _PUBLIC_REJECTIONS.get(rule, _("Sorry, your comment was not published."))
         )
         return HttpResponseRedirect(f"{story}#respond")
     assert comment is not None
     if comment.status == Comment.Status.APPROVED:
-        messages.success(request, "Your comment is published.")
+        messages.success(request, _("Your comment is published."))
         return HttpResponseRedirect(f"{story}#comment-{comment.pk}")
-    messages.info(request, "Your comment is awaiting moderation.")
+    messages.info(request, _("Your comment is awaiting moderation."))
     first_time = any(verdict.rule == "first_time" for verdict in result.verdicts)
     if first_time and not request.user.is_authenticated:
         # Said to every first-time hold alike, so it tells nobody whether an address is known.
         messages.info(
             request,
-            "If you have commented here before, check your e-mail: the link in it confirms "
-            "it's you, and comments from the browser you open it in appear without waiting.",
+            _(
+                "If you have commented here before, check your e-mail: the link in it confirms "
+                "it's you, and comments from the browser you open it in appear without waiting."
+            ),
         )
     response = HttpResponseRedirect(f"{story}#respond")
     if comment.status == Comment.Status.PENDING:
@@ -257,12 +269,12 @@ def flag(request: HttpRequest, pk: int) -> HttpResponse:
         if flagged != services.Flagged.LIMITED:
             messages.info(
                 request,
-                "Thank you. A moderator will look at it."
+                _("Thank you. A moderator will look at it.")
                 if flagged == services.Flagged.COUNTED
-                else "You have already reported this comment.",
+                else _("You have already reported this comment."),
             )
             return HttpResponseRedirect(comment.article.get_absolute_url() + "#comments")
-        note = "You have sent a lot of reports in the last hour. Please try again later."
+        note = _("You have sent a lot of reports in the last hour. Please try again later.")
     status = (429 if note else 400) if request.method == "POST" else 200
     return render(
         request,
@@ -300,16 +312,17 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         trust.confirm_address(locked)
     if locked.status == Comment.Status.APPROVED:
         # Published now, or by a moderator before the reader came back.
-        messages.success(request, "Thank you. Your comment is published.")
+        messages.success(request, _("Thank you. Your comment is published."))
         target = locked.get_absolute_url()
     elif locked.status == Comment.Status.PENDING:
-        messages.info(request, "Thank you. Your comment still waits for a moderator.")
+        messages.info(request, _("Thank you. Your comment still waits for a moderator."))
         target = f"{comment.article.get_absolute_url()}#comments"
     else:
-        messages.info(request, "Thank you.")
+        messages.info(request, _("Thank you."))
         target = f"{comment.article.get_absolute_url()}#comments"
     messages.info(
-        request, "Comments you post from this browser with that address now appear without waiting."
+        request,
+        _("Comments you post from this browser with that address now appear without waiting."),
     )
     response = HttpResponseRedirect(target)
     trust.remember(response, [found.address, *trust.proven_addresses(request)])

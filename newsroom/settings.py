@@ -316,6 +316,7 @@ if 0 < len(env("NEWSROOM_DEMO_PASSWORD")) < STAFF_PASSWORD_MIN_LENGTH:
         f"(got {len(env('NEWSROOM_DEMO_PASSWORD'))}); leave it unset to have one generated."
     )
 
+
 def site_language(raw: str) -> str:
     """NEWSROOM_LANGUAGE as a language code Django knows ("es", "en-gb", "ar"), lower-cased.
 

@@ -29,6 +29,14 @@ def _storage_changed(*, setting: str, **kwargs) -> None:
         security_headers.admin_policy.cache_clear()
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    """Compile the translation catalogues first (newsroom/catalogues.py): a fresh clone has
+    only the .po files, and the tests in Spanish and Arabic read the .mo files."""
+    from newsroom.catalogues import compile_stale
+
+    compile_stale()
+
+
 # The two-host run shares one PostgreSQL server between its hosts: on SQLite there is none.
 collect_ignore = (
     [] if os.environ.get("DATABASE_URL", "").startswith("postgres") else ["test_two_hosts.py"]

@@ -179,3 +179,15 @@ def test_the_check_names_the_line() -> None:
 def test_plain_text_templates_are_read_whole() -> None:
     source = "{% load i18n %}{% translate 'Hello' %}\nPlain line {{ x }}\n{{ url }}\n"
     assert untranslated_text(source, html=False) == [(2, "Plain line \ue000")]
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _templates() if p.suffix in {".html", ".txt", ".xml"}],
+    ids=lambda p: p.relative_to(TEMPLATES).as_posix(),
+)
+def test_template_compiles(path: Path) -> None:
+    # A tag or filter used without its {% load %} fails here, not on the page that needs it.
+    from django.template import engines
+
+    engines["django"].from_string(path.read_text(encoding="utf-8"))
