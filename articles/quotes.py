@@ -11,6 +11,11 @@ For each quote the detector also reads who said it and how the story describes t
 editor can record it in one click: "…,” said Harriet Okafor, a spokeswoman for the council."
 gives speaker "Harriet Okafor" and role "a spokeswoman for the council"; "Coalition spokesman
 Harriet Okafor said: “…”" gives role "Coalition spokesman".
+
+Languages: English only (`LANGUAGES`): the speaking verbs, "according to" and the patterns
+for speaker and role are English. Other languages quote differently too (« » and — in
+Spanish and French, „ “ in German), so for a site in another language the sourcing check
+does not run the detector and says so (articles/sourcing.py).
 """
 
 from __future__ import annotations
@@ -19,6 +24,15 @@ import re
 from dataclasses import dataclass
 
 from articles.figures import sentences
+
+# Primary language subtags the detector reads.
+LANGUAGES = frozenset({"en"})
+
+
+def understands(language_code: str) -> bool:
+    """Whether the detector reads text in this language ("en-gb" yes, "ar" no)."""
+    return language_code.split("-")[0].lower() in LANGUAGES
+
 
 SPEAKING_VERBS = (
     "said|says|say|told|tells|added|adds|stated|states|announced|announces|warned|warns|wrote|"

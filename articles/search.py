@@ -10,6 +10,14 @@ story, its tags or bylines, or renaming a tag, author or section rewrites the ro
 `manage.py reindex_search` rebuilds everything. The "tags" column holds a story's topics:
 its section's name and its tags.
 
+The language is the site's (NEWSROOM_LANGUAGE, articles/languages.py): PostgreSQL stems with
+that language's text-search configuration ("spanish", "simple" where it has none), and FTS5's
+tokenizer is chosen when the table is made (Porter stemming for English only). Accents are
+folded on both sides, so "camion" finds "camión": FTS5 by its tokenizer (remove_diacritics 2),
+PostgreSQL by `fold_accents()` here (its configurations keep accents). Changing the language
+of a site that has stories needs `manage.py reindex_search`, which remakes the SQLite table
+when its tokenizer is not the language's.
+
 Readers' queries never reach either engine's query syntax: `search_terms()` keeps only the
 words, so quotes, `NEAR(`, `*`, `-` and `:` are plain punctuation here and cannot cause an
 error page.
@@ -19,13 +27,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import overload
 
+from django.conf import settings
 from django.db import connection
 from django.utils.html import strip_tags
 
+from articles import languages
 from articles.models import Article, ArticleQuerySet
 
 TABLE = "article_search"
@@ -43,7 +54,54 @@ _WORD = re.compile(r"[^\W_]+")
 SQLITE_WEIGHTS = {"headline": 10.0, "standfirst": 5.0, "body": 1.0, "tags": 4.0, "authors": 4.0}
 # PostgreSQL has four weight classes, A (strongest) to D; ts_rank gives them 1.0/0.4/0.2/0.1.
 POSTGRES_WEIGHTS = {"headline": "A", "standfirst": "B", "tags": "B", "authors": "B", "body": "C"}
-POSTGRES_CONFIG = "english"
+SQLITE_COLUMNS = "headline, standfirst, body, tags, authors"
+_TOKENIZER = re.compile(r"tokenize\s*=\s*'([^']*)'", re.IGNORECASE)
+
+
+def postgres_config() -> str:
+    """The text-search configuration for the site's language; a constant name from a fixed
+    table (articles/languages.py), so it is safe to write into SQL."""
+    return languages.postgres_search_config(settings.LANGUAGE_CODE)
+
+
+def fold_accents(text: str) -> str:
+    """ "Camión" → "Camion": what PostgreSQL indexes and searches (FTS5 folds by itself)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return unicodedata.normalize(
+        "NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    )
+
+
+def sqlite_create_sql(tokenizer: str) -> str:
+    return (
+        f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+        f"{SQLITE_COLUMNS}, tokenize = '{tokenizer}')"
+    )
+
+
+def sqlite_tokenizer_in_use() -> str | None:
+    """The tokenizer the SQLite table was made with; None without a table (or on PostgreSQL)."""
+    if connection.vendor != "sqlite":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT sql FROM sqlite_master WHERE name = %s", [TABLE])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = _TOKENIZER.search(row[0] or "")
+    return found.group(1) if found else "unicode61"
+
+
+def remake_sqlite_table(tokenizer: str | None = None) -> bool:
+    """Make the SQLite table again with the site language's tokenizer if it has another.
+    Returns whether it did; the table is then empty, and the caller refills it."""
+    wanted = tokenizer or languages.fts5_tokenizer(settings.LANGUAGE_CODE)
+    if connection.vendor != "sqlite" or sqlite_tokenizer_in_use() == wanted:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute(f"DROP TABLE IF EXISTS {TABLE}")
+        cursor.execute(sqlite_create_sql(wanted))
+    return True
 
 
 @dataclass(frozen=True)
@@ -178,8 +236,9 @@ def write_documents(documents: list[SearchDocument]) -> None:
                 ],
             )
         elif connection.vendor == "postgresql":
+            config = postgres_config()
             vector = " || ".join(
-                f"setweight(to_tsvector('{POSTGRES_CONFIG}', %s), '{weight}')"
+                f"setweight(to_tsvector('{config}', %s), '{weight}')"
                 for weight in POSTGRES_WEIGHTS.values()
             )
             cursor.executemany(
@@ -187,7 +246,7 @@ def write_documents(documents: list[SearchDocument]) -> None:
                 f"INSERT INTO {TABLE} (article_id, document) VALUES (%s, {vector}) "  # noqa: S608  # nosec B608
                 "ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document",
                 [
-                    (d.article_id, *(getattr(d, field) for field in POSTGRES_WEIGHTS))
+                    (d.article_id, *(fold_accents(getattr(d, field)) for field in POSTGRES_WEIGHTS))
                     for d in documents
                 ],
             )
@@ -220,11 +279,11 @@ def _ranked_ids(terms: list[str], live: ArticleQuerySet) -> list[int]:
                 # As above: constants and Django's own SQL; the terms are a parameter.
                 f"SELECT {TABLE}.article_id FROM {TABLE} "  # noqa: S608  # nosec B608
                 f"JOIN ({live_sql}) AS live ON live.pk = {TABLE}.article_id, "
-                f"plainto_tsquery('{POSTGRES_CONFIG}', %s) AS query "
+                f"plainto_tsquery('{postgres_config()}', %s) AS query "
                 "WHERE document @@ query "
                 "ORDER BY ts_rank(document, query) DESC, live.published_at DESC, live.pk DESC "
                 "LIMIT %s",
-                [*live_params, " ".join(terms), MAX_RESULTS],
+                [*live_params, fold_accents(" ".join(terms)), MAX_RESULTS],
             )
         else:  # pragma: no cover
             raise NotImplementedError(f"No search index for {connection.vendor}.")

@@ -18,8 +18,13 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
+from articles import figures as figure_finder
+from articles import quotes as quote_detector
 from articles.figures import FoundFigure, find_figures, text_from_html
 from articles.links import external_links
 from articles.placeholders import (
@@ -44,9 +49,62 @@ class ProblemKind(StrEnum):
     VAGUE_LINK_TEXT = "vague_link_text"
     # Advice: a linked site whose publisher is not in the registry yet (asked once a site).
     UNKNOWN_PUBLISHER = "unknown_publisher"
+    # Advice: the figure finder or quote detector does not read the site's language, so the
+    # story's numbers or quotes were not looked for (NEWSROOM_LANGUAGE; see LANGUAGES there).
+    CHECK_UNAVAILABLE = "check_unavailable"
 
 
-ADVICE = frozenset({ProblemKind.VAGUE_LINK_TEXT, ProblemKind.UNKNOWN_PUBLISHER})
+ADVICE = frozenset(
+    {ProblemKind.VAGUE_LINK_TEXT, ProblemKind.UNKNOWN_PUBLISHER, ProblemKind.CHECK_UNAVAILABLE}
+)
+
+
+def reads_figures() -> bool:
+    """Whether the figure finder reads the site's language (English only for now)."""
+    return figure_finder.understands(settings.LANGUAGE_CODE)
+
+
+def reads_quotes() -> bool:
+    """Whether the quote detector reads the site's language (English only for now)."""
+    return quote_detector.understands(settings.LANGUAGE_CODE)
+
+
+def language_name() -> str:
+    """The site's language in its own words ("español", "العربيّة"): the editors who read
+    this advice work in that language."""
+    try:
+        info = translation.get_language_info(settings.LANGUAGE_CODE)
+    except KeyError:
+        return settings.LANGUAGE_CODE
+    return str(info["name_local"])
+
+
+def unavailable_checks() -> list[Problem]:
+    """Advice, in place of findings the finder and detector cannot make in this language."""
+    problems = []
+    if not reads_figures():
+        problems.append(
+            Problem(
+                ProblemKind.CHECK_UNAVAILABLE,
+                _(
+                    "The figure check is not available in %(language)s: numbers in the text "
+                    "are not looked for, so record each figure by hand (advice)."
+                )
+                % {"language": language_name()},
+            )
+        )
+    if not reads_quotes():
+        problems.append(
+            Problem(
+                ProblemKind.CHECK_UNAVAILABLE,
+                _(
+                    "The quote check is not available in %(language)s: quoted speech in the "
+                    "text is not looked for, so record each quote by hand (advice)."
+                )
+                % {"language": language_name()},
+            )
+        )
+    return problems
 
 
 @dataclass(frozen=True)
@@ -113,7 +171,7 @@ class Found:
 def reader_texts(article: Article) -> list[tuple[str, str]]:
     """(field, plain text) for each text readers see; the body one block per line."""
     texts = []
-    for name, _ in READER_FIELDS:
+    for name, _label in READER_FIELDS:
         value = getattr(article, name, "") or ""
         texts.append((name, text_from_html(value) if name == "body" else value))
     return texts
@@ -185,6 +243,7 @@ def sourcing_problems(article: Article, *, advice: bool = True) -> list[Problem]
             )
     if not advice:
         return problems
+    problems.extend(unavailable_checks())
     for text in vague_links(article.body):
         problems.append(
             Problem(
@@ -239,8 +298,11 @@ def unrecorded_figures_in(texts: list[tuple[str, str]], recorded: list[Figure]) 
 
     A recorded figure stands for a number when it has the same text as written, or the same
     value with no conflicting unit ("£4.2 million" recorded as 4200000 GBP). One record covers
-    every repetition of the same number, in the headline as in the body.
+    every repetition of the same number, in the headline as in the body. None in a language
+    the finder does not read: `unavailable_checks()` says so instead.
     """
+    if not reads_figures():
+        return []
     known = {_squash(figure.text) for figure in recorded}
     values = [(Decimal(figure.value), figure.unit.lower()) for figure in recorded]
     missing: list[Found] = []
@@ -261,7 +323,10 @@ def unrecorded_figures_in(texts: list[tuple[str, str]], recorded: list[Figure]) 
 
 
 def unrecorded_quotes_in(texts: list[tuple[str, str]], recorded: list[Quote]) -> list[Found]:
-    """Quoted speech in the texts that no recorded quote covers, each passage once."""
+    """Quoted speech in the texts that no recorded quote covers, each passage once; none in a
+    language the detector does not read (`unavailable_checks()` says so)."""
+    if not reads_quotes():
+        return []
     known = [quote.text for quote in recorded]
     missing: list[Found] = []
     for name, text in texts:
@@ -280,7 +345,7 @@ def unrecorded_quotes(article: Article) -> list[Found]:
 def paragraph_links(body: str, quote: FoundQuote) -> list[str]:
     """The addresses linked in the body paragraph that holds a quote: where it was said."""
     wanted = _squash(quote.text)[:60]
-    for _, paragraph in re.findall(r"<(p|li|blockquote)\b[^>]*>(.*?)</\1>", body or "", re.S):
+    for _tag, paragraph in re.findall(r"<(p|li|blockquote)\b[^>]*>(.*?)</\1>", body or "", re.S):
         if wanted in _squash(text_from_html(paragraph)):
             return [link.href for link in external_links(paragraph).values()]
     return []

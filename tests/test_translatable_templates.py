@@ -125,9 +125,7 @@ def test_every_template_is_read() -> None:
     assert len(_templates()) > 50
 
 
-@pytest.mark.parametrize(
-    "path", _templates(), ids=lambda p: p.relative_to(TEMPLATES).as_posix()
-)
+@pytest.mark.parametrize("path", _templates(), ids=lambda p: p.relative_to(TEMPLATES).as_posix())
 def test_template_text_is_translatable(path: Path) -> None:
     source = path.read_text(encoding="utf-8")
     found = untranslated_text(source, html=path.suffix in {".html", ".htm"})
@@ -171,9 +169,7 @@ def test_the_check_leaves_translated_and_machine_text(source: str) -> None:
 
 
 def test_the_check_names_the_line() -> None:
-    assert untranslated_text("{% load i18n %}\n<p>\n{{ x }}\n</p>\n<p>Stray</p>") == [
-        (5, "Stray")
-    ]
+    assert untranslated_text("{% load i18n %}\n<p>\n{{ x }}\n</p>\n<p>Stray</p>") == [(5, "Stray")]
 
 
 def test_plain_text_templates_are_read_whole() -> None:

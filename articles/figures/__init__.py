@@ -21,6 +21,12 @@ What does not: dates, years, decades, times of day, ordinals, numbers inside nam
 labels ("Boeing 747", "Route 66", "G7", "page 12"), codes with leading zeros, and "one" on its
 own ("one of the", "one day"). Fractions ("half", "a third") are not reported yet.
 
+Languages: English only (`LANGUAGES`). Its number words, units, currencies and exclusions
+are English ("three drones", "£4.2 million", "Route 66"); in another language it would miss
+most figures and misread some words as numbers, so the sourcing check asks `understands()`
+first and, for a site in another language, says the figure check is not available there
+rather than report what it cannot read (articles/sourcing.py).
+
 The package: `vocabulary` (the words it knows), `plaintext` (text and sentences from HTML),
 `finder` (finding numbers and what they are), `units` (what follows a number).
 """
@@ -28,7 +34,17 @@ The package: `vocabulary` (the words it knows), `plaintext` (text and sentences 
 from articles.figures.finder import FoundFigure, find_figures, find_figures_in_html, format_decimal
 from articles.figures.plaintext import looks_like_html, sentences, text_from_html
 
+# Primary language subtags the finder reads (NEWSROOM_LANGUAGE "en-gb", "en-us"… all count).
+LANGUAGES = frozenset({"en"})
+
+
+def understands(language_code: str) -> bool:
+    """Whether the finder reads text in this language ("en-gb" yes, "es" no)."""
+    return language_code.split("-")[0].lower() in LANGUAGES
+
+
 __all__ = [
+    "LANGUAGES",
     "FoundFigure",
     "find_figures",
     "find_figures_in_html",
@@ -36,4 +52,5 @@ __all__ = [
     "looks_like_html",
     "sentences",
     "text_from_html",
+    "understands",
 ]

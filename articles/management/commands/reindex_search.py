@@ -1,4 +1,6 @@
-"""Rebuild the full-text search index from the stories (after a restore or a bulk import)."""
+"""Rebuild the full-text search index from the stories (after a restore, a bulk import, or a
+change of NEWSROOM_LANGUAGE: on SQLite the table is made again with the new language's
+tokenizer first)."""
 
 from __future__ import annotations
 
@@ -6,7 +8,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from articles.models import Article
-from articles.search import reindex_articles
+from articles.search import reindex_articles, remake_sqlite_table
 
 BATCH = 500
 
@@ -15,6 +17,8 @@ class Command(BaseCommand):
     help = "Rewrite every story's row in the search index."
 
     def handle(self, *args: object, **options: object) -> None:
+        if remake_sqlite_table():
+            self.stdout.write("Made the SQLite search table again for the site's language.")
         ids = list(Article.objects.order_by("pk").values_list("pk", flat=True))
         done = 0
         for start in range(0, len(ids), BATCH):
