@@ -10,6 +10,7 @@ from django.contrib import admin, messages
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 
 from articles.permissions import staff_member
 from comments.decisions import DECISIONS, Decision, is_moderator
@@ -80,11 +81,11 @@ class CommentAdmin(admin.ModelAdmin):
     actions = [_admin_action(decision) for decision in DECISIONS if decision.admin_label]
     list_per_page = 50
 
-    @admin.display(description="Comment")
+    @admin.display(description=_("Comment"))
     def excerpt(self, obj: Comment) -> str:
         return Truncator(obj.body).chars(80)
 
-    @admin.display(description="Why it was held")
+    @admin.display(description=_("Why it was held"))
     def reasons(self, obj: Comment) -> str:
         return obj.reasons_text or "—"
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 from newsroom.models import SupportCampaign
 
@@ -22,6 +23,6 @@ class SupportCampaignAdmin(admin.ModelAdmin):
         ("Dates", {"fields": ["starts_at", "ends_at"]}),
     ]
 
-    @admin.display(description="On the site", boolean=True)
+    @admin.display(description=_("On the site"), boolean=True)
     def on_the_site(self, obj: SupportCampaign) -> bool:
         return obj.is_running()

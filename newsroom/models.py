@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class SupportCampaignQuerySet(models.QuerySet):
@@ -25,44 +26,46 @@ class SupportCampaign(models.Model):
     """The "Consider helping us!" appeal, with its goal and what has been raised so far."""
 
     class Currency(models.TextChoices):
-        GBP = "GBP", "Pounds sterling (£)"
-        EUR = "EUR", "Euros (€)"
-        USD = "USD", "US dollars ($)"
+        GBP = "GBP", _("Pounds sterling (£)")
+        EUR = "EUR", _("Euros (€)")
+        USD = "USD", _("US dollars ($)")
 
     SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$"}
 
     title = models.CharField(
-        max_length=120, help_text="The widget's heading, e.g. 'Do you like this content?'."
+        max_length=120, help_text=_("The widget's heading, e.g. 'Do you like this content?'.")
     )
     appeal = models.TextField(
-        help_text="A short paragraph under the heading asking readers to help; plain text."
+        help_text=_("A short paragraph under the heading asking readers to help; plain text.")
     )
     goal = models.DecimalField(
         max_digits=12,
         decimal_places=2,
-        help_text="The amount the campaign aims to raise; the progress bar ends here.",
+        help_text=_("The amount the campaign aims to raise; the progress bar ends here."),
     )
     raised = models.DecimalField(
         max_digits=12,
         decimal_places=2,
         default=Decimal("0"),
-        help_text="Raised so far. Update it from the payment provider's dashboard; readers see "
-        "exactly this figure.",
+        help_text=_(
+            "Raised so far. Update it from the payment provider's dashboard; readers see "
+            "exactly this figure."
+        ),
     )
     currency = models.CharField(
         max_length=3,
         choices=Currency,
         default=Currency.GBP,
-        help_text="Shown with the goal and the amount raised.",
+        help_text=_("Shown with the goal and the amount raised."),
     )
     donate_url = models.URLField(
-        "donate link", help_text="The outlet's payment page; the Donate button goes here."
+        "donate link", help_text=_("The outlet's payment page; the Donate button goes here.")
     )
     starts_at = models.DateTimeField(
-        default=timezone.now, help_text="The widget appears on the site from this time."
+        default=timezone.now, help_text=_("The widget appears on the site from this time.")
     )
     ends_at = models.DateTimeField(
-        null=True, blank=True, help_text="Optional: the widget disappears at this time."
+        null=True, blank=True, help_text=_("Optional: the widget disappears at this time.")
     )
 
     objects = SupportCampaignQuerySet.as_manager()

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.template.response import TemplateResponse
+from django.utils.translation import gettext_lazy as _
 from taggit.utils import parse_tags
 
 from articles.models import Article, Section
@@ -28,20 +29,20 @@ class SectionChoiceForm(forms.Form):
     section = forms.ModelChoiceField(
         queryset=Section.objects.order_by("position", "name"),
         empty_label=None,
-        help_text="Every chosen story moves to this section.",
+        help_text=_("Every chosen story moves to this section."),
     )
 
 
 class TagsForm(forms.Form):
     tags = forms.CharField(
         max_length=500,
-        help_text="Comma-separated. Added to each chosen story; its other tags stay.",
+        help_text=_("Comma-separated. Added to each chosen story; its other tags stay."),
     )
 
     def clean_tags(self) -> list[str]:
         names = [name[:100] for name in parse_tags(self.cleaned_data["tags"]) if name.strip()]
         if not names:
-            raise forms.ValidationError("Give at least one tag.")
+            raise forms.ValidationError(_("Give at least one tag."))
         return names
 
 
@@ -75,7 +76,7 @@ def _ask(
     return TemplateResponse(request, "admin/articles/article/bulk_action.html", context)
 
 
-@admin.action(description="Set the section of…", permissions=["change"])
+@admin.action(description=_("Set the section of…"), permissions=["change"])
 def set_section(
     model_admin: ModelAdmin[Article], request: HttpRequest, queryset: QuerySet[Article]
 ) -> TemplateResponse | None:
@@ -112,7 +113,7 @@ def set_section(
     return None
 
 
-@admin.action(description="Add tags to…", permissions=["change"])
+@admin.action(description=_("Add tags to…"), permissions=["change"])
 def add_tags(
     model_admin: ModelAdmin[Article], request: HttpRequest, queryset: QuerySet[Article]
 ) -> TemplateResponse | None:

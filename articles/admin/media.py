@@ -18,6 +18,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import URLPattern, path, reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 
 from articles import images
 from articles.admin.dates import admin_datetime
@@ -152,22 +153,22 @@ class ImageAdmin(admin.ModelAdmin):
             obj.uploaded_by = staff_member(request)
         super().save_model(request, obj, form, change)
 
-    @admin.display(description="Picture")
+    @admin.display(description=_("Picture"))
     def preview(self, obj: Image) -> SafeString:
         return thumbnail(obj)
 
-    @admin.display(description="Lead of", ordering="lead_uses")
+    @admin.display(description=_("Lead of"), ordering="lead_uses")
     def uses(self, obj: Image) -> str:
         count = getattr(obj, "lead_uses", 0)
         return f"{count} stor{'y' if count == 1 else 'ies'}"
 
-    @admin.display(description="Uploaded")
+    @admin.display(description=_("Uploaded"))
     def uploaded(self, obj: Image) -> str:
         who = obj.uploaded_by
         name = (who.get_full_name() or who.get_username()) if who else "someone"
         return f"{admin_datetime(obj.uploaded_at)} by {name}" if obj.pk else ""
 
-    @admin.display(description="Click the subject")
+    @admin.display(description=_("Click the subject"))
     def focal_point(self, obj: Image) -> SafeString | str:
         if not obj.pk:
             return "Save the picture first, then click its subject."
@@ -184,7 +185,7 @@ class ImageAdmin(admin.ModelAdmin):
             obj.alt_text,
         )
 
-    @admin.display(description="Copies cut around it")
+    @admin.display(description=_("Copies cut around it"))
     def shapes(self, obj: Image) -> SafeString | str:
         if not obj.pk:
             return ""
@@ -200,7 +201,7 @@ class ImageAdmin(admin.ModelAdmin):
             ),
         )
 
-    @admin.display(description="Lead image of")
+    @admin.display(description=_("Lead image of"))
     def stories(self, obj: Image) -> SafeString | str:
         if not obj.pk:
             return ""
@@ -266,9 +267,11 @@ def body_figure_field(admin_site: admin.AdminSite) -> forms.ModelChoiceField:
     return forms.ModelChoiceField(
         queryset=Image.objects.all(),
         required=False,
-        label="Picture for the body",
-        help_text="Choose a picture from the media library, put the cursor where it belongs "
-        "in the body, then press “Insert into the body”: it goes in with its caption and "
-        "credit, which you can edit there.",
+        label=_("Picture for the body"),
+        help_text=_(
+            "Choose a picture from the media library, put the cursor where it belongs "
+            "in the body, then press “Insert into the body”: it goes in with its caption and "
+            "credit, which you can edit there."
+        ),
         widget=BodyFigureSelect(Article._meta.get_field("lead_image"), admin_site),
     )

@@ -10,6 +10,7 @@ from django.forms.models import BaseInlineFormSet, BaseModelForm
 from django.http import HttpRequest
 from django.template.defaultfilters import date as date_filter
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles import notices
 from articles.models import Article, EditorialNote
@@ -59,7 +60,7 @@ class EditorialNoteInline(admin.StackedInline):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # a note stays as written: add another to correct it
 
-    @admin.display(description="Written")
+    @admin.display(description=_("Written"))
     def signed(self, note: EditorialNote) -> str:
         if not note.pk:
             return "When you save."

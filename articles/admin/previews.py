@@ -13,6 +13,7 @@ from django.db.models import Count, Max
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import Article, PreviewLink
 from articles.permissions import staff_member
@@ -34,16 +35,16 @@ LIFETIMES = [
 
 class PreviewLinkForm(forms.Form):
     hours = forms.TypedChoiceField(
-        label="Works for",
+        label=_("Works for"),
         choices=LIFETIMES,
         coerce=int,
         initial=PreviewLink.DEFAULT_LIFETIME // dt.timedelta(hours=1),
     )
     note = forms.CharField(
-        label="For",
+        label=_("For"),
         max_length=200,
         required=False,
-        help_text="Who you are sending it to, so colleagues know which link to revoke.",
+        help_text=_("Who you are sending it to, so colleagues know which link to revoke."),
     )
 
 

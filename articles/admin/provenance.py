@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.db import models
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from articles.models import (
     Article,
@@ -213,7 +214,7 @@ class PublisherAdmin(EditorsOnlyAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[Publisher]:
         return super().get_queryset(request).prefetch_related("domains")
 
-    @admin.display(description="web domains")
+    @admin.display(description=_("web domains"))
     def domain_list(self, obj: Publisher) -> str:
         return ", ".join(d.domain for d in obj.domains.all())
 

@@ -19,6 +19,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, JsonRes
 from django.urls import URLPattern, path, reverse
 from django.utils import timezone
 from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
 from articles import notices
@@ -74,7 +75,7 @@ class CorrectionInline(admin.StackedInline):
             kwargs["queryset"] = model.objects.filter(article_id=story or 0)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
-    @admin.display(description="Before and after")
+    @admin.display(description=_("Before and after"))
     def before_and_after(self, obj: Correction) -> str:
         if not obj.before_text:
             return "Name the figure or quote this corrects, and fix it above in the same save."
@@ -288,11 +289,11 @@ class ArticleAdmin(StoryHistoryAdmin):
             )
         return qs
 
-    @admin.display(description="Sourcing")
+    @admin.display(description=_("Sourcing"))
     def sourcing_status(self, obj: Article) -> str:
         return sourcing_desk.status_of(obj)
 
-    @admin.display(description="Status")
+    @admin.display(description=_("Status"))
     def state(self, obj: Article) -> str:
         if obj.is_scheduled():
             return f"Scheduled for {admin_datetime(obj.published_at)}"
@@ -300,23 +301,23 @@ class ArticleAdmin(StoryHistoryAdmin):
             return "Live"
         return obj.get_status_display()
 
-    @admin.display(description="Published", ordering="published_at")
+    @admin.display(description=_("Published"), ordering="published_at")
     def published(self, obj: Article) -> str:
         return admin_datetime(obj.published_at)
 
-    @admin.display(description="Updated", ordering="updated_at")
+    @admin.display(description=_("Updated"), ordering="updated_at")
     def updated(self, obj: Article) -> str:
         return admin_datetime(obj.updated_at)
 
-    @admin.display(description="Front page", ordering="featured_position")
+    @admin.display(description=_("Front page"), ordering="featured_position")
     def front_page(self, obj: Article) -> str:
         return str(obj.featured_position) if obj.featured_position else "—"
 
-    @admin.display(description="Authors")
+    @admin.display(description=_("Authors"))
     def byline_names(self, obj: Article) -> str:
         return ", ".join(link.author.name for link in obj.byline_set.all())
 
-    @admin.display(description="Length")
+    @admin.display(description=_("Length"))
     def length(self, obj: Article | None) -> str:
         # Updated as the editor types by js/word-count.js, counted as Article._derive() does.
         words = obj.word_count if obj and obj.pk else 0
@@ -330,7 +331,7 @@ class ArticleAdmin(StoryHistoryAdmin):
             minutes,
         )
 
-    @admin.display(description="Preview")
+    @admin.display(description=_("Preview"))
     def preview_link(self, obj: Article) -> str:
         if not obj.pk:
             return "Save the story first."
@@ -339,11 +340,11 @@ class ArticleAdmin(StoryHistoryAdmin):
             reverse("articles:preview", kwargs={"pk": obj.pk}),
         )
 
-    @admin.display(description="Problems")
+    @admin.display(description=_("Problems"))
     def sourcing_report(self, obj: Article) -> str:
         return sourcing_desk.report(obj)
 
-    @admin.display(description="Last override")
+    @admin.display(description=_("Last override"))
     def sourcing_override(self, obj: Article) -> str:
         if not obj.sourcing_override_reason:
             return "None."
@@ -509,7 +510,7 @@ class ArticleAdmin(StoryHistoryAdmin):
             if quote is None:
                 self.message_user(
                     request,
-                    "That quote could not be recorded from the text: add it under “Quotes”.",
+                    _("That quote could not be recorded from the text: add it under “Quotes”."),
                     messages.WARNING,
                 )
             else:
@@ -595,12 +596,12 @@ class ArticleAdmin(StoryHistoryAdmin):
         elif "_submit_review" in request.POST and article.status == Article.Status.DRAFT:
             article.submit_for_review(by=staff_member(request))
             notices.tell_editors_of_review(article, by=staff_member(request))
-            self.message_user(request, "Submitted for review: an editor will publish it.")
+            self.message_user(request, _("Submitted for review: an editor will publish it."))
         elif "_unpublish" in request.POST:
             if not self.has_publish_permission(request):
                 raise PermissionDenied("Only editors can unpublish stories.")
             article.return_to_draft(by=staff_member(request))
-            self.message_user(request, "Returned to draft: the story is no longer on the site.")
+            self.message_user(request, _("Returned to draft: the story is no longer on the site."))
 
     def _report_refusal(
         self, request: HttpRequest, article: Article, refusal: UnsourcedStory
@@ -669,7 +670,7 @@ class ArticleAdmin(StoryHistoryAdmin):
 
     # --- Actions ----------------------------------------------------------------------------
 
-    @admin.action(description="Publish now", permissions=["publish"])
+    @admin.action(description=_("Publish now"), permissions=["publish"])
     def publish_now(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         done, refused = 0, []
         for article in queryset:
@@ -701,7 +702,7 @@ class ArticleAdmin(StoryHistoryAdmin):
                 messages.ERROR,
             )
 
-    @admin.action(description="Submit for review", permissions=["change"])
+    @admin.action(description=_("Submit for review"), permissions=["change"])
     def submit_for_review(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         drafts = [a for a in queryset if a.status == Article.Status.DRAFT]
         for article in drafts:
@@ -709,7 +710,7 @@ class ArticleAdmin(StoryHistoryAdmin):
             notices.tell_editors_of_review(article, by=staff_member(request))
         self.message_user(request, f"Submitted {len(drafts)} for review.")
 
-    @admin.action(description="Return to draft", permissions=["publish"])
+    @admin.action(description=_("Return to draft"), permissions=["publish"])
     def return_to_draft(self, request: HttpRequest, queryset: QuerySet[Article]) -> None:
         stories = [a for a in queryset if a.status != Article.Status.DRAFT]
         for article in stories:

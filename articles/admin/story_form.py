@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext_lazy as _
 from taggit.forms import TagWidget
 
 from articles import images, pending_uploads
@@ -92,7 +93,7 @@ class ArticleAdminForm(forms.ModelForm):
     # A plain file field: Django's ImageField would let Pillow try every format it knows on
     # the upload before our own checks run (and answer a bomb with a vague message).
     lead_image_upload = forms.FileField(
-        label="Or upload a new image",
+        label=_("Or upload a new image"),
         required=False,
         widget=PendingImageWidget,
         help_text=f"{Image._meta.get_field('file').help_text} It goes into the media library "
@@ -102,12 +103,14 @@ class ArticleAdminForm(forms.ModelForm):
     body_figure = body_figure_field(admin.site)
     # Read only by the "Save and publish" button, and only from editors (Article.publish()).
     publish_anyway_reason = forms.CharField(
-        label="Publish anyway because",
+        label=_("Publish anyway because"),
         required=False,
         widget=forms.Textarea(attrs={"rows": 2}),
-        help_text="Only if the sourcing check above lists problems and the story must go live "
-        "now: say why. The reason, your name and the time are kept in the story's history. "
-        "Used only with “Save and publish”.",
+        help_text=_(
+            "Only if the sourcing check above lists problems and the story must go live "
+            "now: say why. The reason, your name and the time are kept in the story's history. "
+            "Used only with “Save and publish”."
+        ),
     )
 
     class Meta:

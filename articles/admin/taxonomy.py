@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 from taggit.admin import TagAdmin
 from taggit.models import Tag
 
@@ -38,7 +39,7 @@ class NewsroomTagAdmin(TagAdmin):
             raise PermissionDenied
         if not request.session.get("selected_tag_ids"):
             # Reached without choosing tags first: taggit would fail on the empty choice.
-            self.message_user(request, "Choose the tags to merge first.", messages.WARNING)
+            self.message_user(request, _("Choose the tags to merge first."), messages.WARNING)
             return HttpResponseRedirect(reverse("admin:taggit_tag_changelist"))
         return super().merge_tags_view(request)
 

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models.stories import Article
 
@@ -23,7 +24,7 @@ class StoryAutosave(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="autosaves",
-        help_text="The story the copy belongs to; empty for a story not yet saved.",
+        help_text=_("The story the copy belongs to; empty for a story not yet saved."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="story_autosaves"
@@ -31,12 +32,12 @@ class StoryAutosave(models.Model):
     # The form's fields as the browser sent them: name -> list of values.
     fields = models.JSONField(default=dict)
     based_on_version = models.PositiveIntegerField(
-        null=True, blank=True, help_text="The story's version when the form was opened."
+        null=True, blank=True, help_text=_("The story's version when the form was opened.")
     )
     saved_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        verbose_name = "unsaved copy of a story"
+        verbose_name = _("unsaved copy of a story")
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "user"],

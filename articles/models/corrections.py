@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.models.provenance import Figure, Quote, Source
@@ -20,24 +21,28 @@ if TYPE_CHECKING:
 
 class Correction(models.Model):
     class Kind(models.TextChoices):
-        CORRECTION = "correction", "Correction"
-        CLARIFICATION = "clarification", "Clarification"
-        UPDATE = "update", "Update"
+        CORRECTION = "correction", _("Correction")
+        CLARIFICATION = "clarification", _("Clarification")
+        UPDATE = "update", _("Update")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="corrections")
     kind = models.CharField(
         max_length=16,
         choices=Kind,
         default=Kind.CORRECTION,
-        help_text="Correction: we got something wrong. Clarification: it was unclear. Update: "
-        "new facts since publication.",
+        help_text=_(
+            "Correction: we got something wrong. Clarification: it was unclear. Update: "
+            "new facts since publication."
+        ),
     )
     text = models.TextField(
-        help_text="Shown in a box on the story and in the public corrections log. Say what was "
-        "wrong and what is right."
+        help_text=_(
+            "Shown in a box on the story and in the public corrections log. Say what was "
+            "wrong and what is right."
+        )
     )
     created_at = models.DateTimeField(
-        default=timezone.now, help_text="When the correction was made; shown with it."
+        default=timezone.now, help_text=_("When the correction was made; shown with it.")
     )
     # The fact it fixes, if it fixes one, and what that fact said before and after. Set by
     # Correction.correct(); readers see them at the fact and in the correction note.
@@ -47,7 +52,7 @@ class Correction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="corrections",
-        help_text="The figure this corrects, if any.",
+        help_text=_("The figure this corrects, if any."),
     )
     quote = models.ForeignKey(
         Quote,
@@ -55,7 +60,7 @@ class Correction(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="corrections",
-        help_text="The quote this corrects, if any.",
+        help_text=_("The quote this corrects, if any."),
     )
     before_text = models.TextField("said before", blank=True, editable=False)
     after_text = models.TextField("says now", blank=True, editable=False)

@@ -13,6 +13,7 @@ from django.db import models, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
 
 from articles import images
 
@@ -33,8 +34,10 @@ class Image(models.Model):
         upload_to="library/%Y/%m/",
         width_field="width",
         height_field="height",
-        help_text="JPEG, PNG, WebP or GIF up to 15 MB and 40 megapixels. Location data is "
-        "removed and smaller copies are made for phones.",
+        help_text=_(
+            "JPEG, PNG, WebP or GIF up to 15 MB and 40 megapixels. Location data is "
+            "removed and smaller copies are made for phones."
+        ),
     )
     width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     height = models.PositiveIntegerField(null=True, blank=True, editable=False)
@@ -44,31 +47,37 @@ class Image(models.Model):
     crops = models.JSONField(default=dict, blank=True, editable=False)
     alt_text = models.CharField(
         max_length=300,
-        help_text="What the image shows, for readers who cannot see it. Stories using it may "
-        "word it for their own context.",
+        help_text=_(
+            "What the image shows, for readers who cannot see it. Stories using it may "
+            "word it for their own context."
+        ),
     )
     caption = models.CharField(
-        max_length=300, blank=True, help_text="Shown under the image, unless a story has its own."
+        max_length=300,
+        blank=True,
+        help_text=_("Shown under the image, unless a story has its own."),
     )
     credit = models.CharField(
-        max_length=200, blank=True, help_text="Photographer or agency, e.g. 'Photo: A. Name'."
+        max_length=200, blank=True, help_text=_("Photographer or agency, e.g. 'Photo: A. Name'.")
     )
     source = models.CharField(
         max_length=300,
         blank=True,
-        help_text="Where the picture comes from (staff, agency, reader, handout). Editors only.",
+        help_text=_("Where the picture comes from (staff, agency, reader, handout). Editors only."),
     )
     licence = models.CharField(
         max_length=300,
         blank=True,
-        help_text="What we may do with it: 'Own work', 'Agency licence, web only', 'CC BY 4.0'…",
+        help_text=_("What we may do with it: 'Own work', 'Agency licence, web only', 'CC BY 4.0'…"),
     )
     focal_x = models.FloatField(
         default=0.5,
-        help_text="Where the subject is, from the left edge (0) to the right (1); crops keep it.",
+        help_text=_(
+            "Where the subject is, from the left edge (0) to the right (1); crops keep it."
+        ),
     )
     focal_y = models.FloatField(
-        default=0.5, help_text="Where the subject is, from the top (0) to the bottom (1)."
+        default=0.5, help_text=_("Where the subject is, from the top (0) to the bottom (1).")
     )
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

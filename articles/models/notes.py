@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models.stories import Article
 
@@ -23,13 +24,15 @@ class EditorialNote(models.Model):
     text = models.TextField(
         "note",
         max_length=4000,
-        help_text="For colleagues only; readers never see it. Write @username to send that "
-        "colleague the note by e-mail.",
+        help_text=_(
+            "For colleagues only; readers never see it. Write @username to send that "
+            "colleague the note by e-mail."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
-        verbose_name = "editorial note"
+        verbose_name = _("editorial note")
         ordering = ["created_at", "pk"]
 
     def __str__(self) -> str:

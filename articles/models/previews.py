@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from articles.models.stories import Article
 
@@ -50,13 +51,13 @@ class PreviewLink(models.Model):
         "for",
         max_length=200,
         blank=True,
-        help_text="Who the link is for, e.g. 'the harbour board's lawyer'; only staff see it.",
+        help_text=_("Who the link is for, e.g. 'the harbour board's lawyer'; only staff see it."),
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField(help_text="After this the address shows 'not found'.")
+    expires_at = models.DateTimeField(help_text=_("After this the address shows 'not found'."))
     revoked_at = models.DateTimeField(null=True, blank=True)
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import Truncator
+from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from articles.links import normalize_url
@@ -22,21 +23,21 @@ class Source(models.Model):
     """A document the newsroom relied on, kept once and cited by any number of stories."""
 
     class Kind(models.TextChoices):
-        AGENCY = "agency", "Agency report"
-        REPORT = "report", "News report"
-        STATEMENT = "statement", "Official statement"
-        DOCUMENT = "document", "Document"
-        INTERVIEW = "interview", "Interview"
-        DATA = "data", "Data set"
-        OTHER = "other", "Other"
+        AGENCY = "agency", _("Agency report")
+        REPORT = "report", _("News report")
+        STATEMENT = "statement", _("Official statement")
+        DOCUMENT = "document", _("Document")
+        INTERVIEW = "interview", _("Interview")
+        DATA = "data", _("Data set")
+        OTHER = "other", _("Other")
 
     title = models.CharField(
-        max_length=300, help_text="What the document is called, as readers will see it."
+        max_length=300, help_text=_("What the document is called, as readers will see it.")
     )
     publisher = models.CharField(
         max_length=200,
         blank=True,
-        help_text="Who issued it: a news agency, a ministry, a company. Shown beside the title.",
+        help_text=_("Who issued it: a news agency, a ministry, a company. Shown beside the title."),
     )
     issued_by = models.ForeignKey(
         Publisher,
@@ -44,15 +45,19 @@ class Source(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="sources",
-        help_text="The publisher in the registry. Links to its web domains find it by "
-        "themselves; readers see its name, kind and ownership note.",
+        help_text=_(
+            "The publisher in the registry. Links to its web domains find it by "
+            "themselves; readers see its name, kind and ownership note."
+        ),
     )
     url = models.URLField(
         "URL",
         max_length=1000,
         blank=True,
-        help_text="Where readers can find it. Leave empty for sources without an address, such "
-        "as an interview. Links in story bodies are matched to sources by this address.",
+        help_text=_(
+            "Where readers can find it. Leave empty for sources without an address, such "
+            "as an interview. Links in story bodies are matched to sources by this address."
+        ),
     )
     # Set when a link's words were a stand-in ("LINK", "here") and the title was made from the
     # address: the next link to it with real words names it (articles/sources.py).
@@ -64,23 +69,25 @@ class Source(models.Model):
         max_length=12,
         choices=Kind,
         default=Kind.OTHER,
-        help_text="What sort of source this is; shown to readers.",
+        help_text=_("What sort of source this is; shown to readers."),
     )
     published_on = models.DateField(
-        null=True, blank=True, help_text="When the source itself was published, if known."
+        null=True, blank=True, help_text=_("When the source itself was published, if known.")
     )
     accessed_on = models.DateField(
-        null=True, blank=True, help_text="When the newsroom last read it; shown to readers."
+        null=True, blank=True, help_text=_("When the newsroom last read it; shown to readers.")
     )
     archive_url = models.URLField(
         "archived copy",
         max_length=1000,
         blank=True,
-        help_text="A copy that will not change or vanish (e.g. web.archive.org); readers get "
-        "it beside the original link.",
+        help_text=_(
+            "A copy that will not change or vanish (e.g. web.archive.org); readers get "
+            "it beside the original link."
+        ),
     )
     notes = models.TextField(
-        blank=True, help_text="For the newsroom only: how reliable it is, whom to ask."
+        blank=True, help_text=_("For the newsroom only: how reliable it is, whom to ask.")
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -129,15 +136,15 @@ class ArticleSource(models.Model):
     """A story's use of a source, and whether a link in the body or an editor put it there."""
 
     class Origin(models.TextChoices):
-        BODY = "body", "Link in the story"
-        HAND = "hand", "Added by hand"
+        BODY = "body", _("Link in the story")
+        HAND = "hand", _("Added by hand")
 
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="source_links")
     source = models.ForeignKey(
         Source,
         on_delete=models.PROTECT,
         related_name="article_links",
-        help_text="Search the registry by title, publisher or address.",
+        help_text=_("Search the registry by title, publisher or address."),
     )
     # Body links come and go with the text; hand-added sources stay until an editor removes them.
     origin = models.CharField(max_length=8, choices=Origin, default=Origin.HAND)
@@ -147,8 +154,8 @@ class ArticleSource(models.Model):
 
     class Meta:
         ordering = ["pk"]
-        verbose_name = "source used"
-        verbose_name_plural = "sources used"
+        verbose_name = _("source used")
+        verbose_name_plural = _("sources used")
         constraints = [
             models.UniqueConstraint(fields=["article", "source"], name="one_link_per_source"),
         ]
@@ -161,16 +168,16 @@ class Metric(models.Model):
     """A quantity followed across stories, such as the grey seal count in the estuary."""
 
     name = models.CharField(
-        max_length=200, unique=True, help_text="What is measured, e.g. 'Grey seals counted'."
+        max_length=200, unique=True, help_text=_("What is measured, e.g. 'Grey seals counted'.")
     )
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The metric's page: /metrics/<slug>/."
+        max_length=200, unique=True, help_text=_("The metric's page: /metrics/<slug>/.")
     )
     unit = models.CharField(
-        max_length=40, blank=True, help_text="The unit its figures share, e.g. GBP or seals."
+        max_length=40, blank=True, help_text=_("The unit its figures share, e.g. GBP or seals.")
     )
     description = models.TextField(
-        blank=True, help_text="Shown on the metric's page: how it is measured and by whom."
+        blank=True, help_text=_("Shown on the metric's page: how it is measured and by whom.")
     )
 
     class Meta:
@@ -190,29 +197,29 @@ class Figure(models.Model):
     text = models.CharField(
         "as written",
         max_length=100,
-        help_text="The number exactly as the story prints it, e.g. '£4.2 million' or '212'.",
+        help_text=_("The number exactly as the story prints it, e.g. '£4.2 million' or '212'."),
     )
     value = models.DecimalField(
         max_digits=24,
         decimal_places=6,
-        help_text="The number itself, e.g. 4200000 for '£4.2 million'. Used for charts.",
+        help_text=_("The number itself, e.g. 4200000 for '£4.2 million'. Used for charts."),
     )
     unit = models.CharField(
         max_length=60,
         blank=True,
-        help_text="GBP, USD, percent, km, or what is counted (seals, jobs).",
+        help_text=_("GBP, USD, percent, km, or what is counted (seals, jobs)."),
     )
     counts = models.CharField(
         "what it counts",
         max_length=200,
         blank=True,
-        help_text="Shown to readers, e.g. 'Grey seals on the estuary sandbanks'.",
+        help_text=_("Shown to readers, e.g. 'Grey seals on the estuary sandbanks'."),
     )
     as_of = models.DateField(
         "as of",
         null=True,
         blank=True,
-        help_text="The date the number describes, if different from the story's date.",
+        help_text=_("The date the number describes, if different from the story's date."),
     )
     source = models.ForeignKey(
         Source,
@@ -220,8 +227,10 @@ class Figure(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="figures",
-        help_text="Where the number comes from. Empty means unsourced: the story cannot be "
-        "published without an editor's written reason.",
+        help_text=_(
+            "Where the number comes from. Empty means unsourced: the story cannot be "
+            "published without an editor's written reason."
+        ),
     )
     metric = models.ForeignKey(
         Metric,
@@ -229,7 +238,7 @@ class Figure(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="figures",
-        help_text="Optional: put the number on a metric's chart across stories.",
+        help_text=_("Optional: put the number on a metric's chart across stories."),
     )
 
     # Part of the story's versions: its history page compares them with the story's text.
@@ -258,19 +267,19 @@ class Figure(models.Model):
 class Person(models.Model):
     """Someone the newsroom quotes."""
 
-    name = models.CharField(max_length=200, help_text="Full name as printed in stories.")
+    name = models.CharField(max_length=200, help_text=_("Full name as printed in stories."))
     slug = models.SlugField(
-        max_length=200, unique=True, help_text="The person's page: /people/<slug>/."
+        max_length=200, unique=True, help_text=_("The person's page: /people/<slug>/.")
     )
     description = models.CharField(
         max_length=300,
         blank=True,
-        help_text="One line shown on their page, e.g. 'Harbour committee chair since 2021'.",
+        help_text=_("One line shown on their page, e.g. 'Harbour committee chair since 2021'."),
     )
 
     class Meta:
         ordering = ["name"]
-        verbose_name_plural = "people"
+        verbose_name_plural = _("people")
 
     def __str__(self) -> str:
         return self.name
@@ -287,16 +296,16 @@ class Quote(models.Model):
         Person,
         on_delete=models.PROTECT,
         related_name="quotes",
-        help_text="Who said it. Search by name; add a person with the + button.",
+        help_text=_("Who said it. Search by name; add a person with the + button."),
     )
     text = models.TextField(
-        "quoted words", help_text="Exactly as the story quotes them, without quotation marks."
+        "quoted words", help_text=_("Exactly as the story quotes them, without quotation marks.")
     )
     role = models.CharField(
         "role at the time",
         max_length=200,
         blank=True,
-        help_text="How the story describes them when they said it, e.g. 'harbour master'.",
+        help_text=_("How the story describes them when they said it, e.g. 'harbour master'."),
     )
     source = models.ForeignKey(
         Source,
@@ -304,8 +313,10 @@ class Quote(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="quotes",
-        help_text="Where the words were said or printed (an interview, a statement). Empty "
-        "means unsourced.",
+        help_text=_(
+            "Where the words were said or printed (an interview, a statement). Empty "
+            "means unsourced."
+        ),
     )
 
     # Part of the story's versions: its history page compares them with the story's text.

@@ -11,33 +11,36 @@ from typing import Any
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class Publisher(models.Model):
     """An organisation that issues what the newsroom cites: an agency, a ministry, a charity."""
 
     class Kind(models.TextChoices):
-        AGENCY = "agency", "News agency"
-        STATE_MEDIA = "state_media", "State media"
-        GOVERNMENT = "government", "Government body"
-        NGO = "ngo", "NGO or charity"
-        NEWSPAPER = "newspaper", "Newspaper"
-        BROADCASTER = "broadcaster", "Broadcaster"
-        COMPANY = "company", "Company"
-        RESEARCH = "research", "University or research body"
-        OTHER = "other", "Other"
+        AGENCY = "agency", _("News agency")
+        STATE_MEDIA = "state_media", _("State media")
+        GOVERNMENT = "government", _("Government body")
+        NGO = "ngo", _("NGO or charity")
+        NEWSPAPER = "newspaper", _("Newspaper")
+        BROADCASTER = "broadcaster", _("Broadcaster")
+        COMPANY = "company", _("Company")
+        RESEARCH = "research", _("University or research body")
+        OTHER = "other", _("Other")
 
     name = models.CharField(
-        max_length=200, help_text="As readers will see it, e.g. 'Meridian News Agency'."
+        max_length=200, help_text=_("As readers will see it, e.g. 'Meridian News Agency'.")
     )
     kind = models.CharField(
-        max_length=12, choices=Kind, default=Kind.OTHER, help_text="Shown to readers."
+        max_length=12, choices=Kind, default=Kind.OTHER, help_text=_("Shown to readers.")
     )
     note = models.TextField(
         "ownership or affiliation",
         blank=True,
-        help_text="Shown to readers beside its sources, e.g. 'Owned by the state of Velmora' "
-        "or 'Funded by the shipping industry'.",
+        help_text=_(
+            "Shown to readers beside its sources, e.g. 'Owned by the state of Velmora' "
+            "or 'Funded by the shipping industry'."
+        ),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
@@ -62,7 +65,7 @@ class PublisherDomain(models.Model):
     domain = models.CharField(
         max_length=253,
         unique=True,
-        help_text="e.g. meridian-news.example, without https:// or www.",
+        help_text=_("e.g. meridian-news.example, without https:// or www."),
     )
 
     class Meta:

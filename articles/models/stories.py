@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import dateformat, timezone
 from django.utils.html import strip_tags
 from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
 from django_prose_editor.fields import ProseEditorField
 from simple_history.models import HistoricalRecords
 from taggit.managers import TaggableManager
@@ -94,33 +95,39 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
 class Article(models.Model):
     class Status(models.TextChoices):
-        DRAFT = "draft", "Draft"
-        REVIEW = "review", "In review"
-        PUBLISHED = "published", "Published"
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
 
     class CommentMode(models.TextChoices):
-        OPEN = "open", "Open"
-        PREMODERATED = "premoderated", "Pre-moderated (every comment held)"
-        CLOSED = "closed", "Closed"
+        OPEN = "open", _("Open")
+        PREMODERATED = "premoderated", _("Pre-moderated (every comment held)")
+        CLOSED = "closed", _("Closed")
 
-    headline = models.CharField(max_length=200, help_text="The story's title on every page.")
+    headline = models.CharField(max_length=200, help_text=_("The story's title on every page."))
     slug = models.SlugField(
         max_length=200,
         allow_unicode=False,
-        help_text="The last part of the address /year/month/slug/. Changing it on a live "
-        "story keeps the old address working.",
+        help_text=_(
+            "The last part of the address /year/month/slug/. Changing it on a live "
+            "story keeps the old address working."
+        ),
     )
     standfirst = models.TextField(
         blank=True,
         max_length=600,
-        help_text="One or two sentences under the headline; also the summary in feeds, search "
-        "results and link previews.",
+        help_text=_(
+            "One or two sentences under the headline; also the summary in feeds, search "
+            "results and link previews."
+        ),
     )
     body = ProseEditorField(
         blank=True,
         config={"extensions": settings.PROSE_EDITOR_EXTENSIONS},
         sanitize=clean_body,
-        help_text="Subheadings, lists, quotes and links only; anything pasted is cleaned on save.",
+        help_text=_(
+            "Subheadings, lists, quotes and links only; anything pasted is cleaned on save."
+        ),
     )
     lead_image = models.ForeignKey(
         "articles.Image",
@@ -128,58 +135,64 @@ class Article(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="lead_of",
-        help_text="The picture at the top of the story, from the media library.",
+        help_text=_("The picture at the top of the story, from the media library."),
     )
     lead_image_alt = models.CharField(
         "alt text",
         max_length=300,
         blank=True,
-        help_text="What the image shows, for readers who cannot see it. Required with an image; "
-        "empty takes the library's.",
+        help_text=_(
+            "What the image shows, for readers who cannot see it. Required with an image; "
+            "empty takes the library's."
+        ),
     )
     lead_image_caption = models.CharField(
         "caption",
         max_length=300,
         blank=True,
-        help_text="Shown under the image; empty takes the library's.",
+        help_text=_("Shown under the image; empty takes the library's."),
     )
     lead_image_credit = models.CharField(
         "credit",
         max_length=200,
         blank=True,
-        help_text="Photographer or agency, e.g. 'Photo: A. Name'.",
+        help_text=_("Photographer or agency, e.g. 'Photo: A. Name'."),
     )
     section = models.ForeignKey(
         Section,
         on_delete=models.PROTECT,
         related_name="articles",
-        help_text="Where the story lives on the site.",
+        help_text=_("Where the story lives on the site."),
     )
     authors: models.ManyToManyField[Author, ArticleAuthor] = models.ManyToManyField(
         Author,
         through="ArticleAuthor",
         related_name="articles",
         blank=True,
-        help_text="Bylines, in order.",
+        help_text=_("Bylines, in order."),
     )
-    tags = TaggableManager(blank=True, help_text="Topics, comma-separated. Each gets its own page.")
+    tags = TaggableManager(
+        blank=True, help_text=_("Topics, comma-separated. Each gets its own page.")
+    )
     status = models.CharField(
         max_length=12,
         choices=Status,
         default=Status.DRAFT,
         editable=False,
-        help_text="Changed with the Submit, Publish and Return to draft buttons.",
+        help_text=_("Changed with the Submit, Publish and Return to draft buttons."),
     )
     published_at = models.DateTimeField(
         null=True,
         blank=True,
-        help_text="When the story goes live. A time in the future schedules it; leave empty to "
-        "publish now.",
+        help_text=_(
+            "When the story goes live. A time in the future schedules it; leave empty to "
+            "publish now."
+        ),
     )
     publication_month = models.DateField(null=True, editable=False)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(
-        auto_now=True, help_text="Shown to readers as 'Updated' when after publication."
+        auto_now=True, help_text=_("Shown to readers as 'Updated' when after publication.")
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -193,26 +206,32 @@ class Article(models.Model):
         max_length=12,
         choices=CommentMode,
         default=CommentMode.OPEN,
-        help_text="Open: comments go through the moderation rules. Pre-moderated: every comment "
-        "waits for a moderator. Closed: no new comments.",
+        help_text=_(
+            "Open: comments go through the moderation rules. Pre-moderated: every comment "
+            "waits for a moderator. Closed: no new comments."
+        ),
     )
     comments_close_at = models.DateTimeField(
-        null=True, blank=True, help_text="Optional: stop taking comments after this time."
+        null=True, blank=True, help_text=_("Optional: stop taking comments after this time.")
     )
     sources: models.ManyToManyField[Source, ArticleSource] = models.ManyToManyField(
         "Source",
         through="ArticleSource",
         related_name="articles",
         blank=True,
-        help_text="Documents the story relies on. Links in the body are added automatically "
-        "on save; add sources without a link (an interview, a briefing) by hand.",
+        help_text=_(
+            "Documents the story relies on. Links in the body are added automatically "
+            "on save; add sources without a link (an interview, a briefing) by hand."
+        ),
     )
     # Set only by publish() when an editor publishes despite the sourcing check; kept in the
     # story's history with the editor and the time.
     sourcing_override_reason = models.TextField(
         blank=True,
         editable=False,
-        help_text="Why an editor published the story although the sourcing check found problems.",
+        help_text=_(
+            "Why an editor published the story although the sourcing check found problems."
+        ),
     )
     sourcing_override_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -221,20 +240,22 @@ class Article(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
         editable=False,
-        help_text="The editor who published despite the sourcing check.",
+        help_text=_("The editor who published despite the sourcing check."),
     )
     sourcing_override_at = models.DateTimeField(
         null=True,
         blank=True,
         editable=False,
-        help_text="When the editor published despite the sourcing check.",
+        help_text=_("When the editor published despite the sourcing check."),
     )
     featured_position = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
         db_index=True,
-        help_text="Front-page placement chosen by editors: 1 is the lead story, 2 and up are "
-        "the featured stories in that order. Leave empty to appear only by date.",
+        help_text=_(
+            "Front-page placement chosen by editors: 1 is the lead story, 2 and up are "
+            "the featured stories in that order. Leave empty to appear only by date."
+        ),
     )
     word_count = models.PositiveIntegerField(default=0, editable=False)
     reading_minutes = models.PositiveSmallIntegerField(default=1, editable=False)
@@ -247,13 +268,13 @@ class Article(models.Model):
         blank=True,
         unique=True,
         editable=False,
-        help_text="The WordPress post this story was imported from.",
+        help_text=_("The WordPress post this story was imported from."),
     )
     wordpress_guid = models.CharField(
         max_length=300,
         blank=True,
         editable=False,
-        help_text="The WordPress post's GUID, as the export gave it.",
+        help_text=_("The WordPress post's GUID, as the export gave it."),
     )
     # A digest of everything the importer read for this post; the same digest on a later run
     # means the post has not changed in WordPress and nothing is written.
@@ -271,8 +292,8 @@ class Article(models.Model):
     source_sync: SyncResult
 
     class Meta:
-        verbose_name = "story"
-        verbose_name_plural = "stories"
+        verbose_name = _("story")
+        verbose_name_plural = _("stories")
         ordering = ["-published_at", "-pk"]
         permissions = [("publish_article", "Can publish, schedule and unpublish stories")]
         constraints = [
@@ -486,7 +507,7 @@ class Article(models.Model):
 
     def submit_for_review(self, *, by: User | None) -> None:
         if self.status != self.Status.DRAFT:
-            raise ValidationError("Only a draft can be submitted for review.")
+            raise ValidationError(_("Only a draft can be submitted for review."))
         self.status = self.Status.REVIEW
         self._log(by, "Submitted for review")
         self.save(update_fields=["status"])
@@ -588,7 +609,7 @@ class ArticleAuthor(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["article", "author"], name="one_byline_per_author")
         ]
-        verbose_name = "byline"
+        verbose_name = _("byline")
 
     def __str__(self) -> str:
         return self.author.name

@@ -6,20 +6,21 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 
 class Section(models.Model):
     name = models.CharField(
-        max_length=80, unique=True, help_text="Shown in navigation and on stories."
+        max_length=80, unique=True, help_text=_("Shown in navigation and on stories.")
     )
     slug = models.SlugField(
-        max_length=80, unique=True, help_text="The section's address: /section/slug/."
+        max_length=80, unique=True, help_text=_("The section's address: /section/slug/.")
     )
     description = models.TextField(
-        blank=True, help_text="A sentence or two shown at the top of the section page."
+        blank=True, help_text=_("A sentence or two shown at the top of the section page.")
     )
     position = models.PositiveSmallIntegerField(
-        default=0, help_text="Order in the navigation and on the front page; lower comes first."
+        default=0, help_text=_("Order in the navigation and on the front page; lower comes first.")
     )
 
     class Meta:
@@ -35,15 +36,15 @@ class Section(models.Model):
 class Author(models.Model):
     """A byline. Not every byline is a staff account (agency writers, contributors)."""
 
-    name = models.CharField(max_length=120, help_text="As it appears in the byline.")
+    name = models.CharField(max_length=120, help_text=_("As it appears in the byline."))
     slug = models.SlugField(
-        max_length=120, unique=True, help_text="The author's page: /author/slug/."
+        max_length=120, unique=True, help_text=_("The author's page: /author/slug/.")
     )
-    bio = models.TextField(blank=True, help_text="Plain text shown on the author's page.")
+    bio = models.TextField(blank=True, help_text=_("Plain text shown on the author's page."))
     photo = models.ImageField(
         upload_to="authors/",
         blank=True,
-        help_text="A square portrait, shown on the author's page.",
+        help_text=_("A square portrait, shown on the author's page."),
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -51,8 +52,10 @@ class Author(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="author",
-        help_text="The staff account behind this byline, if any. Writers can edit stories "
-        "they are credited on.",
+        help_text=_(
+            "The staff account behind this byline, if any. Writers can edit stories "
+            "they are credited on."
+        ),
     )
     # Set by `import_wordpress`: a second import finds the byline again by the login, even
     # after an editor renamed it or changed its address.
@@ -60,7 +63,7 @@ class Author(models.Model):
         max_length=60,
         blank=True,
         editable=False,
-        help_text="The WordPress user this byline was imported from.",
+        help_text=_("The WordPress user this byline was imported from."),
     )
 
     class Meta:

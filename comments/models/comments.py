@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q, TextChoices
 from django.dispatch import Signal
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from comments.decisions import MODERATE_CODENAME
 from comments.text import render_body
@@ -60,20 +61,20 @@ class Comment(models.Model):
     reviewer: str
 
     class Status(models.TextChoices):
-        PENDING = "pending", "Pending"
-        APPROVED = "approved", "Published"
-        REJECTED = "rejected", "Rejected"
-        SPAM = "spam", "Spam"
-        REMOVED = "removed", "Removed"
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Published")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Spam")
+        REMOVED = "removed", _("Removed")
 
     class FlagState(TextChoices):
         """What readers' flags can still do to it."""
 
-        COUNTING = "counting", "Flags can take it down"
-        HIDDEN = "hidden", "Taken down by readers' flags"
+        COUNTING = "counting", _("Flags can take it down")
+        HIDDEN = "hidden", _("Taken down by readers' flags")
         # A moderator published it again after flags took it down: a few readers must not be
         # able to overrule that, so further flags are shown in the queue and hide nothing.
-        KEPT = "kept", "Kept by a moderator; flags no longer take it down"
+        KEPT = "kept", _("Kept by a moderator; flags no longer take it down")
 
     article = models.ForeignKey(
         "articles.Article", on_delete=models.CASCADE, related_name="comments"
@@ -84,17 +85,17 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.CASCADE,
         related_name="replies",
-        help_text="The comment this one replies to; empty for a new conversation.",
+        help_text=_("The comment this one replies to; empty for a new conversation."),
     )
     # The top of the conversation; lets a page of conversations load all its replies at once.
     root = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.CASCADE, related_name="+", editable=False
     )
     depth = models.PositiveSmallIntegerField(default=0, editable=False)
-    name = models.CharField(max_length=80, help_text="Shown with the comment.")
+    name = models.CharField(max_length=80, help_text=_("Shown with the comment."))
     email = models.EmailField(
         blank=True,
-        help_text="Never shown on the site. Emptied for rejected comments after 90 days.",
+        help_text=_("Never shown on the site. Emptied for rejected comments after 90 days."),
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -102,9 +103,9 @@ class Comment(models.Model):
         blank=True,
         on_delete=models.SET_NULL,
         related_name="comments",
-        help_text="The staff account that posted it, if signed in.",
+        help_text=_("The staff account that posted it, if signed in."),
     )
-    body = models.TextField(help_text="Plain text; links are made clickable on the site.")
+    body = models.TextField(help_text=_("Plain text; links are made clickable on the site."))
     # The body as readers see it (escaped, line breaks kept, links made), derived on save like
     # a story's reading time, so a page of 200 comments parses none of them (issue #6).
     body_html = models.TextField(blank=True, editable=False)
@@ -115,17 +116,17 @@ class Comment(models.Model):
         default=list,
         blank=True,
         editable=False,
-        help_text="Why the rules held or refused it: rule, reason and any matched words.",
+        help_text=_("Why the rules held or refused it: rule, reason and any matched words."),
     )
     ip_hash = models.CharField(
         max_length=64,
         blank=True,
         editable=False,
-        help_text="A keyed hash of the sender's address; the address itself is never stored.",
+        help_text=_("A keyed hash of the sender's address; the address itself is never stored."),
     )
     nonce = models.CharField(max_length=64, unique=True, editable=False)
     notify_replies = models.BooleanField(
-        default=False, help_text="The commenter asked for an e-mail when someone replies."
+        default=False, help_text=_("The commenter asked for an e-mail when someone replies.")
     )
     reply_notice_sent = models.BooleanField(default=False, editable=False)
     flag_state = models.CharField(
@@ -133,7 +134,7 @@ class Comment(models.Model):
         choices=FlagState,
         default=FlagState.COUNTING,
         editable=False,
-        help_text="Whether readers' flags can still send it back to the queue.",
+        help_text=_("Whether readers' flags can still send it back to the queue."),
     )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     moderated_by = models.ForeignKey(
@@ -161,7 +162,7 @@ class Comment(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="When a moderator or editor made it an editor's pick; empty if it is not one.",
+        help_text=_("When a moderator or editor made it an editor's pick; empty if it is not one."),
     )
     picked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -177,7 +178,7 @@ class Comment(models.Model):
         null=True,
         blank=True,
         editable=False,
-        help_text="The WordPress comment this was imported from.",
+        help_text=_("The WordPress comment this was imported from."),
     )
 
     objects = CommentQuerySet.as_manager()
@@ -394,28 +395,28 @@ class ModerationEvent(models.Model):
     """One line of the moderation log. Append-only: nothing edits or deletes a line."""
 
     class Action(models.TextChoices):
-        APPROVED = "approved", "Published"
-        HELD = "held", "Held for review"
-        REJECTED = "rejected", "Rejected"
-        SPAM = "spam", "Marked as spam"
-        REMOVED = "removed", "Removed"
-        RETURNED = "returned", "Returned to the queue"
-        FLAGGED = "flagged", "Flagged by a reader"
-        BLOCKED = "blocked", "Commenter blocked"
-        ERASED = "erased", "Erased on request"
-        PICKED = "picked", "Made an editor's pick"
-        UNPICKED = "unpicked", "No longer an editor's pick"
+        APPROVED = "approved", _("Published")
+        HELD = "held", _("Held for review")
+        REJECTED = "rejected", _("Rejected")
+        SPAM = "spam", _("Marked as spam")
+        REMOVED = "removed", _("Removed")
+        RETURNED = "returned", _("Returned to the queue")
+        FLAGGED = "flagged", _("Flagged by a reader")
+        BLOCKED = "blocked", _("Commenter blocked")
+        ERASED = "erased", _("Erased on request")
+        PICKED = "picked", _("Made an editor's pick")
+        UNPICKED = "unpicked", _("No longer an editor's pick")
 
     class ActorKind(models.TextChoices):
-        PERSON = "person", "Person"
-        RULE = "rule", "Rule"
-        READER = "reader", "Reader"
+        PERSON = "person", _("Person")
+        RULE = "rule", _("Rule")
+        READER = "reader", _("Reader")
 
     # Kept after the comment is deleted on request, so the log never loses a line.
     comment = models.ForeignKey(
         Comment, null=True, on_delete=models.SET_NULL, related_name="events"
     )
-    comment_ref = models.PositiveBigIntegerField(help_text="The comment's number.")
+    comment_ref = models.PositiveBigIntegerField(help_text=_("The comment's number."))
     action = models.CharField(max_length=10, choices=Action)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
@@ -469,15 +470,15 @@ class ModerationEvent(models.Model):
 
 class Flag(models.Model):
     class Reason(models.TextChoices):
-        SPAM = "spam", "Spam or advertising"
-        ABUSE = "abuse", "Abusive or hateful"
-        OFF_TOPIC = "off_topic", "Off-topic"
-        PRIVACY = "privacy", "Shares someone's private details"
-        OTHER = "other", "Something else"
+        SPAM = "spam", _("Spam or advertising")
+        ABUSE = "abuse", _("Abusive or hateful")
+        OFF_TOPIC = "off_topic", _("Off-topic")
+        PRIVACY = "privacy", _("Shares someone's private details")
+        OTHER = "other", _("Something else")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="flags")
     reason = models.CharField(max_length=10, choices=Reason)
-    note = models.CharField(max_length=500, blank=True, help_text="The reader's own words.")
+    note = models.CharField(max_length=500, blank=True, help_text=_("The reader's own words."))
     ip_hash = models.CharField(max_length=64, blank=True, editable=False)
     at = models.DateTimeField(default=timezone.now)
 

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.translation import gettext_lazy
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -17,23 +18,28 @@ if TYPE_CHECKING:
 
 class ModerationWord(models.Model):
     class Action(models.TextChoices):
-        HOLD = "hold", "Hold for a moderator"
-        REJECT = "reject", "Reject"
+        HOLD = "hold", gettext_lazy("Hold for a moderator")
+        REJECT = "reject", gettext_lazy("Reject")
 
     word = models.CharField(
         max_length=100,
-        help_text="A whole word or phrase, matched regardless of case ('liar' does not match "
-        "'familiar').",
+        help_text=gettext_lazy(
+            "A whole word or phrase, matched regardless of case ('liar' does not match 'familiar')."
+        ),
     )
     action = models.CharField(
-        max_length=6, choices=Action, help_text="What happens to a comment that contains it."
+        max_length=6,
+        choices=Action,
+        help_text=gettext_lazy("What happens to a comment that contains it."),
     )
-    note = models.CharField(max_length=200, blank=True, help_text="Why it is on the list.")
+    note = models.CharField(
+        max_length=200, blank=True, help_text=gettext_lazy("Why it is on the list.")
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:
         ordering = ["action", "word"]
-        verbose_name = "moderation word"
+        verbose_name = gettext_lazy("moderation word")
         constraints = [
             models.UniqueConstraint(fields=["word", "action"], name="moderation_word_unique")
         ]
@@ -48,15 +54,17 @@ class ModerationWord(models.Model):
 
 class Block(models.Model):
     class Kind(models.TextChoices):
-        EMAIL = "email", "E-mail address"
-        DOMAIN = "domain", "E-mail domain"
-        IP_HASH = "ip_hash", "Address (hash)"
+        EMAIL = "email", gettext_lazy("E-mail address")
+        DOMAIN = "domain", gettext_lazy("E-mail domain")
+        IP_HASH = "ip_hash", gettext_lazy("Address (hash)")
 
     kind = models.CharField(max_length=8, choices=Kind)
     value = models.CharField(
         max_length=254,
-        help_text="An e-mail address, a domain such as example.com, or an address hash from "
-        "the moderation queue.",
+        help_text=gettext_lazy(
+            "An e-mail address, a domain such as example.com, or an address hash from "
+            "the moderation queue."
+        ),
     )
     reason = models.CharField(max_length=300, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
@@ -105,45 +113,53 @@ class ModerationLimits(models.Model):
     """The one row of limits moderators may change; an empty field uses the site default."""
 
     max_depth = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Reply levels under a story (default 3)."
+        null=True, blank=True, help_text=gettext_lazy("Reply levels under a story (default 3).")
     )
     flag_threshold = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Reader flags that send a published comment back to the queue (default 3).",
+        help_text=gettext_lazy(
+            "Reader flags that send a published comment back to the queue (default 3)."
+        ),
     )
     flags_per_hour = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="Flags one address may send in an hour; more are refused and not counted "
-        "(default 10).",
+        help_text=gettext_lazy(
+            "Flags one address may send in an hour; more are refused and not counted (default 10)."
+        ),
     )
     min_seconds = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="A form sent sooner than this after it was opened is treated as a bot "
-        "(default 3).",
+        help_text=gettext_lazy(
+            "A form sent sooner than this after it was opened is treated as a bot (default 3)."
+        ),
     )
     flood_burst_seconds = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="One comment per address within this many seconds (default 15).",
+        help_text=gettext_lazy("One comment per address within this many seconds (default 15)."),
     )
     flood_per_hour = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="Comments per address per hour (default 10)."
+        null=True, blank=True, help_text=gettext_lazy("Comments per address per hour (default 10).")
     )
     duplicate_hours = models.PositiveSmallIntegerField(
         null=True,
         blank=True,
-        help_text="The same text again from the same reader within this is refused (default 6).",
+        help_text=gettext_lazy(
+            "The same text again from the same reader within this is refused (default 6)."
+        ),
     )
     hold_links = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text="This many links or more hold a comment (default 2)."
+        null=True,
+        blank=True,
+        help_text=gettext_lazy("This many links or more hold a comment (default 2)."),
     )
 
     class Meta:
-        verbose_name = "moderation limits"
-        verbose_name_plural = "moderation limits"
+        verbose_name = gettext_lazy("moderation limits")
+        verbose_name_plural = gettext_lazy("moderation limits")
         constraints = [models.CheckConstraint(condition=Q(pk=1), name="one_limits_row")]
 
     def __str__(self) -> str:
@@ -180,32 +196,39 @@ class SpamModel(models.Model):
     """
 
     trained_at = models.DateTimeField(default=timezone.now, editable=False)
-    counts = models.JSONField(editable=False, help_text="Token counts per class.")
+    counts = models.JSONField(editable=False, help_text=gettext_lazy("Token counts per class."))
     examples = models.PositiveIntegerField(
-        editable=False, help_text="Decisions it learned from (published, rejected, spam)."
+        editable=False,
+        help_text=gettext_lazy("Decisions it learned from (published, rejected, spam)."),
     )
     held_back = models.PositiveIntegerField(
-        editable=False, help_text="Decisions kept out of training to measure it."
+        editable=False, help_text=gettext_lazy("Decisions kept out of training to measure it.")
     )
     precision = models.FloatField(
         null=True,
         editable=False,
-        help_text="Of the held-back comments it would hold, the share moderators turned away.",
+        help_text=gettext_lazy(
+            "Of the held-back comments it would hold, the share moderators turned away."
+        ),
     )
     recall = models.FloatField(
         null=True,
         editable=False,
-        help_text="Of the held-back comments moderators turned away, the share it would hold.",
+        help_text=gettext_lazy(
+            "Of the held-back comments moderators turned away, the share it would hold."
+        ),
     )
     threshold = models.FloatField(
         default=0.9,
-        help_text="A comment scoring this or more (0 to 1) waits for a moderator. It never "
-        "publishes or rejects anything by itself.",
+        help_text=gettext_lazy(
+            "A comment scoring this or more (0 to 1) waits for a moderator. It never "
+            "publishes or rejects anything by itself."
+        ),
     )
 
     class Meta:
         ordering = ["-trained_at", "-pk"]
-        verbose_name = "spam model"
+        verbose_name = gettext_lazy("spam model")
         constraints = [
             models.CheckConstraint(
                 condition=Q(threshold__gt=0, threshold__lte=1), name="spam_threshold_in_range"
