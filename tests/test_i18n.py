@@ -31,6 +31,7 @@ from articles.search import (
 )
 from articles.sourcing import ProblemKind, sourcing_problems
 from tests.factories import ArticleFactory, AuthorFactory, SectionFactory, published_article
+from tests.test_password_reset import mailbox  # noqa: F401  (the real SMTP server fixture)
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -303,3 +304,37 @@ def test_the_helpers_name_the_languages_they_read() -> None:
     assert figures.LANGUAGES == quotes.LANGUAGES == frozenset({"en"})
     assert figures.understands("en-gb") and figures.understands("en-US")
     assert not figures.understands("es") and not quotes.understands("ar")
+
+
+# --- Editors and e-mail recipients ----------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_the_admin_sign_in_is_in_the_sites_language(site_language) -> None:
+    from tests.signing_in import browser
+
+    site_language("es")
+    html = browser().get(reverse("admin:login")).content.decode()
+    assert '<html lang="es" dir="ltr">' in html
+    assert "¿Has olvidado tu contraseña?" in html  # ours
+    assert "Nombre de usuario" in html  # Django's own catalogue
+
+
+@pytest.mark.django_db
+def test_the_password_reset_mail_is_in_the_sites_language(
+    site_language,
+    mailbox,  # noqa: F811  (the fixture imported above)
+    editor,
+) -> None:
+    from email.header import decode_header, make_header
+
+    from tests.signing_in import browser
+    from tests.test_password_reset import ask_for_reset
+
+    site_language("es")
+    ask_for_reset(browser(), editor.email)
+    (message,) = mailbox.wait_for(1)
+    subject = str(make_header(decode_header(message["Subject"])))
+    assert subject == "Elige una contraseña nueva para The Harbour Gazette"
+    body = message.get_payload(decode=True).decode()
+    assert "Para elegirla, abre este enlace antes de una hora." in body
