@@ -17,6 +17,7 @@ from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Q
 from django.urls import reverse
+from django.utils.translation import gettext
 
 from articles.models import Article, EditorialNote
 from articles.permissions import PUBLISH
@@ -68,7 +69,7 @@ def editors(*, besides: User | None = None) -> list[User]:
 
 def _name(user: User | None) -> str:
     if user is None:
-        return "Someone"
+        return gettext("Someone")
     return str(user.get_full_name() or user.get_username())
 
 
@@ -97,12 +98,13 @@ def tell_mentioned(note: EditorialNote) -> list[User]:
     """Mail the colleagues a new note names; returns who will be told."""
     people = mentioned_colleagues(note)
     article = note.article
-    body = (
-        f"{_name(note.author)} mentioned you in a note on “{_headline(article)}”:\n\n"
-        f"{note.text}\n\nOpen the story: {_story_address(article)}\n"
+    names = {"name": _name(note.author), "headline": _headline(article)}
+    body = gettext("%(name)s mentioned you in a note on “%(headline)s”:\n\n") % names + (
+        gettext("%(note)s\n\nOpen the story: %(link)s\n")
+        % {"note": note.text, "link": _story_address(article)}
     )
     _send_after_commit(
-        f"{_name(note.author)} mentioned you: {_headline(article)}",
+        gettext("%(name)s mentioned you: %(headline)s") % names,
         body,
         (person.email for person in people),
     )
@@ -111,12 +113,12 @@ def tell_mentioned(note: EditorialNote) -> list[User]:
 
 def tell_editors_of_review(article: Article, *, by: User | None) -> None:
     """Mail every editor (but the one submitting) that a story waits for them."""
-    body = (
-        f"{_name(by)} submitted “{_headline(article)}” for review.\n\n"
-        f"Read it and publish it, or send it back: {_story_address(article)}\n"
-    )
+    body = gettext(
+        "%(name)s submitted “%(headline)s” for review.\n\n"
+        "Read it and publish it, or send it back: %(link)s\n"
+    ) % {"name": _name(by), "headline": _headline(article), "link": _story_address(article)}
     _send_after_commit(
-        f"For review: {_headline(article)}",
+        gettext("For review: %(headline)s") % {"headline": _headline(article)},
         body,
         (person.email for person in editors(besides=by)),
     )

@@ -24,6 +24,7 @@ from django.db.models import Q, QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from comments import desk, trust
 from comments.decisions import MODERATE_CODENAME
@@ -276,26 +277,35 @@ def send_held_notice(comment_pk: int) -> int:
     if comment is None or not recipients:
         return 0
     queue = settings.SITE_URL + reverse("moderation:queue")
-    body = (
-        f"A comment on “{comment.article.headline}” is waiting for a moderator.\n"
-        f"Why it was held: {comment.reasons_text or 'no reason recorded'}\n\n"
-        f"{reader_name(comment.name)} wrote:\n{quote(comment.body)}\n\nThe queue: {queue}\n"
-    )
-    return _send(f"Comment held on “{comment.article.headline}”", body, recipients)
+    body = _(
+        "A comment on “%(headline)s” is waiting for a moderator.\n"
+        "Why it was held: %(why)s\n\n"
+        "%(name)s wrote:\n%(words)s\n\nThe queue: %(queue)s\n"
+    ) % {
+        "headline": comment.article.headline,
+        "why": comment.reasons_text or _("no reason recorded"),
+        "name": reader_name(comment.name),
+        "words": quote(comment.body),
+        "queue": queue,
+    }
+    subject = _("Comment held on “%(headline)s”") % {"headline": comment.article.headline}
+    return _send(subject, body, recipients)
 
 
 def desk_lines(figures: desk.DeskFigures) -> list[str]:
     """The desk's figures as the digest's plain-text lines."""
     oldest = figures.waiting.oldest
     waited = desk.duration(timezone.now() - oldest) if oldest else "—"
-    per_moderator = ", ".join(f"{name} {n}" for name, n in figures.per_moderator) or "none"
+    per_moderator = ", ".join(f"{name} {n}" for name, n in figures.per_moderator) or _("none")
+    days = {"days": figures.days}
     return [
-        "The desk:",
-        f"- Waiting now: {figures.waiting.count}",
-        f"- Oldest waiting: {waited}",
-        f"- Median time to decision, last {figures.days} days: "
-        f"{desk.duration(figures.median_to_decision)}",
-        f"- Decisions, last {figures.days} days: {figures.decided} ({per_moderator})",
+        _("The desk:"),
+        _("- Waiting now: %(count)s") % {"count": figures.waiting.count},
+        _("- Oldest waiting: %(wait)s") % {"wait": waited},
+        _("- Median time to decision, last %(days)s days: %(median)s")
+        % {**days, "median": desk.duration(figures.median_to_decision)},
+        _("- Decisions, last %(days)s days: %(count)s (%(who)s)")
+        % {**days, "count": figures.decided, "who": per_moderator},
     ]
 
 
@@ -306,17 +316,30 @@ def send_digest() -> int:
     recipients = list(moderators().values_list("email", flat=True))
     if not total or not recipients:
         return 0
-    lines = [f"{total} comment{'s' if total != 1 else ''} waiting for moderation.", ""]
+    counted = {"count": total}
+    lines = [
+        ngettext(
+            "%(count)s comment waiting for moderation.",
+            "%(count)s comments waiting for moderation.",
+            total,
+        )
+        % counted,
+        "",
+    ]
     for comment in pending.order_by("created_at", "pk")[:50]:
         lines.append(
             f"- {comment.created_at:%d %b %H:%M} · {comment.article.headline} · "
             f"{reader_name(comment.name)}: {defang(_one_line(comment.body)[:100])}"
         )
         if comment.reasons_text:
-            lines.append(f"  Held: {comment.reasons_text}")
+            lines.append(_("  Held: %(why)s") % {"why": comment.reasons_text})
     if total > 50:
-        lines.append(f"…and {total - 50} more.")
+        lines.append(_("…and %(count)s more.") % {"count": total - 50})
     lines += ["", *desk_lines(desk.figures())]
-    lines += ["", f"The queue: {settings.SITE_URL}{reverse('moderation:queue')}"]
-    _send(f"{total} comment{'s' if total != 1 else ''} to moderate", "\n".join(lines), recipients)
+    queue = f"{settings.SITE_URL}{reverse('moderation:queue')}"
+    lines += ["", _("The queue: %(queue)s") % {"queue": queue}]
+    subject = (
+        ngettext("%(count)s comment to moderate", "%(count)s comments to moderate", total) % counted
+    )
+    _send(subject, "\n".join(lines), recipients)
     return len(recipients)
