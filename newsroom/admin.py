@@ -3,6 +3,7 @@ by hand, and export them as CSV."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
@@ -47,7 +48,7 @@ class SupportCampaignAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("Raised"), ordering="gift_sum")
     def raised(self, obj: SupportCampaign) -> str:
-        return format_money(getattr(obj, "gift_sum", None) or 0, obj.currency)
+        return format_money(getattr(obj, "gift_sum", None) or Decimal(0), obj.currency)
 
     @admin.display(description=_("Raised so far"))
     def raised_so_far(self, obj: SupportCampaign) -> str:
@@ -98,7 +99,7 @@ class GiftAdmin(admin.ModelAdmin):
     actions = ["export_csv"]
     list_per_page = 100
 
-    def get_fields(self, request: HttpRequest, obj: Gift | None = None) -> list[str]:
+    def get_fields(self, request: HttpRequest, obj: Gift | None = None) -> Any:
         fields = ["campaign", "amount", "currency", "received_at", "source", "frequency"]
         fields += ["donor_name"]
         if request.user.has_perm(EMAIL_CODENAME):
@@ -126,7 +127,7 @@ class GiftAdmin(admin.ModelAdmin):
         initial = super().get_changeform_initial_data(request)
         campaign = SupportCampaign.objects.current()
         if campaign is not None:
-            initial.setdefault("campaign", campaign.pk)
+            initial.setdefault("campaign", str(campaign.pk))
             initial.setdefault("currency", campaign.currency)
         initial.setdefault("source", Gift.Source.CHEQUE)
         return initial

@@ -28,7 +28,7 @@ class GiftForm(forms.Form):
         required=False,
         max_digits=8,
         decimal_places=2,
-        help_text=_("Whole pounds, euros or dollars, or with pence or cents."),
+        help_text=_("For example 15 or 12.50."),
     )
     donor_name = forms.CharField(
         label=_("Your name (optional)"),
@@ -41,11 +41,13 @@ class GiftForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.campaign = campaign
         presets = [Decimal(amount) for amount in settings.NEWSROOM_GIFT_AMOUNTS]
-        self.fields["amount"].choices = [
-            *((str(amount), format_money(amount, campaign.currency)) for amount in presets),
+        amount = self.fields["amount"]
+        assert isinstance(amount, forms.ChoiceField)  # declared above
+        amount.choices = [
+            *((str(preset), format_money(preset, campaign.currency)) for preset in presets),
             (OTHER, gettext("Another amount")),
         ]
-        self.fields["amount"].initial = str(presets[1]) if len(presets) > 1 else OTHER
+        amount.initial = str(presets[1]) if len(presets) > 1 else OTHER
         self.fields["other_amount"].widget.attrs.update(
             {
                 "min": settings.NEWSROOM_GIFT_MIN,

@@ -120,7 +120,9 @@ class SupportCampaign(models.Model):
     @property
     def scale(self) -> list[str]:
         """The marks under the bar: its start, middle and end (the goal), as money."""
-        return [format_money(mark, self.currency) for mark in (Decimal(0), self.goal / 2, self.goal)]
+        return [
+            format_money(mark, self.currency) for mark in (Decimal(0), self.goal / 2, self.goal)
+        ]
 
 
 def format_money(amount: Decimal, currency: str) -> str:
@@ -198,7 +200,9 @@ class Gift(models.Model):
     stripe_subscription = models.CharField(
         max_length=255,
         blank=True,
-        help_text=_("Monthly online gifts: the Stripe subscription (sub_…) the payment is part of."),
+        help_text=_(
+            "Monthly online gifts: the Stripe subscription (sub_…) the payment is part of."
+        ),
     )
     recorded_by = models.ForeignKey(
         "auth.User",

@@ -674,6 +674,9 @@ if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRET):
         f"only {'STRIPE_SECRET_KEY' if STRIPE_SECRET_KEY else 'STRIPE_WEBHOOK_SECRET'} is set."
     )
 NEWSROOM_ONLINE_GIFTS = bool(STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)
+# Where Stripe's payment page is: the reader pages' Content-Security-Policy lets the gift form's
+# redirect go there (newsroom/security_headers.py). A constant: tests point it at a fake.
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 # The amounts the gift form offers (whole units of the campaign's currency), and its limits.
 NEWSROOM_GIFT_AMOUNTS = [5, 10, 25, 50]
 NEWSROOM_GIFT_MIN = 2

@@ -18,8 +18,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
 
-WEBHOOK_SECRET = "whsec_test_harbour_gazette"  # noqa: S105  # a test's own secret
-SECRET_KEY = "sk_test_harbour_gazette"  # noqa: S105
+WEBHOOK_SECRET = "whsec_test_harbour_gazette"  # a test's own secret
+SECRET_KEY = "sk_test_harbour_gazette"
 # One port of this branch's range (18200-18299) for the fake API server.
 FAKE_API_PORT = 18211
 
@@ -105,6 +105,8 @@ class FakeStripeAPI:
     def __init__(self, port: int = FAKE_API_PORT) -> None:
         self.requests: list[dict[str, list[str]]] = []
         self.status = 200
+        # Where the sessions' payment pages are: Stripe's, or this server (for a browser).
+        self.checkout_base = "https://checkout.stripe.com"
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -122,9 +124,18 @@ class FakeStripeAPI:
                     {
                         "id": f"cs_test_{n}",
                         "object": "checkout.session",
-                        "url": f"https://checkout.stripe.com/c/pay/cs_test_{n}",
+                        "url": f"{fake.checkout_base}/c/pay/cs_test_{n}",
                     },
                 )
+
+            def do_GET(self) -> None:
+                """The payment page a browser is sent to (no card is ever asked for)."""
+                raw = b"<!doctype html><title>Fake Checkout</title><h1>Fake Checkout</h1>"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html")
+                self.send_header("Content-Length", str(len(raw)))
+                self.end_headers()
+                self.wfile.write(raw)
 
             def _answer(self, status: int, body: dict[str, Any]) -> None:
                 raw = json.dumps(body).encode()

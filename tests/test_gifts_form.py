@@ -202,3 +202,14 @@ def test_the_return_pages_are_in_the_sites_look(client, stripe_on, campaign):
     cancelled = client.get(reverse("support-cancelled")).content.decode()
     assert "No payment taken" in cancelled
     assert "Give online" in cancelled  # try again from there
+
+
+def test_the_pages_let_the_form_go_to_stripe_checkout_only_while_gifts_are_on(
+    client, campaign, settings
+):
+    settings.NEWSROOM_ONLINE_GIFTS = True
+    policy = client.get(reverse("support"))["Content-Security-Policy"]
+    assert "form-action 'self' https://checkout.stripe.com;" in policy
+    settings.NEWSROOM_ONLINE_GIFTS = False
+    policy = client.get(reverse("support-thanks"))["Content-Security-Policy"]
+    assert "form-action 'self';" in policy

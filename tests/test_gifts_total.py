@@ -149,6 +149,10 @@ def test_the_typed_amount_raised_becomes_an_opening_balance_gift():
     executor.migrate(executor.loader.graph.leaf_nodes("newsroom"))
 
     gift = Gift.objects.get(campaign_id=typed.pk)
-    assert (gift.amount, gift.currency, gift.source) == (Decimal("7340.00"), "EUR", "opening_balance")
+    assert (gift.amount, gift.currency, gift.source) == (
+        Decimal("7340.00"),
+        "EUR",
+        "opening_balance",
+    )
     assert gift.received_at == typed.starts_at
     assert SupportCampaign.objects.get(pk=typed.pk).raised == Decimal("7340.00")
