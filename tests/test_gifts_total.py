@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from newsroom.models import Gift, SupportCampaign, raised_total
 from tests.factories import GiftFactory, SupportCampaignFactory, published_article
@@ -156,3 +156,11 @@ def test_the_typed_amount_raised_becomes_an_opening_balance_gift():
     )
     assert gift.received_at == typed.starts_at
     assert SupportCampaign.objects.get(pk=typed.pk).raised == Decimal("7340.00")
+
+
+def test_the_scale_is_money_in_the_sites_number_format():
+    campaign = SupportCampaignFactory.build(goal=Decimal("12345"), currency="EUR")
+    assert campaign.scale == ["€0", "€6,172.50", "€12,345"]
+    # Another helper's NEWSROOM_LANGUAGE switches the language; the marks follow its format.
+    with translation.override("es"):
+        assert campaign.scale == ["€0", "€6\xa0172,50", "€12\xa0345"]  # Django's Spanish
