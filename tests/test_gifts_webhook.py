@@ -7,14 +7,18 @@ The payloads are signed here with a test secret, exactly as Stripe signs them
 from __future__ import annotations
 
 import logging
+import sqlite3
+import threading
 import time
 from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from newsroom import online_gifts
 from newsroom.models import Gift
 from tests import stripe_fakes
 from tests.factories import SupportCampaignFactory
@@ -243,3 +247,58 @@ def test_a_mail_server_that_is_down_keeps_the_gift(
     with django_capture_on_commit_callbacks(execute=True):
         assert signed(client, body).status_code == 200
     assert Gift.objects.count() == 1
+
+
+@pytest.fixture
+def shared_database(tmp_path):
+    """The test database as several connections see it at once. PostgreSQL's test database
+    already is; SQLite's is in memory, where threads cannot wait for each other's locks, so it
+    is copied to a file that the workers' own connections open with the site's settings
+    (WAL, busy timeout, immediate transactions), as gunicorn's workers would."""
+    if connection.vendor != "sqlite":
+        yield lambda: Gift.objects.count()
+        return
+    connection.ensure_connection()
+    path = tmp_path / "gifts.sqlite3"
+    copy = sqlite3.connect(path)
+    connection.connection.backup(copy)
+    copy.close()
+    default = connections.settings["default"]
+    in_memory = default["NAME"]
+    default["NAME"] = str(path)
+    try:
+        yield (
+            lambda: (
+                sqlite3.connect(path).execute("SELECT COUNT(*) FROM newsroom_gift").fetchone()[0]
+            )
+        )
+    finally:
+        default["NAME"] = in_memory
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_receiving_the_same_payment_at_once_record_one_gift(campaign, shared_database):
+    """Stripe may deliver one event to two workers at once: the unique key settles it."""
+    payment = online_gifts._from_session(stripe_fakes.paid_session(campaign.pk))
+    assert payment is not None
+    start = threading.Barrier(4)
+    results: list[object] = []
+
+    def worker() -> None:
+        try:
+            start.wait()
+            results.append(online_gifts.record_payment(payment))
+        except Exception as error:  # reported by the assertion below
+            results.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert all(isinstance(result, Gift) for result in results), results
+    assert len({result.pk for result in results}) == 1  # type: ignore[attr-defined]
+    assert shared_database() == 1
