@@ -127,7 +127,7 @@ class SupportCampaign(models.Model):
 
 def format_money(amount: Decimal, currency: str) -> str:
     """'£1,250' or '£1,250.50': pence only when there are some, thousands grouped the way the
-    site's language writes numbers (Django's number format: '1.250,50' in Spanish)."""
+    site's language writes numbers (Django's number format: '1 250,50' in Spanish)."""
     symbol = SupportCampaign.SYMBOLS.get(currency, f"{currency} ")
     places = 0 if amount == amount.to_integral_value() else 2
     return f"{symbol}{number_format(amount, decimal_pos=places, force_grouping=True)}"
