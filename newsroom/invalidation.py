@@ -14,6 +14,8 @@ The receivers only bump versions (now and after commit); they change no data.
   pages and thread fragment, the only places that print the count); a held comment: nothing;
 - a source, person or metric edited: the stories citing it;
 - the support campaign: the pages carrying the support box (stories, the support page);
+- a gift saved or deleted: its campaign's total (`gifts_tag`) and, while that campaign is
+  running, the pages carrying the support box; a gift to a campaign no reader sees, nothing else;
 - a section; an author or a tag renamed or deleted: every page (menus, bylines, cards);
 - any other row of the editorial apps: every page.
 
@@ -51,7 +53,7 @@ from articles.models import (
     Source,
 )
 from comments.models import Comment
-from newsroom.models import SupportCampaign
+from newsroom.models import Gift, SupportCampaign, gifts_tag
 
 # Apps whose every row can appear on a public page (stories, sections, authors, sources,
 # figures, quotes, tags, the support campaign).
@@ -232,8 +234,28 @@ def _campaign_changed(sender: type[SupportCampaign], **kwargs: Any) -> None:
     reschedule_after_commit()
 
 
+_GIFT_CAMPAIGN_BEFORE = "_invalidation_gift_campaign_before"
+
+
+def _gift_before_save(sender: type[Gift], instance: Gift, **kwargs: Any) -> None:
+    # A gift moved to another campaign leaves the first one's total too.
+    before = None
+    if not instance._state.adding:
+        before = Gift.objects.filter(pk=instance.pk).values_list("campaign_id", flat=True).first()
+    setattr(instance, _GIFT_CAMPAIGN_BEFORE, before)
+
+
+def _gift_changed(sender: type[Gift], instance: Gift, **kwargs: Any) -> None:
+    """A gift's campaign total, and the support box only while a reader can see it."""
+    ids = {instance.campaign_id, instance.__dict__.pop(_GIFT_CAMPAIGN_BEFORE, None)} - {None}
+    tags = {gifts_tag(pk) for pk in ids}
+    if any(c.is_running() for c in SupportCampaign.objects.filter(pk__in=ids)):
+        tags.add(page_tags.CAMPAIGN)
+    page_tags.bump_after_commit(tags)
+
+
 _HANDLED = {Article, ArticleAuthor, TaggedItem, *STORY_PARTS, *NOT_SHOWN, Source, Person, Metric}
-_HANDLED |= {SupportCampaign}
+_HANDLED |= {SupportCampaign, Gift}
 
 
 def _anything_else(sender: type[models.Model], **kwargs: Any) -> None:
@@ -339,6 +361,7 @@ def connect() -> None:
     post_save.connect(_article_saved, sender=Article, dispatch_uid=f"{uid}-article-save")
     pre_delete.connect(_article_before_delete, sender=Article, dispatch_uid=f"{uid}-article-pd")
     post_delete.connect(_article_deleted, sender=Article, dispatch_uid=f"{uid}-article-del")
+    pre_save.connect(_gift_before_save, sender=Gift, dispatch_uid=f"{uid}-gift-pre")
     for signal in (post_save, post_delete):
         name = "save" if signal is post_save else "delete"
         signal.connect(_byline_changed, sender=ArticleAuthor, dispatch_uid=f"{uid}-byline-{name}")
@@ -352,6 +375,7 @@ def connect() -> None:
                 _record_changed, sender=record, dispatch_uid=f"{uid}-{record.__name__}-{name}"
             )
         signal.connect(_campaign_changed, sender=SupportCampaign, dispatch_uid=f"{uid}-sc-{name}")
+        signal.connect(_gift_changed, sender=Gift, dispatch_uid=f"{uid}-gift-{name}")
         signal.connect(_comment_change, sender=Comment, dispatch_uid=f"{uid}-comment-{name}")
         signal.connect(_anything_else, dispatch_uid=f"{uid}-else-{name}")
     for model in (Section, Author, Tag):

@@ -81,6 +81,8 @@ _RENDER_SETTINGS = (
     "MEDIA_URL",
     "NEWSROOM_FEED_FULL_CONTENT",
     "NEWSROOM_PAGE_MAX_AGE",
+    # The support page offers the online gift form only while Stripe is set up.
+    "NEWSROOM_ONLINE_GIFTS",
 )
 
 

@@ -114,7 +114,12 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         EDITORS: ["add_tag", "change_tag", "delete_tag", "view_tag"],
     },
     "newsroom": {
-        EDITORS: [f"{action}_supportcampaign" for action in ("add", "change", "delete", "view")],
+        EDITORS: [f"{action}_supportcampaign" for action in ("add", "change", "delete", "view")]
+        # Gifts are the outlet's money: editors record cheques and event takings by hand and
+        # export the list for the accounts; writers and moderators never see who gave what.
+        # Donors' e-mail addresses (`see_email_gift`) are no role's: a superuser grants them
+        # to the one person who answers donors, if anyone.
+        + [f"{action}_gift" for action in ("add", "change", "delete", "view", "export")],
     },
 }
 

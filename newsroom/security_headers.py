@@ -26,6 +26,7 @@ import re
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import HttpRequest, HttpResponse
 from django.urls import get_script_prefix, reverse
@@ -78,13 +79,21 @@ def _serialise(directives: dict[str, list[str]]) -> str:
     return "; ".join(f"{name} {' '.join(values)}" for name, values in directives.items())
 
 
+def _checkout_origin() -> str:
+    """Stripe Checkout's origin while online gifts are on: the gift form's post is answered
+    with a redirect there, and browsers hold redirects after a form to `form-action` too."""
+    return settings.STRIPE_CHECKOUT_ORIGIN if settings.NEWSROOM_ONLINE_GIFTS else ""
+
+
 @functools.cache
-def reader_policy() -> str:
+def reader_policy(checkout_origin: str = "") -> str:
     """Public pages, the moderation queue, comment pages, error pages: strictest."""
     directives = {name: list(values) for name, values in _COMMON.items()}
     origin = _media_origin()
     if origin:
         directives["img-src"].append(origin)
+    if checkout_origin:
+        directives["form-action"].append(checkout_origin)
     return _serialise(directives)
 
 
@@ -118,7 +127,7 @@ def _admin_path() -> str:
 
 
 def policy_for(path: str) -> str:
-    return admin_policy() if path.startswith(_admin_path()) else reader_policy()
+    return admin_policy() if path.startswith(_admin_path()) else reader_policy(_checkout_origin())
 
 
 class ContentSecurityPolicyMiddleware:

@@ -683,3 +683,26 @@ CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
 # Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
 # come to the site, where corrections and sources sit next to the story).
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)
+
+# --- Reader gifts (Stripe Checkout) -----------------------------------------------------------
+
+# Online gifts go through Stripe Checkout: Newsroom creates a Checkout Session server-side and
+# sends the reader to Stripe's page, so no card number ever reaches us; Stripe's webhook tells us
+# what was paid (newsroom/online_gifts.py). Without both values the support page offers only
+# the campaign's donate link. No publishable key: nothing of Stripe's runs in our pages.
+STRIPE_SECRET_KEY = env("STRIPE_SECRET_KEY")
+STRIPE_WEBHOOK_SECRET = env("STRIPE_WEBHOOK_SECRET")
+if bool(STRIPE_SECRET_KEY) != bool(STRIPE_WEBHOOK_SECRET):
+    # A key without the webhook's secret would take money that no gift ever records.
+    raise ImproperlyConfigured(
+        "Set both STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET for online gifts, or neither; "
+        f"only {'STRIPE_SECRET_KEY' if STRIPE_SECRET_KEY else 'STRIPE_WEBHOOK_SECRET'} is set."
+    )
+NEWSROOM_ONLINE_GIFTS = bool(STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET)
+# Where Stripe's payment page is: the reader pages' Content-Security-Policy lets the gift form's
+# redirect go there (newsroom/security_headers.py). A constant: tests point it at a fake.
+STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
+# The amounts the gift form offers (whole units of the campaign's currency), and its limits.
+NEWSROOM_GIFT_AMOUNTS = [5, 10, 25, 50]
+NEWSROOM_GIFT_MIN = 2
+NEWSROOM_GIFT_MAX = 5000

@@ -5,7 +5,7 @@ from django.urls import include, path
 
 from articles.feeds import StoriesFeed
 from articles.sitemaps import SITEMAPS
-from newsroom import two_factor, views
+from newsroom import support_views, two_factor, views
 from newsroom.staff_auth import StaffPasswordResetForm
 
 admin.site.site_header = f"{settings.SITE_NAME} — Newsroom"
@@ -54,6 +54,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("search/", views.search, name="search"),
     path("support/", views.support, name="support"),
+    path("support/give/", support_views.give, name="support-give"),
+    path("support/thanks/", support_views.thanks, name="support-thanks"),
+    path("support/cancelled/", support_views.cancelled, name="support-cancelled"),
+    path("support/stripe-webhook/", support_views.stripe_webhook, name="stripe-webhook"),
     path("feed/", StoriesFeed(), name="feed"),
     path("robots.txt", views.robots_txt, name="robots"),
     path("favicon.ico", views.favicon, name="favicon"),

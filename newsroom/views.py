@@ -23,7 +23,7 @@ from articles.structured_data import absolute_url
 from articles.views import paginate
 from newsroom import health
 from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
-from newsroom.models import SupportCampaign
+from newsroom.support_views import support_context
 
 PAGE_SIZE = 20
 LATEST_ON_FRONT_PAGE = 10
@@ -75,7 +75,7 @@ def search(request: HttpRequest) -> HttpResponse:
 @require_safe
 def support(request: HttpRequest) -> HttpResponse:
     page_tags.shows(request, page_tags.CAMPAIGN)
-    return render(request, "newsroom/support.html", {"campaign": SupportCampaign.objects.current()})
+    return render(request, "newsroom/support.html", support_context(request))
 
 
 # Browsers (and the admin, whose templates name no icon) ask for /favicon.ico on every page;

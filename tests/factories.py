@@ -184,14 +184,34 @@ def reply_to(parent: Comment, **kwargs: object) -> Comment:
 class SupportCampaignFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "newsroom.SupportCampaign"
+        skip_postgeneration_save = True
 
     title = "Do you like this content? Consider helping us!"
     appeal = "Reader gifts pay for our reporting."
     goal = 10000
-    raised = 2500
     currency = "GBP"
     donate_url = "https://harbour-gazette.example/donate"
     starts_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(days=1))
+
+    @factory.post_generation
+    def raised(obj, create: bool, extracted: object, **kwargs: object) -> None:
+        """`raised=2500`: what the bar shows, as one opening-balance gift recorded by hand."""
+        amount = 2500 if extracted is None else extracted
+        if not create:
+            obj.raised = Decimal(amount)  # an unsaved campaign has no gifts to add up
+        elif amount:
+            GiftFactory(campaign=obj, amount=amount, source="opening_balance")
+
+
+class GiftFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "newsroom.Gift"
+
+    campaign = factory.SubFactory(SupportCampaignFactory, raised=0)
+    amount = 25
+    currency = factory.LazyAttribute(lambda gift: gift.campaign.currency)
+    source = "cheque"
+    received_at = factory.LazyFunction(timezone.now)
 
 
 def add_lead_image(article: Article, *, caption: str = "The quay at dawn.") -> Article:

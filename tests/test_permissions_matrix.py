@@ -55,6 +55,7 @@ from tests.factories import (
     AuthorFactory,
     CommentFactory,
     FigureFactory,
+    GiftFactory,
     MetricFactory,
     PersonFactory,
     QuoteFactory,
@@ -93,6 +94,8 @@ MODELS: dict[str, dict[str, str]] = {
     "articles.article": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     "taggit.tag": {"writer": "v", "editor": "vacd"},
     "newsroom.supportcampaign": {"editor": "vacd"},
+    # Gifts are the outlet's money: editors record and export them; nobody else sees them.
+    "newsroom.gift": {"editor": "vacd"},
     # Comments come from readers only (no "add"); moderators and editors read and remove.
     "comments.comment": {"editor": "vcd", "moderator": "vcd"},
     # The moderation log is append-only: read it, never add, change or delete.
@@ -167,6 +170,11 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     "healthz": EVERYONE,
     "search": EVERYONE,
     "support": EVERYONE,
+    "support-thanks": EVERYONE,
+    "support-cancelled": EVERYONE,
+    # POST only: the gift form (tests/test_gifts_form.py) and Stripe's webhook (signed).
+    "support-give": dict.fromkeys(ROLES, "not-allowed"),
+    "stripe-webhook": dict.fromkeys(ROLES, "not-allowed"),
     "feed": EVERYONE,
     "robots": EVERYONE,
     "favicon": EVERYONE,
@@ -333,6 +341,7 @@ class Objects:
         self.limits = ModerationLimits.objects.create()
         self.spam_model = SpamModel.objects.create(counts={}, examples=10, held_back=2)
         self.campaign = SupportCampaignFactory()
+        self.gift = GiftFactory(campaign=self.campaign, donor_name="Rosalind Trevenna")
         self.image = library_image()
         self.tag = Tag.objects.get(name="ferries")
         self.group = Group.objects.get(name="Writers")
@@ -369,6 +378,7 @@ class Objects:
             "articles.image": self.image,
             "taggit.tag": self.tag,
             "newsroom.supportcampaign": self.campaign,
+            "newsroom.gift": self.gift,
             "comments.comment": self.comment,
             "comments.moderationevent": self.event,
             "comments.flag": self.flag,
@@ -394,6 +404,10 @@ class Objects:
             "healthz": "/healthz",
             "search": "/search/?q=fares",
             "support": "/support/",
+            "support-thanks": reverse("support-thanks"),
+            "support-cancelled": reverse("support-cancelled"),
+            "support-give": reverse("support-give"),
+            "stripe-webhook": reverse("stripe-webhook"),
             "feed": "/feed/",
             "robots": "/robots.txt",
             "favicon": "/favicon.ico",

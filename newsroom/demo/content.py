@@ -141,13 +141,22 @@ class DemoStory:
 
 
 @dataclass(frozen=True)
+class DemoGift:
+    amount: int
+    source: str
+    note: str
+    donor: str
+    days_ago: int
+
+
+@dataclass(frozen=True)
 class DemoCampaign:
     title: str
     appeal: str
     goal: int
-    raised: int
     currency: str
     donate_url: str
+    gifts: tuple[DemoGift, ...]
 
 
 @dataclass(frozen=True)
@@ -345,12 +354,28 @@ def _campaign(t: _Table) -> DemoCampaign:
         title=t.text("title"),
         appeal=t.text("appeal"),
         goal=t.whole("goal"),
-        raised=t.whole("raised"),
         currency=t.text("currency"),
         donate_url=t.text("donate_url"),
+        gifts=tuple(_gift(g) for g in t.tables("gifts", [])),
     )
     t.done()
     return campaign
+
+
+# The sources a gift recorded by hand may have (newsroom.models.Gift.Source, less "online").
+HAND_SOURCES = ("cheque", "event", "bank_transfer", "opening_balance")
+
+
+def _gift(t: _Table) -> DemoGift:
+    gift = DemoGift(
+        amount=t.whole("amount"),
+        source=t.choice("source", HAND_SOURCES),
+        note=t.text("note", ""),
+        donor=t.text("donor", ""),
+        days_ago=t.whole("days_ago", 0),
+    )
+    t.done()
+    return gift
 
 
 def _story(t: _Table, outlet: Outlet) -> DemoStory:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
@@ -42,7 +42,7 @@ from articles.sourcing import reader_texts, unrecorded_figures_in
 from newsroom.demo import content, pictures
 from newsroom.demo.content import DemoContentError, DemoStory, Outlet
 from newsroom.invalidation import invalidate_everything
-from newsroom.models import SupportCampaign
+from newsroom.models import Gift, SupportCampaign
 
 
 @dataclass(frozen=True)
@@ -305,6 +305,23 @@ class Command(BaseCommand):
         # QuerySet.update sends no signals: the front page must not keep its old lead.
         invalidate_everything()
         if not SupportCampaign.objects.exists():
-            SupportCampaign.objects.create(
-                **asdict(outlet.campaign), starts_at=timezone.now() - dt.timedelta(days=7)
+            demo = outlet.campaign
+            now = timezone.now()
+            campaign = SupportCampaign.objects.create(
+                title=demo.title,
+                appeal=demo.appeal,
+                goal=demo.goal,
+                currency=demo.currency,
+                donate_url=demo.donate_url,
+                starts_at=now - dt.timedelta(days=7),
             )
+            for gift in demo.gifts:
+                Gift.objects.create(
+                    campaign=campaign,
+                    amount=gift.amount,
+                    currency=campaign.currency,
+                    received_at=now - dt.timedelta(days=gift.days_ago),
+                    source=gift.source,
+                    donor_name=gift.donor,
+                    note=gift.note,
+                )
