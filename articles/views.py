@@ -36,6 +36,7 @@ from articles.models import (
 from articles.permissions import staff_member
 from articles.redirects import old_address_redirect
 from articles.related import related_articles
+from articles.sharing import outlet_identity
 from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
 
 PAGE_SIZE = 20
@@ -66,7 +67,9 @@ def story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     )
 
 
-def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
+def story_context(
+    article: Article, *, preview: bool, request: HttpRequest | None = None
+) -> dict[str, Any]:
     # Each corrected figure and quote carries its corrections, shown at the fact (no query:
     # both lists are prefetched).
     corrections = list(article.corrections.all())
@@ -79,7 +82,7 @@ def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
         "preview": preview,
         "corrections": article.corrections.all(),
         "related": related_articles(article),
-        "json_ld": news_article_json_ld(article),
+        "json_ld": news_article_json_ld(article, logo=outlet_identity(request).publisher_logo),
     }
 
 
@@ -93,7 +96,7 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
     )
     if article is None:
         return _redirect_from_old_address(request)
-    context = story_context(article, preview=False)
+    context = story_context(article, preview=False, request=request)
     # Its own content and the related stories' cards; the comment thread and the support box
     # add theirs as they render.
     page_tags.shows(request, page_tags.story(article.pk), stories=context["related"])
@@ -118,7 +121,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such story.")
     staff = staff_member(request)
     article = get_object_or_404(story_queryset(Article.objects.for_staff(staff)), pk=pk)
-    response = render(request, "articles/story.html", story_context(article, preview=True))
+    response = render(
+        request, "articles/story.html", story_context(article, preview=True, request=request)
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 

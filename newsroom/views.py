@@ -18,8 +18,9 @@ from django.views.decorators.http import require_safe
 from articles import page_tags
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
+from articles.sharing import outlet_identity
 from articles.sitemaps import news_sitemap_stories
-from articles.structured_data import absolute_url
+from articles.structured_data import absolute_url, front_page_json_ld
 from articles.views import paginate
 from newsroom import health
 from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
@@ -45,8 +46,11 @@ def home(request: HttpRequest) -> HttpResponse:
     page_tags.shows(
         request, page_tags.LATEST, stories=[*(a for a in shown if a), *page.object_list]
     )
+    json_ld = front_page_json_ld(reverse("search"), outlet_identity(request).publisher_logo)
     return render(
-        request, "newsroom/home.html", {"front": front, "page": page, "articles": page.object_list}
+        request,
+        "newsroom/home.html",
+        {"front": front, "page": page, "articles": page.object_list, "json_ld": json_ld},
     )
 
 
