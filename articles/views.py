@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
 from articles import consistency, page_tags
+from articles.archive import archive_months, by_year
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
@@ -247,6 +248,7 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
             "month": month_start,
             "previous_month": first.previous_month,
             "next_month": first.next_month,
+            "archive": by_year(archive_months()),
             "page": page,
             "articles": page.object_list,
         },
@@ -259,19 +261,20 @@ def year_archive(request: HttpRequest, year: str) -> HttpResponse:
     # /0000/ matches the URL pattern but is no year a date can hold (it was a 500).
     if not dt.MINYEAR <= int(year) <= dt.MAXYEAR:
         raise Http404("No such year.")
-    months = list(
-        Article.objects.published()
-        .filter(publication_month__year=int(year))
-        .values("publication_month")
-        .annotate(stories=Count("pk"))
-        .order_by("-publication_month")
-    )
+    # The archive navigation's one query gives this year's months and their counts too.
+    archive = archive_months()
+    months = [month for month in archive if month.month.year == int(year)]
     if not months:
         raise Http404("No stories that year.")
     return render(
         request,
         "articles/year.html",
-        {"year": int(year), "months": months, "total": sum(m["stories"] for m in months)},
+        {
+            "year": int(year),
+            "months": months,
+            "total": sum(m.stories for m in months),
+            "archive": by_year(archive),
+        },
     )
 
 

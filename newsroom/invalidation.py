@@ -15,6 +15,8 @@ The receivers only bump versions (now and after commit); they change no data.
 - a source, person or metric edited: the stories citing it;
 - the support campaign: the pages carrying the support box (stories, the support page);
 - a section; an author or a tag renamed or deleted: every page (menus, bylines, cards);
+- the outlet's row (logo, share picture, description): every page (every page's header and
+  sharing tags print it);
 - any other row of the editorial apps: every page.
 
 Scheduled changes need no job: `release_due()` runs on every cacheable request and, once the
@@ -45,6 +47,7 @@ from articles.models import (
     Correction,
     Figure,
     Metric,
+    Outlet,
     Person,
     Quote,
     Section,
@@ -233,7 +236,12 @@ def _campaign_changed(sender: type[SupportCampaign], **kwargs: Any) -> None:
 
 
 _HANDLED = {Article, ArticleAuthor, TaggedItem, *STORY_PARTS, *NOT_SHOWN, Source, Person, Metric}
-_HANDLED |= {SupportCampaign}
+_HANDLED |= {SupportCampaign, Outlet}
+
+
+def _outlet_changed(sender: type[Outlet], **kwargs: Any) -> None:
+    """The logo is in every page's header and sharing tags: SITE, which every page carries."""
+    page_tags.bump_after_commit([page_tags.SITE])
 
 
 def _anything_else(sender: type[models.Model], **kwargs: Any) -> None:
@@ -352,6 +360,7 @@ def connect() -> None:
                 _record_changed, sender=record, dispatch_uid=f"{uid}-{record.__name__}-{name}"
             )
         signal.connect(_campaign_changed, sender=SupportCampaign, dispatch_uid=f"{uid}-sc-{name}")
+        signal.connect(_outlet_changed, sender=Outlet, dispatch_uid=f"{uid}-outlet-{name}")
         signal.connect(_comment_change, sender=Comment, dispatch_uid=f"{uid}-comment-{name}")
         signal.connect(_anything_else, dispatch_uid=f"{uid}-else-{name}")
     for model in (Section, Author, Tag):

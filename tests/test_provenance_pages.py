@@ -297,5 +297,6 @@ def test_the_chart_places_points_left_to_right_and_low_to_high() -> None:
 
 
 def test_a_chart_of_one_point_centres_it() -> None:
-    (point,) = line_chart([Datum(dt.date(2024, 1, 1), Decimal(7), "a", "/a/")]).points
-    assert point.x == (64 + 640 - 16) / 2
+    chart = line_chart([Datum(dt.date(2024, 1, 1), Decimal(7), "a", "/a/")])
+    (point,) = chart.points
+    assert point.x == (chart.left + chart.right) / 2

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString
 
-from articles import images, sharing, structured_data
+from articles import archive, images, sharing, structured_data
 from articles.models import Article, Image
 from articles.models.media import Cut
 
@@ -47,3 +48,9 @@ def sharing_meta(context: template.Context) -> dict[str, Any]:
         return {"share": None}
     request = context.get("request")
     return {"share": sharing.page_share(context.flatten(), sharing.outlet_identity(request))}
+
+
+@register.filter
+def month_url(month: dt.date) -> str:
+    """`{{ article.publication_month|month_url }}`: the month's archive page."""
+    return archive.month_url(month)
