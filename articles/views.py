@@ -41,6 +41,8 @@ from articles.sharing import outlet_identity
 from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
 
 PAGE_SIZE = 20
+# The metric chart's drawing for phones, in SVG units (the wide one is 640).
+NARROW_CHART_WIDTH = 340
 
 # The comments under a story are drawn by a template tag of an app above this one
 # (comments/templatetags/comment_tags.py). When they show this reader something of their own
@@ -364,20 +366,26 @@ def metric(request: HttpRequest, slug: str) -> HttpResponse:
     # Stories giving different values for the same few days: say so rather than pick one.
     conflicts = consistency.conflicts(dated)
     conflicting = {figure.pk for _, group in conflicts for figure in group}
-    chart = line_chart(
-        [
-            Datum(
-                day=day,
-                value=figure.value,
-                label=f"{figure.text}: {figure.article.headline}",
-                url=figure.article.get_absolute_url(),
-                conflict=figure.pk in conflicting,
-            )
-            for day, figure in dated
-        ]
-    )
+    data = [
+        Datum(
+            day=day,
+            value=figure.value,
+            label=f"{figure.text}: {figure.article.headline}",
+            url=figure.article.get_absolute_url(),
+            conflict=figure.pk in conflicting,
+        )
+        for day, figure in dated
+    ]
+    # The narrow drawing is for phones: at 640 units wide its labels would shrink to 6 pixels.
+    chart, narrow_chart = line_chart(data), line_chart(data, width=NARROW_CHART_WIDTH)
     return render(
         request,
         "articles/metric.html",
-        {"metric": the_metric, "figures": figures, "chart": chart, "conflicts": conflicts},
+        {
+            "metric": the_metric,
+            "figures": figures,
+            "chart": chart,
+            "narrow_chart": narrow_chart,
+            "conflicts": conflicts,
+        },
     )

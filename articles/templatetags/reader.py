@@ -47,7 +47,8 @@ def sharing_meta(context: template.Context) -> dict[str, Any]:
     if context.get("preview"):
         return {"share": None}
     request = context.get("request")
-    return {"share": sharing.page_share(context.flatten(), sharing.outlet_identity(request))}
+    values = {str(key): value for key, value in context.flatten().items()}
+    return {"share": sharing.page_share(values, sharing.outlet_identity(request))}
 
 
 @register.filter
