@@ -25,12 +25,13 @@ $(VENV)/.installed-dev: $(VENV)/.installed
 
 install: $(VENV)/.installed
 
-# axe-core, injected into pages by the browser tests (tests/browser/); pinned in package.json.
-node_modules/axe-core/axe.min.js: package.json package-lock.json
+# axe-core, injected into pages by the browser tests (tests/browser/), and the Nu HTML Checker
+# (vnu-jar, run with Debian's Java by tests/test_site_validity.py); pinned in package.json.
+node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	touch $@
 
-install-dev: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js
+install-dev: $(VENV)/.installed-dev node_modules/axe-core/axe.min.js node_modules/vnu-jar/build/dist/vnu.jar
 
 migrate: install
 	mkdir -p var

@@ -26,7 +26,7 @@ def shared_preview(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("No such page.")
     article = story_queryset(Article.objects.all()).get(pk=link.article_id)
     link.record_use()
-    context = story_context(article, preview=True) | {"shared_preview": link}
+    context = story_context(article, preview=True, request=request) | {"shared_preview": link}
     response = render(request, "articles/story.html", context)
     response["X-Robots-Tag"] = "noindex, nofollow"
     # No address of the page may leave it through the Referer header of a link clicked in it.

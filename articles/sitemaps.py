@@ -92,12 +92,22 @@ SITEMAPS = {
 }
 
 
+def _news(at: dt.datetime | None) -> ArticleQuerySet:
+    now = at or timezone.now()
+    return Article.objects.published(at=now).filter(published_at__gte=now - NEWS_WINDOW)
+
+
 def news_sitemap_stories(at: dt.datetime | None = None) -> list[Article]:
     """Live stories of the last 48 hours, for the Google News sitemap."""
-    now = at or timezone.now()
     return list(
-        Article.objects.published(at=now)
-        .filter(published_at__gte=now - NEWS_WINDOW)
+        _news(at)
         .prefetch_related("tags")  # type: ignore[misc]  # taggit is untyped: no manager seen
         .newest_first()[:NEWS_LIMIT]
     )
+
+
+def has_news(at: dt.datetime | None = None) -> bool:
+    """Whether the news sitemap has anything to list. Its schema wants at least one <url>, so
+    while it would be empty it is not offered at all (robots.txt leaves it out, its address
+    answers 404): #20."""
+    return _news(at).exists()

@@ -7,6 +7,7 @@ the site (sources and figures) can add to the same dict before it is written out
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
@@ -19,8 +20,25 @@ from articles import images
 from articles.models import Article, Source
 from articles.sources import sources_cited
 
+# The wordmark shipped with the code, for an outlet that has not chosen its logo in the admin
+# (articles/models/outlet.py).
 LOGO_PATH = "img/logo.png"
 LOGO_SIZE = (600, 60)
+
+
+@dataclass(frozen=True)
+class Logo:
+    """The publisher's logo as schema.org wants it: an absolute address and its size."""
+
+    url: str
+    width: int | None
+    height: int | None
+
+
+def default_logo() -> Logo:
+    width, height = LOGO_SIZE
+    return Logo(absolute_url(static(LOGO_PATH)), width, height)
+
 
 # The same escapes Django's json_script uses: no "</script>", "<!--" or "&" can survive
 # inside the script element, whatever an editor typed into a headline.
@@ -48,23 +66,46 @@ def lead_image_urls(article: Article) -> list[str]:
     return [absolute_url(url) for url in dict.fromkeys(urls)]
 
 
-def publisher_json_ld() -> dict[str, Any]:
-    width, height = LOGO_SIZE
+def publisher_json_ld(logo: Logo | None = None) -> dict[str, Any]:
+    """The outlet, the same object in every story's `publisher` and on the front page."""
+    logo = logo or default_logo()
+    image: dict[str, Any] = {"@type": "ImageObject", "url": logo.url}
+    if logo.width and logo.height:
+        image |= {"width": logo.width, "height": logo.height}
     return {
         "@type": "NewsMediaOrganization",
+        "@id": absolute_url("/#publisher"),
         "name": settings.SITE_NAME,
         "url": absolute_url("/"),
-        "logo": {
-            "@type": "ImageObject",
-            "url": absolute_url(static(LOGO_PATH)),
-            "width": width,
-            "height": height,
-        },
+        "logo": image,
     }
 
 
-def news_article_json_ld(article: Article) -> dict[str, Any]:
-    """schema.org NewsArticle for a story, with its bylines, tags and corrections.
+def front_page_json_ld(search_path: str, logo: Logo | None = None) -> dict[str, Any]:
+    """The front page's graph: the outlet as a NewsMediaOrganization, and the site as a
+    WebSite whose search a search engine may offer in its own results."""
+    organisation = publisher_json_ld(logo)
+    website = {
+        "@type": "WebSite",
+        "@id": absolute_url("/#website"),
+        "name": settings.SITE_NAME,
+        "url": absolute_url("/"),
+        "publisher": {"@id": organisation["@id"]},
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {
+                "@type": "EntryPoint",
+                "urlTemplate": absolute_url(f"{search_path}?q={{search_term_string}}"),
+            },
+            "query-input": "required name=search_term_string",
+        },
+    }
+    return {"@context": "https://schema.org", "@graph": [organisation, website]}
+
+
+def news_article_json_ld(article: Article, *, logo: Logo | None = None) -> dict[str, Any]:
+    """schema.org NewsArticle for a story, with its bylines, tags and corrections; `logo` is
+    the outlet's (the shipped wordmark without one).
 
     Uses the story's prefetched bylines, tags and corrections when present (the story view
     prefetches them), so it adds no queries to the page.
@@ -85,7 +126,7 @@ def news_article_json_ld(article: Article) -> dict[str, Any]:
             {"@type": "Person", "name": author.name, "url": absolute_url(author.get_absolute_url())}
             for author in article.bylines
         ],
-        "publisher": publisher_json_ld(),
+        "publisher": publisher_json_ld(logo),
         "articleSection": article.section.name,
         "keywords": [tag.name for tag in article.tags.all()],
         "wordCount": article.word_count,

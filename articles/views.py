@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q, Subquery
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
 from articles import consistency, page_tags
+from articles.archive import archive_months, by_year
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
@@ -36,9 +37,12 @@ from articles.models import (
 from articles.permissions import staff_member
 from articles.redirects import old_address_redirect
 from articles.related import related_articles
+from articles.sharing import outlet_identity
 from articles.structured_data import breadcrumb_json_ld, news_article_json_ld
 
 PAGE_SIZE = 20
+# The metric chart's drawing for phones, in SVG units (the wide one is 640).
+NARROW_CHART_WIDTH = 340
 
 # The comments under a story are drawn by a template tag of an app above this one
 # (comments/templatetags/comment_tags.py). When they show this reader something of their own
@@ -66,7 +70,9 @@ def story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     )
 
 
-def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
+def story_context(
+    article: Article, *, preview: bool, request: HttpRequest | None = None
+) -> dict[str, Any]:
     # Each corrected figure and quote carries its corrections, shown at the fact (no query:
     # both lists are prefetched).
     corrections = list(article.corrections.all())
@@ -79,7 +85,7 @@ def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
         "preview": preview,
         "corrections": article.corrections.all(),
         "related": related_articles(article),
-        "json_ld": news_article_json_ld(article),
+        "json_ld": news_article_json_ld(article, logo=outlet_identity(request).publisher_logo),
     }
 
 
@@ -93,7 +99,7 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
     )
     if article is None:
         return _redirect_from_old_address(request)
-    context = story_context(article, preview=False)
+    context = story_context(article, preview=False, request=request)
     # Its own content and the related stories' cards; the comment thread and the support box
     # add theirs as they render.
     page_tags.shows(request, page_tags.story(article.pk), stories=context["related"])
@@ -118,7 +124,9 @@ def preview(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404("No such story.")
     staff = staff_member(request)
     article = get_object_or_404(story_queryset(Article.objects.for_staff(staff)), pk=pk)
-    response = render(request, "articles/story.html", story_context(article, preview=True))
+    response = render(
+        request, "articles/story.html", story_context(article, preview=True, request=request)
+    )
     response["X-Robots-Tag"] = "noindex"
     return response
 
@@ -242,6 +250,7 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
             "month": month_start,
             "previous_month": first.previous_month,
             "next_month": first.next_month,
+            "archive": by_year(archive_months()),
             "page": page,
             "articles": page.object_list,
         },
@@ -254,19 +263,20 @@ def year_archive(request: HttpRequest, year: str) -> HttpResponse:
     # /0000/ matches the URL pattern but is no year a date can hold (it was a 500).
     if not dt.MINYEAR <= int(year) <= dt.MAXYEAR:
         raise Http404("No such year.")
-    months = list(
-        Article.objects.published()
-        .filter(publication_month__year=int(year))
-        .values("publication_month")
-        .annotate(stories=Count("pk"))
-        .order_by("-publication_month")
-    )
+    # The archive navigation's one query gives this year's months and their counts too.
+    archive = archive_months()
+    months = [month for month in archive if month.month.year == int(year)]
     if not months:
         raise Http404("No stories that year.")
     return render(
         request,
         "articles/year.html",
-        {"year": int(year), "months": months, "total": sum(m["stories"] for m in months)},
+        {
+            "year": int(year),
+            "months": months,
+            "total": sum(m.stories for m in months),
+            "archive": by_year(archive),
+        },
     )
 
 
@@ -356,20 +366,26 @@ def metric(request: HttpRequest, slug: str) -> HttpResponse:
     # Stories giving different values for the same few days: say so rather than pick one.
     conflicts = consistency.conflicts(dated)
     conflicting = {figure.pk for _, group in conflicts for figure in group}
-    chart = line_chart(
-        [
-            Datum(
-                day=day,
-                value=figure.value,
-                label=f"{figure.text}: {figure.article.headline}",
-                url=figure.article.get_absolute_url(),
-                conflict=figure.pk in conflicting,
-            )
-            for day, figure in dated
-        ]
-    )
+    data = [
+        Datum(
+            day=day,
+            value=figure.value,
+            label=f"{figure.text}: {figure.article.headline}",
+            url=figure.article.get_absolute_url(),
+            conflict=figure.pk in conflicting,
+        )
+        for day, figure in dated
+    ]
+    # The narrow drawing is for phones: at 640 units wide its labels would shrink to 6 pixels.
+    chart, narrow_chart = line_chart(data), line_chart(data, width=NARROW_CHART_WIDTH)
     return render(
         request,
         "articles/metric.html",
-        {"metric": the_metric, "figures": figures, "chart": chart, "conflicts": conflicts},
+        {
+            "metric": the_metric,
+            "figures": figures,
+            "chart": chart,
+            "narrow_chart": narrow_chart,
+            "conflicts": conflicts,
+        },
     )

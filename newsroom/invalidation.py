@@ -17,6 +17,8 @@ The receivers only bump versions (now and after commit); they change no data.
 - a gift saved or deleted: its campaign's total (`gifts_tag`) and, while that campaign is
   running, the pages carrying the support box; a gift to a campaign no reader sees, nothing else;
 - a section; an author or a tag renamed or deleted: every page (menus, bylines, cards);
+- the outlet's row (logo, share picture, description): every page (every page's header and
+  sharing tags print it);
 - any other row of the editorial apps: every page.
 
 Scheduled changes need no job: `release_due()` runs on every cacheable request and, once the
@@ -47,6 +49,7 @@ from articles.models import (
     Correction,
     Figure,
     Metric,
+    Outlet,
     Person,
     Quote,
     Section,
@@ -255,7 +258,12 @@ def _gift_changed(sender: type[Gift], instance: Gift, **kwargs: Any) -> None:
 
 
 _HANDLED = {Article, ArticleAuthor, TaggedItem, *STORY_PARTS, *NOT_SHOWN, Source, Person, Metric}
-_HANDLED |= {SupportCampaign, Gift}
+_HANDLED |= {SupportCampaign, Gift, Outlet}
+
+
+def _outlet_changed(sender: type[Outlet], **kwargs: Any) -> None:
+    """The logo is in every page's header and sharing tags: SITE, which every page carries."""
+    page_tags.bump_after_commit([page_tags.SITE])
 
 
 def _anything_else(sender: type[models.Model], **kwargs: Any) -> None:
@@ -376,6 +384,7 @@ def connect() -> None:
             )
         signal.connect(_campaign_changed, sender=SupportCampaign, dispatch_uid=f"{uid}-sc-{name}")
         signal.connect(_gift_changed, sender=Gift, dispatch_uid=f"{uid}-gift-{name}")
+        signal.connect(_outlet_changed, sender=Outlet, dispatch_uid=f"{uid}-outlet-{name}")
         signal.connect(_comment_change, sender=Comment, dispatch_uid=f"{uid}-comment-{name}")
         signal.connect(_anything_else, dispatch_uid=f"{uid}-else-{name}")
     for model in (Section, Author, Tag):

@@ -82,6 +82,8 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
             )
             for action in ("add", "change", "delete", "view")
         ]
+        # The outlet's one row (logo, share picture): changed, never added or deleted.
+        + ["change_outlet", "view_outlet"]
         + ["publish_article", "view_historicalarticle"]
         # Shared previews show an unpublished story to someone outside: editors decide that.
         + ["add_previewlink", "change_previewlink", "view_previewlink"]

@@ -218,6 +218,8 @@ TEMPLATES = [
                 "newsroom.context_processors.site",
                 "newsroom.context_processors.navigation",
             ],
+            # Times for machines (`<time datetime>`, feeds, sitemaps), in every app's templates.
+            "builtins": ["articles.templatetags.machine_time"],
         },
     }
 ]

@@ -8,7 +8,7 @@ from functools import cache
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.contrib.sitemaps import views as sitemaps_views
-from django.http import HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerError, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
@@ -16,10 +16,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles import languages, page_tags
+from articles.archive import archive_months, by_year
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
-from articles.sitemaps import news_sitemap_stories
-from articles.structured_data import absolute_url
+from articles.sharing import outlet_identity
+from articles.sitemaps import has_news, news_sitemap_stories
+from articles.structured_data import absolute_url, front_page_json_ld
 from articles.views import paginate
 from newsroom import health
 from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
@@ -45,8 +47,17 @@ def home(request: HttpRequest) -> HttpResponse:
     page_tags.shows(
         request, page_tags.LATEST, stories=[*(a for a in shown if a), *page.object_list]
     )
+    json_ld = front_page_json_ld(reverse("search"), outlet_identity(request).publisher_logo)
     return render(
-        request, "newsroom/home.html", {"front": front, "page": page, "articles": page.object_list}
+        request,
+        "newsroom/home.html",
+        {
+            "front": front,
+            "page": page,
+            "articles": page.object_list,
+            "json_ld": json_ld,
+            "archive": by_year(archive_months()),
+        },
     )
 
 
@@ -97,7 +108,11 @@ def _favicon_bytes() -> bytes:
 
 @require_safe
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    page_tags.shows(request)  # nothing that changes
+    # The news sitemap is named only while it has a story to list (articles/sitemaps.py):
+    # a story published or unpublished bumps SITEMAPS; its last story ageing out of the
+    # 48 hours is seen within a page lifetime (NEWSROOM_PAGE_CACHE_TIMEOUT), as the news
+    # sitemap's own contents are.
+    page_tags.shows(request, page_tags.SITEMAPS)
     lines = [
         "User-agent: *",
         f"Disallow: {reverse('admin:index')}",
@@ -105,9 +120,10 @@ def robots_txt(request: HttpRequest) -> HttpResponse:
         "Disallow: /search/",
         "",
         f"Sitemap: {absolute_url(reverse('sitemap'))}",
-        f"Sitemap: {absolute_url(reverse('news-sitemap'))}",
-        "",
     ]
+    if has_news():
+        lines.append(f"Sitemap: {absolute_url(reverse('news-sitemap'))}")
+    lines.append("")
     return HttpResponse("\n".join(lines), content_type="text/plain; charset=utf-8")
 
 
@@ -141,11 +157,15 @@ def sitemap(request: HttpRequest, sitemaps: dict[str, type[Sitemap] | Sitemap]) 
 
 @require_safe
 def news_sitemap(request: HttpRequest) -> HttpResponse:
-    """Google News sitemap: stories published in the last 48 hours."""
+    """Google News sitemap: stories published in the last 48 hours; none, no sitemap (its
+    schema rejects an empty one)."""
     page_tags.shows(request, page_tags.SITEMAPS)
+    stories = news_sitemap_stories()
+    if not stories:
+        raise Http404("No story of the last 48 hours.")
     return render(
         request,
         "newsroom/news_sitemap.xml",
-        {"stories": news_sitemap_stories(), "language": languages.news_sitemap_language()},
+        {"stories": stories, "language": languages.news_sitemap_language()},
         content_type="application/xml; charset=utf-8",
     )

@@ -185,6 +185,7 @@ def test_sitemaps_run_a_constant_number_of_queries(client, django_assert_num_que
 
 
 def test_robots_txt_names_both_sitemaps(client):
+    published_article(headline="Fresh news", at=timezone.now() - dt.timedelta(hours=5))
     response = client.get("/robots.txt")
     assert response["Content-Type"] == "text/plain; charset=utf-8"
     lines = response.content.decode().splitlines()

@@ -37,7 +37,14 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from taggit.models import Tag
 
-from articles.models import Article, ArticleAuthor, ArticleRedirect, PreviewLink, Publisher
+from articles.models import (
+    Article,
+    ArticleAuthor,
+    ArticleRedirect,
+    Outlet,
+    PreviewLink,
+    Publisher,
+)
 from comments.models import (
     Block,
     Comment,
@@ -86,6 +93,8 @@ MODELS: dict[str, dict[str, str]] = {
     "articles.person": {"writer": "vac", "editor": "vacd", "moderator": "v"},
     # The media library: writers upload and describe pictures; only editors delete them.
     "articles.image": {"writer": "vac", "editor": "vacd", "moderator": "v"},
+    # The outlet's one row (logo, share picture): it exists, so nobody adds or deletes one.
+    "articles.outlet": {"editor": "vc"},
     # Figures and quotes: writers edit them inline on their own stories, not from the lists.
     "articles.figure": EDITORIAL,
     "articles.quote": EDITORIAL,
@@ -376,6 +385,7 @@ class Objects:
             "articles.quote": self.quote,
             "articles.articleredirect": self.redirect,
             "articles.image": self.image,
+            "articles.outlet": Outlet.objects.get(),
             "taggit.tag": self.tag,
             "newsroom.supportcampaign": self.campaign,
             "newsroom.gift": self.gift,

@@ -1,12 +1,13 @@
 """The editorial model, by topic: taxonomy (sections, authors), stories (with their bylines and
 old addresses), the media library, autosaved copies of the story form, corrections,
-publishers, shared previews, editorial notes, and provenance (sources, figures, metrics,
-people, quotes). Everything is importable from `articles.models`."""
+publishers, the outlet's own logo, shared previews, editorial notes, and provenance (sources,
+figures, metrics, people, quotes). Everything is importable from `articles.models`."""
 
 from articles.models.autosaves import StoryAutosave
 from articles.models.corrections import Correction
 from articles.models.media import Image
 from articles.models.notes import EditorialNote
+from articles.models.outlet import Outlet
 from articles.models.previews import PreviewLink, PreviewLinkUse
 from articles.models.provenance import (
     ArticleSource,
@@ -33,6 +34,7 @@ __all__ = [
     "Figure",
     "Image",
     "Metric",
+    "Outlet",
     "Person",
     "PreviewLink",
     "PreviewLinkUse",

@@ -6,10 +6,9 @@ import datetime as dt
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString
 
-from articles import images, structured_data
+from articles import archive, images, sharing, structured_data
 from articles.models import Article, Image
 from articles.models.media import Cut
 
@@ -41,14 +40,18 @@ def cut(image: Image | None, ratio: str = "") -> Cut | None:
     return image.cut(ratio or None) if image else None
 
 
-@register.filter
-def og_image(article: Article) -> str:
-    """The largest copy of the lead image, absolute, for link previews ("" without one)."""
-    urls = structured_data.lead_image_urls(article)
-    return urls[0] if urls else ""
+@register.inclusion_tag("_sharing.html", takes_context=True)
+def sharing_meta(context: template.Context) -> dict[str, Any]:
+    """`{% sharing_meta %}` in base.html: the page's Open Graph and Twitter card tags, from
+    what its view put in the context (articles/sharing.py). None on a preview."""
+    if context.get("preview"):
+        return {"share": None}
+    request = context.get("request")
+    values = {str(key): value for key, value in context.flatten().items()}
+    return {"share": sharing.page_share(values, sharing.outlet_identity(request))}
 
 
 @register.filter
-def w3c_datetime(value: dt.datetime) -> str:
-    """Local time to the second with its offset, as sitemaps want: 2021-03-04T09:30:00+00:00."""
-    return timezone.localtime(value).replace(microsecond=0).isoformat()
+def month_url(month: dt.date) -> str:
+    """`{{ article.publication_month|month_url }}`: the month's archive page."""
+    return archive.month_url(month)
