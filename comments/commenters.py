@@ -53,7 +53,10 @@ class Record:
     @property
     def status_counts(self) -> list[tuple[str, str, int]]:
         """(status, its label, how many) in the statuses' own order."""
-        return [(value, label, self.by_status[value]) for value, label in Comment.Status.choices]
+        # str(): the labels are lazy translations; the template wants the words.
+        return [
+            (value, str(label), self.by_status[value]) for value, label in Comment.Status.choices
+        ]
 
 
 def record_of(commenter: Commenter, comment: Comment) -> Record:
