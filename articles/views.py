@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, Q, Subquery
+from django.db.models import Count, Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles import consistency, page_tags
+from articles import consistency, page_tags, story_shell
 from articles.charts import Datum, line_chart
 from articles.models import (
     Article,
@@ -66,6 +66,12 @@ def story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     )
 
 
+def story_parts(article: Article) -> None:
+    """Fetch what `story_queryset` prefetches onto a story already looked up."""
+    parts = story_queryset(Article.objects.all())
+    prefetch_related_objects([article], *parts._prefetch_related_lookups)
+
+
 def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
     # Each corrected figure and quote carries its corrections, shown at the fact (no query:
     # both lists are prefetched).
@@ -86,18 +92,34 @@ def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
 @require_safe
 def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     month_start = _month_start(year, month)
+    # Only the row: its parts are fetched when the shell is rendered, not when it is reused.
     article = (
-        story_queryset(Article.objects.published())
+        Article.objects.published()
+        .select_related("section", "lead_image")
         .filter(publication_month=month_start, slug=slug)
         .first()
     )
     if article is None:
         return _redirect_from_old_address(request)
-    context = story_context(article, preview=False)
-    # Its own content and the related stories' cards; the comment thread and the support box
-    # add theirs as they render.
-    page_tags.shows(request, page_tags.story(article.pk), stories=context["related"])
-    response = render(request, "articles/story.html", context)
+
+    def render_shell() -> HttpResponse:
+        assert article is not None  # looked up above
+        story_parts(article)
+        context = story_context(article, preview=False)
+        # Its own content, the related stories' cards and the listings they were picked from
+        # (a story joining one of its tags or its section may become related); the support
+        # box adds the campaign as it renders.
+        page_tags.shows(
+            request,
+            page_tags.story(article.pk),
+            page_tags.section_list(article.section_id),
+            *(page_tags.tag_list(tag.pk) for tag in article.tags.all()),
+            stories=context["related"],
+        )
+        return render(request, "articles/story.html", context)
+
+    # The comment area is drawn into the shell on every render (articles/story_shell.py).
+    response = story_shell.respond(request, article, render_shell)
     if getattr(request, _PRIVATE_PAGE, False):
         patch_cache_control(response, private=True, no_store=True)
     return response

@@ -44,7 +44,7 @@ _CALLGRIND_C = r"""
 #include <valgrind/callgrind.h>
 void measure_start(void) { CALLGRIND_ZERO_STATS; CALLGRIND_START_INSTRUMENTATION; }
 void measure_stop(const char *name) {
-    CALLGRIND_STOP_INSTRUMENTATION; CALLGRIND_DUMP_STATS_AT(name);
+    CALLGRIND_DUMP_STATS_AT(name); CALLGRIND_STOP_INSTRUMENTATION;
 }
 """
 

@@ -135,7 +135,11 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in {"GET", "HEAD"} or is_personal(request):
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        # Fragments (the story shell) are kept only when nothing they show changed since.
+        page_tags.mark_started(request)
+        if is_personal(request):
             return self.get_response(request)
         release_due()
         started = time.time_ns()
