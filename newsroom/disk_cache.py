@@ -31,7 +31,6 @@ from typing import Any
 from diskcache import DjangoCache, Timeout  # type: ignore[import-untyped]
 from diskcache.core import EVICTION_POLICY  # type: ignore[import-untyped]
 
-
 # An entry read again within this many seconds of its recorded access is not rewritten.
 LRU_RESOLUTION = 60.0
 
