@@ -31,6 +31,7 @@ from articles.models import (
     Quote,
     Section,
     Source,
+    attach_tags,
     provenance_prefetches,
 )
 from articles.permissions import staff_member
@@ -70,6 +71,7 @@ def story_parts(article: Article) -> None:
     """Fetch what `story_queryset` prefetches onto a story already looked up."""
     parts = story_queryset(Article.objects.all())
     prefetch_related_objects([article], *parts._prefetch_related_lookups)
+    attach_tags([article])
 
 
 def story_context(article: Article, *, preview: bool) -> dict[str, Any]:
