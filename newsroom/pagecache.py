@@ -103,9 +103,9 @@ def page_query(request: HttpRequest) -> _ImmutableQueryDict:
     )
 
 
-def _key(request: HttpRequest) -> str:
+def _key(request: HttpRequest, query: QueryDict) -> str:
     rendering = "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
-    address = f"{request.path}?{page_query(request).urlencode()}"
+    address = f"{request.path}?{query.urlencode()}"
     # Hashed: hostile query strings must not make huge or odd cache keys.
     raw = f"{rendering}|{request.method == 'HEAD'}|{request.get_host()}|{address}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
@@ -143,14 +143,16 @@ class AnonymousPageCacheMiddleware:
             return self.get_response(request)
         release_due()
         started = time.time_ns()
-        key = _key(request)
+        # Made once: the key and the view see the same query (it was built twice a request).
+        query = page_query(request) if request.GET else QueryDict()
+        key = _key(request, query)
         stored = cache.get(key)
         if stored is not None and _current(stored[3]):
             return self._replay(request, stored)
 
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
-        request.GET = page_query(request)
+        request.GET = query
         response = self.get_response(request)
         if not _storable(request, response):
             return response
