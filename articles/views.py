@@ -19,6 +19,7 @@ from taggit.models import Tag, TaggedItem
 
 from articles import consistency, page_tags, story_shell
 from articles.charts import Datum, line_chart
+from articles.listing_counts import CountedPaginator, listing_count
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -158,7 +159,14 @@ def _listing(
 ) -> HttpResponse:
     """A page of stories, newest first. `listing` names the tag of which stories it holds
     (articles/page_tags.py); without one the page goes with any story change."""
-    page = paginate(request, queryset.with_bylines().newest_first())
+    stories = queryset.with_bylines().newest_first()
+    # Counted once per change to the listing, not per render (articles/listing_counts.py).
+    counted = (
+        CountedPaginator(stories, PAGE_SIZE, count=listing_count(listing, queryset))
+        if listing is not None
+        else None
+    )
+    page = paginate(request, stories, paginator=counted)
     if empty_is_missing and page.paginator.count == 0:
         raise Http404("Nothing published here.")
     if listing is not None:
@@ -250,14 +258,15 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
             months.filter(publication_month__gt=month_start).order_by("publication_month")[:1]
         ),
     )
-    page = paginate(request, articles.with_bylines().newest_first())
+    tag = page_tags.month_list(month_start)
+    stories = articles.with_bylines().newest_first()
+    count = listing_count(tag, live.filter(publication_month=month_start))
+    page = paginate(request, stories, paginator=CountedPaginator(stories, PAGE_SIZE, count=count))
     if not page.object_list:
         raise Http404("No stories that month.")
     # LATEST too: the links to the months either side change when a month gains its first
     # story or loses its last.
-    page_tags.shows(
-        request, page_tags.month_list(month_start), page_tags.LATEST, stories=page.object_list
-    )
+    page_tags.shows(request, tag, page_tags.LATEST, stories=page.object_list)
     first = page.object_list[0]
     return render(
         request,

@@ -16,13 +16,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles import page_tags
+from articles.listing_counts import CountedPaginator
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 from articles.sitemaps import news_sitemap_stories
 from articles.structured_data import absolute_url
 from articles.views import paginate
 from newsroom import health
-from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
+from newsroom.front_page import front_page, latest_count, placed_ids
 from newsroom.models import SupportCampaign
 
 PAGE_SIZE = 20
