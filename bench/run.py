@@ -559,8 +559,10 @@ def render(report: Report) -> str:
     lines += [
         "",
         "A *miss* carries a personal cookie with every request, so the page cache never answers "
-        "and Django renders all of the page; the story's comment thread stays cached as a "
-        "fragment, as it does after an edit of the story itself.",
+        "and Django renders the page; for a story that is its kept shell with the comment area "
+        "drawn into it (articles/story_shell.py), as after a comment decision, the comment "
+        "thread and the blank form being fragments of their own. Listings, search and feeds "
+        "render whole.",
         "",
         f"*Readers* pick among the front page and the {report.reader_stories} newest stories "
         "with probability falling as 1/rank (the front page hottest, then the newest), after "

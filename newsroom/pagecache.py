@@ -150,6 +150,25 @@ class AnonymousPageCacheMiddleware:
         if stored is not None and _current(stored[3]):
             return self._replay(request, stored)
 
+        # A page kept before a change: the first request renders it anew, and the others
+        # asking for it meanwhile wait for that render instead of each doing the same work
+        # (the front page after an edit, under load). Only for a page that was kept, so pages
+        # never stored (private, never-cache) take no lock.
+        lock = f"{key}:rendering" if stored is not None else None
+        if lock is not None and not cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+            fresh = _wait_for_render(key, lock)
+            if fresh is not None:
+                return self._replay(request, fresh)
+            lock = None  # the other render kept nothing: render this one unlocked
+        try:
+            return self._render(request, query, key, started)
+        finally:
+            if lock is not None:
+                cache.delete(lock)
+
+    def _render(
+        self, request: HttpRequest, query: QueryDict, key: str, started: int
+    ) -> HttpResponse:
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
         request.GET = query
@@ -185,6 +204,29 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         return _not_modified_or(request, response)
+
+
+# A render holds its page's lock at most this long (a worker killed mid-render frees it so).
+RENDER_LOCK_SECONDS = 10
+# How long a request waits for another's render of the same page before rendering it itself.
+RENDER_WAIT_SECONDS = 2.0
+
+
+def _wait_for_render(key: str, lock: str) -> _StoredPage | None:
+    """The page another request is rendering, once it is stored and current; None when that
+    render ends without storing it (or takes longer than RENDER_WAIT_SECONDS)."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    pause = 0.005
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+        stored = cache.get(key)
+        if stored is not None and _current(stored[3]):
+            return stored
+        if cache.get(lock) is None:
+            stored = cache.get(key)  # stored just before the lock went
+            return stored if stored is not None and _current(stored[3]) else None
+    return None
 
 
 def _not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpResponse:
