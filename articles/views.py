@@ -71,7 +71,8 @@ def story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
 def story_parts(article: Article) -> None:
     """Fetch what `story_queryset` prefetches onto a story already looked up."""
     parts = story_queryset(Article.objects.all())
-    prefetch_related_objects([article], *parts._prefetch_related_lookups)
+    lookups = parts._prefetch_related_lookups  # type: ignore[attr-defined]  # not in the stubs
+    prefetch_related_objects([article], *lookups)
     attach_tags([article])
 
 

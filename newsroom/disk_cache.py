@@ -45,7 +45,7 @@ class DiskCache(DjangoCache):
         super().__init__(directory, params)
         self.lru_resolution = float(params.get("LRU_RESOLUTION", LRU_RESOLUTION))
 
-    def get(  # type: ignore[override]  # diskcache's signature, not Django's
+    def get(  # diskcache's signature (read, expire_time, tag, retry), not Django's
         self,
         key: str,
         default: Any = None,

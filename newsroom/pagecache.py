@@ -103,6 +103,10 @@ def page_query(request: HttpRequest) -> _ImmutableQueryDict:
     )
 
 
+# What page_query() gives a request without a query string, made once.
+_NO_QUERY = QueryDict("")
+
+
 def _key(request: HttpRequest, query: QueryDict) -> str:
     rendering = "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
     address = f"{request.path}?{query.urlencode()}"
@@ -144,7 +148,7 @@ class AnonymousPageCacheMiddleware:
         release_due()
         started = time.time_ns()
         # Made once: the key and the view see the same query (it was built twice a request).
-        query = page_query(request) if request.GET else QueryDict()
+        query = page_query(request) if request.GET else _NO_QUERY
         key = _key(request, query)
         stored = cache.get(key)
         if stored is not None and _current(stored[3]):
@@ -167,7 +171,7 @@ class AnonymousPageCacheMiddleware:
                 cache.delete(lock)
 
     def _render(
-        self, request: HttpRequest, query: QueryDict, key: str, started: int
+        self, request: HttpRequest, query: _ImmutableQueryDict, key: str, started: int
     ) -> HttpResponse:
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.

@@ -38,7 +38,7 @@ class _FetchedTags(QuerySet[Tag]):
     """A story's tags as `attach_tags` fetched them. Made without building a filter (that
     cost as much as taggit's own); anything chained onto it asks for exactly those tags."""
 
-    def _chain(self) -> QuerySet[Tag]:  # type: ignore[override]
+    def _chain(self) -> QuerySet[Tag]:
         tags = self._result_cache or []
         return Tag.objects.filter(pk__in=[tag.pk for tag in tags])._chain()
 
@@ -72,8 +72,9 @@ def attach_tags(articles: Collection[Article]) -> None:
         tags = by_story[article.pk]
         cached = _FetchedTags(model=Tag)
         cached._result_cache = tags
-        cached._prefetch_done = True
-        article._prefetched_objects_cache = {
+        # Where Django's prefetch puts them; the stubs do not declare these attributes.
+        cached._prefetch_done = True  # type: ignore[attr-defined]
+        article._prefetched_objects_cache = {  # type: ignore[attr-defined]
             **getattr(article, "_prefetched_objects_cache", {}),
             "tags": cached,
         }
@@ -84,7 +85,7 @@ class ArticleQuerySet(models.QuerySet["Article"]):
     _attach_tags = False
 
     def _clone(self) -> Self:
-        clone = super()._clone()
+        clone = super()._clone()  # type: ignore[misc]  # Django's, not in the stubs
         clone._attach_tags = self._attach_tags
         return clone
 
