@@ -84,6 +84,17 @@ def month_list(month: dt.date) -> str:
 _TAGS = "_page_tags"
 _EXACT = "_page_tags_exact"
 _DO_NOT_STORE = "_page_tags_do_not_store"
+_STARTED = "_page_tags_started"
+
+
+def mark_started(request: HttpRequest) -> None:
+    """The request's start, before it reads any row (newsroom/pagecache.py calls it): whatever
+    is stored from its render is kept only if none of its tags changed since."""
+    setattr(request, _STARTED, time.time_ns())
+
+
+def started(request: HttpRequest) -> int | None:
+    return getattr(request, _STARTED, None)
 
 
 def shows(request: HttpRequest, *tags: str, stories: Iterable[Any] = ()) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 from django.contrib.admin.views.decorators import staff_member_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Page, Paginator
-from django.db.models import Prefetch, Q, Subquery
+from django.db.models import Prefetch, Q, Subquery, prefetch_related_objects
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -17,9 +17,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
-from articles import consistency, page_tags
+from articles import consistency, page_tags, story_shell
 from articles.archive import archive_months, by_year
 from articles.charts import Datum, line_chart
+from articles.listing_counts import CountedPaginator, listing_count
 from articles.models import (
     Article,
     ArticleAuthor,
@@ -32,6 +33,7 @@ from articles.models import (
     Quote,
     Section,
     Source,
+    attach_tags,
     provenance_prefetches,
 )
 from articles.permissions import staff_member
@@ -70,6 +72,14 @@ def story_queryset(queryset: ArticleQuerySet) -> ArticleQuerySet:
     )
 
 
+def story_parts(article: Article) -> None:
+    """Fetch what `story_queryset` prefetches onto a story already looked up."""
+    parts = story_queryset(Article.objects.all())
+    lookups = parts._prefetch_related_lookups  # type: ignore[attr-defined]  # not in the stubs
+    prefetch_related_objects([article], *lookups)
+    attach_tags([article])
+
+
 def story_context(
     article: Article, *, preview: bool, request: HttpRequest | None = None
 ) -> dict[str, Any]:
@@ -92,18 +102,34 @@ def story_context(
 @require_safe
 def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     month_start = _month_start(year, month)
+    # Only the row: its parts are fetched when the shell is rendered, not when it is reused.
     article = (
-        story_queryset(Article.objects.published())
+        Article.objects.published()
+        .select_related("section", "lead_image")
         .filter(publication_month=month_start, slug=slug)
         .first()
     )
     if article is None:
         return _redirect_from_old_address(request)
-    context = story_context(article, preview=False, request=request)
-    # Its own content and the related stories' cards; the comment thread and the support box
-    # add theirs as they render.
-    page_tags.shows(request, page_tags.story(article.pk), stories=context["related"])
-    response = render(request, "articles/story.html", context)
+
+    def render_shell() -> HttpResponse:
+        assert article is not None  # looked up above
+        story_parts(article)
+        context = story_context(article, preview=False, request=request)
+        # Its own content, the related stories' cards and the listings they were picked from
+        # (a story joining one of its tags or its section may become related); the support
+        # box adds the campaign as it renders.
+        page_tags.shows(
+            request,
+            page_tags.story(article.pk),
+            page_tags.section_list(article.section_id),
+            *(page_tags.tag_list(tag.pk) for tag in article.tags.all()),
+            stories=context["related"],
+        )
+        return render(request, "articles/story.html", context)
+
+    # The comment area is drawn into the shell on every render (articles/story_shell.py).
+    response = story_shell.respond(request, article, render_shell)
     if getattr(request, _PRIVATE_PAGE, False):
         patch_cache_control(response, private=True, no_store=True)
     return response
@@ -142,7 +168,14 @@ def _listing(
 ) -> HttpResponse:
     """A page of stories, newest first. `listing` names the tag of which stories it holds
     (articles/page_tags.py); without one the page goes with any story change."""
-    page = paginate(request, queryset.with_bylines().newest_first())
+    stories = queryset.with_bylines().newest_first()
+    # Counted once per change to the listing, not per render (articles/listing_counts.py).
+    counted = (
+        CountedPaginator(stories, PAGE_SIZE, count=listing_count(listing, queryset))
+        if listing is not None
+        else None
+    )
+    page = paginate(request, stories, paginator=counted)
     if empty_is_missing and page.paginator.count == 0:
         raise Http404("Nothing published here.")
     if listing is not None:
@@ -234,14 +267,15 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
             months.filter(publication_month__gt=month_start).order_by("publication_month")[:1]
         ),
     )
-    page = paginate(request, articles.with_bylines().newest_first())
+    tag = page_tags.month_list(month_start)
+    stories = articles.with_bylines().newest_first()
+    count = listing_count(tag, live.filter(publication_month=month_start))
+    page = paginate(request, stories, paginator=CountedPaginator(stories, PAGE_SIZE, count=count))
     if not page.object_list:
         raise Http404("No stories that month.")
     # LATEST too: the links to the months either side change when a month gains its first
     # story or loses its last.
-    page_tags.shows(
-        request, page_tags.month_list(month_start), page_tags.LATEST, stories=page.object_list
-    )
+    page_tags.shows(request, tag, page_tags.LATEST, stories=page.object_list)
     first = page.object_list[0]
     return render(
         request,

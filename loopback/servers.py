@@ -34,7 +34,27 @@ class ServerError(RuntimeError):
     """A server did not start or stop as expected; the message carries its log."""
 
 
+# Several people may start sites side by side on one machine, each given a range of ports:
+# NEWSROOM_LOOPBACK_PORTS=18500-18599 makes every server started here take its ports from it
+# (the next free one, in turn); unset, the system picks any free port.
+_PORT_RANGE = os.environ.get("NEWSROOM_LOOPBACK_PORTS", "")
+_next_port = [0]
+
+
 def free_port() -> int:
+    if _PORT_RANGE:
+        low, _, high = _PORT_RANGE.partition("-")
+        first, last = int(low), int(high or low)
+        for _ in range(last - first + 1):
+            port = first + _next_port[0] % (last - first + 1)
+            _next_port[0] += 1
+            with socket.socket() as sock:
+                try:
+                    sock.bind(("127.0.0.1", port))
+                except OSError:
+                    continue  # taken: try the next one
+                return port
+        raise ServerError(f"No free port in NEWSROOM_LOOPBACK_PORTS={_PORT_RANGE}.")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]

@@ -4,13 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from functools import cached_property
-from typing import Any
-
-from django.core.cache import cache
-from django.core.paginator import Paginator
 
 from articles import page_tags
+from articles.listing_counts import listing_count
 from articles.models import Article, ArticleQuerySet, Section
 from articles.unions import union_of_ids
 
@@ -100,31 +96,8 @@ def section_blocks(
     return blocks
 
 
-class CountedPaginator(Paginator):
-    """A Paginator told its count instead of asking the database for it."""
-
-    def __init__(self, object_list: Any, per_page: int, *, count: int) -> None:
-        super().__init__(object_list, per_page)
-        self._known_count = count
-
-    @cached_property
-    def count(self) -> int:
-        return self._known_count
-
-
 def latest_count(latest: ArticleQuerySet) -> int:
-    """How many stories the front page's latest list holds, counted once per change to it.
-
-    Counting every live story on each render took most of the front page's time on PostgreSQL
-    at 100,000 stories (an exact count reads the whole index). The count is kept under the
-    version of the LATEST tag (articles/page_tags.py), which every change to what the list
-    holds bumps, scheduled stories going live included; the version is read before counting,
-    so a count taken across a change is stored under the version that change replaces.
-    """
-    version = page_tags.versions([page_tags.LATEST])[page_tags.LATEST]
-    key = f"newsroom:latest-count:{version}"
-    count = cache.get(key)
-    if count is None:
-        count = latest.count()
-        cache.set(key, count, timeout=page_tags.VERSION_TIMEOUT)
-    return count
+    """How many stories the front page's latest list holds, counted once per change to it
+    (articles/listing_counts.py): counting every live story on each render took most of the
+    front page's time on PostgreSQL at 100,000 stories."""
+    return listing_count(page_tags.LATEST, latest)

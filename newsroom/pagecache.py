@@ -105,9 +105,13 @@ def page_query(request: HttpRequest) -> _ImmutableQueryDict:
     )
 
 
-def _key(request: HttpRequest) -> str:
+# What page_query() gives a request without a query string, made once.
+_NO_QUERY = QueryDict("")
+
+
+def _key(request: HttpRequest, query: QueryDict) -> str:
     rendering = "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
-    address = f"{request.path}?{page_query(request).urlencode()}"
+    address = f"{request.path}?{query.urlencode()}"
     # Hashed: hostile query strings must not make huge or odd cache keys.
     raw = f"{rendering}|{request.method == 'HEAD'}|{request.get_host()}|{address}"
     digest = hashlib.sha256(raw.encode("utf-8", "surrogatepass")).hexdigest()
@@ -137,18 +141,43 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if request.method not in {"GET", "HEAD"} or is_personal(request):
+        if request.method not in {"GET", "HEAD"}:
+            return self.get_response(request)
+        # Fragments (the story shell) are kept only when nothing they show changed since.
+        page_tags.mark_started(request)
+        if is_personal(request):
             return self.get_response(request)
         release_due()
         started = time.time_ns()
-        key = _key(request)
+        # Made once: the key and the view see the same query (it was built twice a request).
+        query = page_query(request) if request.GET else _NO_QUERY
+        key = _key(request, query)
         stored = cache.get(key)
         if stored is not None and _current(stored[3]):
             return self._replay(request, stored)
 
+        # A page kept before a change: the first request renders it anew, and the others
+        # asking for it meanwhile wait for that render instead of each doing the same work
+        # (the front page after an edit, under load). Only for a page that was kept, so pages
+        # never stored (private, never-cache) take no lock.
+        lock = f"{key}:rendering" if stored is not None else None
+        if lock is not None and not cache.add(lock, 1, timeout=RENDER_LOCK_SECONDS):
+            fresh = _wait_for_render(key, lock)
+            if fresh is not None:
+                return self._replay(request, fresh)
+            lock = None  # the other render kept nothing: render this one unlocked
+        try:
+            return self._render(request, query, key, started)
+        finally:
+            if lock is not None:
+                cache.delete(lock)
+
+    def _render(
+        self, request: HttpRequest, query: _ImmutableQueryDict, key: str, started: int
+    ) -> HttpResponse:
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
-        request.GET = page_query(request)
+        request.GET = query
         response = self.get_response(request)
         if not _storable(request, response):
             return response
@@ -181,6 +210,29 @@ class AnonymousPageCacheMiddleware:
             response[name] = value
         response["X-Page-Cache"] = "hit"
         return _not_modified_or(request, response)
+
+
+# A render holds its page's lock at most this long (a worker killed mid-render frees it so).
+RENDER_LOCK_SECONDS = 10
+# How long a request waits for another's render of the same page before rendering it itself.
+RENDER_WAIT_SECONDS = 2.0
+
+
+def _wait_for_render(key: str, lock: str) -> _StoredPage | None:
+    """The page another request is rendering, once it is stored and current; None when that
+    render ends without storing it (or takes longer than RENDER_WAIT_SECONDS)."""
+    deadline = time.monotonic() + RENDER_WAIT_SECONDS
+    pause = 0.005
+    while time.monotonic() < deadline:
+        time.sleep(pause)
+        pause = min(pause * 2, 0.05)
+        stored = cache.get(key)
+        if stored is not None and _current(stored[3]):
+            return stored
+        if cache.get(lock) is None:
+            stored = cache.get(key)  # stored just before the lock went
+            return stored if stored is not None and _current(stored[3]) else None
+    return None
 
 
 def _not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpResponse:

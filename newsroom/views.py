@@ -17,6 +17,7 @@ from django.views.decorators.http import require_safe
 
 from articles import languages, page_tags
 from articles.archive import archive_months, by_year
+from articles.listing_counts import CountedPaginator
 from articles.models import Article
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 from articles.sharing import outlet_identity
@@ -24,7 +25,7 @@ from articles.sitemaps import has_news, news_sitemap_stories
 from articles.structured_data import absolute_url, front_page_json_ld
 from articles.views import paginate
 from newsroom import health
-from newsroom.front_page import CountedPaginator, front_page, latest_count, placed_ids
+from newsroom.front_page import front_page, latest_count, placed_ids
 from newsroom.support_views import support_context
 
 PAGE_SIZE = 20

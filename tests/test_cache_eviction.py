@@ -35,10 +35,28 @@ def test_the_shipped_default_is_a_bounded_lru_disk_cache():
     assert project_settings.CACHES["versions"]["OPTIONS"]["eviction_policy"] == "none"
 
 
+def _access_times(cache: BaseCache) -> dict[str, float]:
+    shard = cache._cache._shards[0]
+    return {
+        key.rsplit(":", 1)[-1]: when
+        for key, when in shard._sql("SELECT key, access_time FROM Cache").fetchall()
+    }
+
+
+def _age_everything(cache: BaseCache, seconds: float) -> None:
+    """As if every entry was last read `seconds` ago (the clock is the disk cache's own)."""
+    shard = cache._cache._shards[0]
+    with shard._transact(False) as (sql, _):
+        sql("UPDATE Cache SET access_time = access_time - ?", (seconds,))
+
+
 def test_when_full_it_evicts_the_least_recently_read_pages_first(tmp_path):
     cache = shipped_cache(tmp_path, size_limit=3_000_000)
     for n in range(28):
         cache.set(f"page-{n}", PAGE)
+    # Stored a while ago: reads record their time only once the last one is older than the
+    # cache's resolution (a read that writes takes every worker's shard lock).
+    _age_everything(cache, 2 * cache.lru_resolution)
     for n in range(10):  # readers come back to these
         assert cache.get(f"page-{n}") == PAGE
 
@@ -84,3 +102,23 @@ def test_the_versions_cache_reads_many_keys_at_once_exactly_as_one_by_one(tmp_pa
     assert many["newsroom:tag:text"] == "a string"
     assert "newsroom:tag:gone" not in many and "newsroom:tag:never" not in many
     assert len(many) == 41
+
+
+def test_a_read_soon_after_the_last_writes_nothing_and_a_later_one_records_it(tmp_path):
+    cache = shipped_cache(tmp_path, size_limit=3_000_000)
+    assert cache.lru_resolution == 60  # the shipped resolution of the LRU order
+    cache.set("page-a", PAGE)
+    cache.set("page-b", PAGE)
+    stored = _access_times(cache)
+
+    assert cache.get("page-a") == PAGE  # read within the resolution: nothing written
+    assert _access_times(cache) == stored
+
+    _age_everything(cache, cache.lru_resolution + 1)
+    aged = _access_times(cache)
+    assert cache.get("page-a") == PAGE  # read past it: its access is recorded
+    after = _access_times(cache)
+    assert after["page-a"] > aged["page-a"] + cache.lru_resolution
+    assert after["page-b"] == aged["page-b"]  # the entry nobody read keeps its old time
+    assert cache.get("page-missing") is None
+    assert cache.get("page-missing", "default") == "default"

@@ -166,7 +166,13 @@ def test_publishing_a_story_re_renders_the_listings_it_joins(client, site, edito
         assert response["X-Page-Cache"] == "miss", name
         assert "Harbour dredging starts" in response.content.decode(), name
     assert story.get_absolute_url() in client.get(pages["sitemap"]).content.decode()
-    for name in ("budget", "ferry", "old", "council", "budget tag", "ferries tag"):
+    # The stories of its section list it among their related stories now.
+    for name in ("ferry", "old"):
+        response = client.get(pages[name])
+        assert response["X-Page-Cache"] == "miss", name
+        related = response.content.decode().split('id="related-heading"', 1)[1]
+        assert "Harbour dredging starts" in related, name
+    for name in ("budget", "council", "budget tag", "ferries tag"):
         assert state(client, pages[name]) == "hit", name
 
 
@@ -185,13 +191,19 @@ def test_unpublishing_a_story_removes_it_from_its_listings(client, site, editor)
 
 def test_a_tag_added_reaches_the_tag_page_and_not_other_stories(client, site):
     pages = urls(site)
-    warm(client, pages["budget tag"], pages["ferry"], pages["budget"])
+    warm(client, pages["budget tag"], pages["ferry"], pages["budget"], pages["council"])
 
     site["ferry"].tags.add("budget")
 
     assert "The ferry timetable changes" in client.get(pages["budget tag"]).content.decode()
     assert state(client, pages["ferry"]) == "miss"
-    assert state(client, pages["budget"]) == "hit"
+    # The budget story shares a tag with the ferry story now: it is among its related stories.
+    response = client.get(pages["budget"])
+    assert response["X-Page-Cache"] == "miss"
+    assert (
+        "The ferry timetable changes" in response.content.decode().split('id="related-heading"')[1]
+    )
+    assert state(client, pages["council"]) == "hit"  # lists the budget story, not the ferry
 
 
 def test_a_correction_re_renders_its_story_only(client, site):

@@ -19,7 +19,13 @@ from articles.models.provenance import (
     provenance_prefetches,
 )
 from articles.models.publishers import Publisher, PublisherDomain
-from articles.models.stories import Article, ArticleAuthor, ArticleQuerySet, ArticleRedirect
+from articles.models.stories import (
+    Article,
+    ArticleAuthor,
+    ArticleQuerySet,
+    ArticleRedirect,
+    attach_tags,
+)
 from articles.models.taxonomy import Author, Section
 
 __all__ = [
@@ -44,5 +50,6 @@ __all__ = [
     "Section",
     "Source",
     "StoryAutosave",
+    "attach_tags",
     "provenance_prefetches",
 ]

@@ -35,7 +35,68 @@ if TYPE_CHECKING:
     from articles.sources import SyncResult
 
 
+class _FetchedTags(QuerySet[Tag]):
+    """A story's tags as `attach_tags` fetched them. Made without building a filter (that
+    cost as much as taggit's own); anything chained onto it asks for exactly those tags."""
+
+    def _chain(self) -> QuerySet[Tag]:
+        tags = self._result_cache or []
+        return Tag.objects.filter(pk__in=[tag.pk for tag in tags])._chain()
+
+
+def attach_tags(articles: Collection[Article]) -> None:
+    """The stories' tags in one query, cached on each where `prefetch_related("tags")` puts
+    them, so `article.tags.all()` asks nothing more.
+
+    taggit's own prefetch runs one query too, but then builds a full `tags_for` queryset (a
+    generic-relation join) per story before filling it: about 1.5 ms of Python per story
+    (profiled), a fifth of a front page's render.
+    """
+    articles = [article for article in articles if article.pk is not None]
+    if not articles:
+        return
+    from django.contrib.contenttypes.models import ContentType
+    from taggit.models import TaggedItem
+
+    by_story: dict[int, list[Tag]] = {article.pk: [] for article in articles}
+    items = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(articles[0]),
+            object_id__in=list(by_story),
+        )
+        .select_related("tag")
+        .order_by("pk")
+    )
+    for item in items:
+        by_story[item.object_id].append(item.tag)
+    for article in articles:
+        tags = by_story[article.pk]
+        cached = _FetchedTags(model=Tag)
+        cached._result_cache = tags
+        # Where Django's prefetch puts them; the stubs do not declare these attributes.
+        cached._prefetch_done = True  # type: ignore[attr-defined]
+        article._prefetched_objects_cache = {  # type: ignore[attr-defined]
+            **getattr(article, "_prefetched_objects_cache", {}),
+            "tags": cached,
+        }
+
+
 class ArticleQuerySet(models.QuerySet["Article"]):
+    # with_bylines(): attach the tags after fetching (attach_tags), not through taggit.
+    _attach_tags = False
+
+    def _clone(self) -> Self:
+        clone = super()._clone()  # type: ignore[misc]  # Django's, not in the stubs
+        clone._attach_tags = self._attach_tags
+        return clone
+
+    def _fetch_all(self) -> None:
+        fresh = self._result_cache is None
+        super()._fetch_all()
+        if fresh and self._attach_tags and self._iterable_class is models.query.ModelIterable:
+            assert self._result_cache is not None  # just fetched
+            attach_tags(self._result_cache)
+
     def published(self, at: dt.datetime | None = None) -> Self:
         """What a reader may see: published, and the publication time has come.
 
@@ -51,13 +112,14 @@ class ArticleQuerySet(models.QuerySet["Article"]):
 
     def with_bylines(self) -> Self:
         """Everything a story listing shows, in a fixed number of queries."""
-        return self.select_related("section", "lead_image").prefetch_related(
+        chained = self.select_related("section", "lead_image").prefetch_related(
             models.Prefetch(
                 "byline_set",
                 queryset=ArticleAuthor.objects.select_related("author").order_by("position"),
             ),
-            "tags",
         )
+        chained._attach_tags = True
+        return chained
 
     def for_staff(self, user: User) -> Self:
         """Stories a staff member may open in the admin or preview: the admin's counterpart of

@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.template import Context
 from django.utils.safestring import SafeString, mark_safe
 
+from articles import story_shell
 from articles.fingerprint import code_fingerprint
 from articles.models import Article
 from articles.views import keep_private
@@ -30,6 +31,10 @@ def story_comments(context: Context, article: Article) -> SafeString:
     own pending comments or a message, the story view is told to keep the page private.
     """
     request = context["request"]
+    marker = story_shell.comment_marker(request)
+    if marker is not None:
+        # The shell of the page is rendering: the comment area is drawn into it afterwards.
+        return mark_safe(marker)  # noqa: S308  # nosec B308 B703  # our own HTML comment
     comments = threads.story_comments(request, article)
     if comments.personal:
         keep_private(request)
