@@ -216,8 +216,8 @@ def test_search_results_are_paginated_keeping_the_query(client):
     assert len(second.context["articles"]) == 5
 
 
-# Budget for /search/: navigation sections, ranked ids, stories, bylines, tags = 5.
-SEARCH_QUERIES = 5
+# Budget for /search/: navigation sections, ranked ids, stories, bylines, tags, the outlet = 6.
+SEARCH_QUERIES = 6
 
 
 @pytest.mark.parametrize("count", [1, 50])
