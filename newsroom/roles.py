@@ -116,6 +116,23 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
     "newsroom": {
         EDITORS: [f"{action}_supportcampaign" for action in ("add", "change", "delete", "view")],
     },
+    # The newsletter is the editors' alone. Writers and moderators see none of it: the
+    # subscribers' addresses are personal data no story or comment needs. Nobody adds a
+    # subscriber by hand (every address confirms itself), and deliveries are the sender's
+    # record, read only.
+    "newsletter": {
+        EDITORS: [
+            f"{action}_{model}"
+            for model in ("newsletter", "edition", "editionitem")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + [
+            f"{action}_{model}"
+            for model in ("subscriber", "subscription")
+            for action in ("change", "delete", "view")
+        ]
+        + ["view_delivery"],
+    },
 }
 
 

@@ -64,6 +64,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("moderation/", include("comments.moderation_urls")),
+    path("newsletter/webhooks/", include("anymail.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("articles.urls")),
 ]
 
