@@ -26,7 +26,12 @@ class SignupForm(forms.Form):
         help_text=_("Without a choice, you get the one offered in the sign-up box."),
     )
     # Hidden from people (CSS, aria-hidden); bots that fill every field give themselves away.
-    website = forms.CharField(label=_("Leave this empty"), required=False, max_length=200)
+    website = forms.CharField(
+        label=_("Leave this empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"tabindex": "-1", "autocomplete": "off"}),
+    )
     stamp = forms.CharField(required=False, widget=forms.HiddenInput, max_length=200)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -30,7 +30,10 @@ def confirmed_readers(newsletter: Newsletter, count: int, *, start: int = 0) -> 
     now = timezone.now()
     Subscription.objects.bulk_create(
         Subscription(
-            subscriber=s, newsletter=newsletter, status=Subscription.Status.CONFIRMED, confirmed_at=now
+            subscriber=s,
+            newsletter=newsletter,
+            status=Subscription.Status.CONFIRMED,
+            confirmed_at=now,
         )
         for s in subscribers
     )

@@ -31,10 +31,15 @@ def day():
     harbour = SectionFactory(name="Harbour", slug="harbour", position=1)
     council = SectionFactory(name="Council", slug="council", position=2)
     stories = {
-        "council vote": published_article(at=hours_ago(3), headline="Council votes on fares", section=council),
+        "council vote": published_article(
+            at=hours_ago(3), headline="Council votes on fares", section=council
+        ),
         "ferry": published_article(at=hours_ago(5), headline="New ferry named", section=harbour),
         "lead": published_article(
-            at=hours_ago(10), headline="Harbour wall gives way", section=council, featured_position=1
+            at=hours_ago(10),
+            headline="Harbour wall gives way",
+            section=council,
+            featured_position=1,
         ),
         "dredging": published_article(at=hours_ago(2), headline="Dredging starts", section=harbour),
         "old": published_article(at=hours_ago(30), headline="Last week's storm", section=harbour),

@@ -106,7 +106,9 @@ def test_each_reader_gets_one_message_with_one_click_unsubscribe(mailbox, editor
     page = strict.get(path)
     assert "Unsubscribe from The Morning Tide?" in page.content.decode()
     assert Subscription.objects.get(subscriber=readers[0]).status == "confirmed"
-    done = strict.post(path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded")
+    done = strict.post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
     assert done.status_code == 200
     assert "You are unsubscribed" in done.content.decode()
     ended = Subscription.objects.get(subscriber=readers[0])
@@ -217,7 +219,9 @@ def test_a_send_killed_half_way_and_restarted_sends_nobody_the_edition_twice(smt
 
     command = [sys.executable, "manage.py", "send_newsletter"]
     started = time.monotonic()
-    first = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)  # noqa: S603
+    first = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )  # noqa: S603
     box.wait_for(readers // 2, timeout=120)
     first.send_signal(signal.SIGKILL)
     first.wait(timeout=30)
@@ -226,7 +230,9 @@ def test_a_send_killed_half_way_and_restarted_sends_nobody_the_edition_twice(smt
     assert killed_at < readers, "the first run finished before it was killed"
 
     resumed = time.monotonic()
-    second = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False)  # noqa: S603
+    second = subprocess.run(
+        command, cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False
+    )  # noqa: S603
     finished = time.monotonic()
     assert second.returncode == 0, second.stderr
     time.sleep(0.5)  # the server's last acknowledgements

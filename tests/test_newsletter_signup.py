@@ -198,7 +198,9 @@ def test_without_javascript_the_box_leads_to_the_page_with_a_token():
     html = response.content.decode()
     assert "Please check your address and sign up again." in html
     assert 'value="nojs@harbour.example"' in html
-    assert response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    assert (
+        response["Cache-Control"].startswith("private") or "no-store" in response["Cache-Control"]
+    )
     assert mail.outbox == []
     fields = {
         "email": "nojs@harbour.example",
@@ -211,7 +213,9 @@ def test_without_javascript_the_box_leads_to_the_page_with_a_token():
 
 def test_the_newsletter_page_lists_the_active_lists_and_is_never_cached():
     morning_tide(description="The day's harbour news before breakfast.")
-    morning_tide(name="The Weekly Anchor", slug="weekly-anchor", frequency="weekly", in_signup_box=False)
+    morning_tide(
+        name="The Weekly Anchor", slug="weekly-anchor", frequency="weekly", in_signup_box=False
+    )
     morning_tide(name="Closed list", slug="closed", is_active=False)
     page = browser().get(reverse("newsletter:page"))
     html = page.content.decode()
@@ -233,7 +237,9 @@ def test_choosing_a_list_on_the_page_joins_that_list_only():
         "stamp": tokens.issue_stamp(),
     }
     reader.post(reverse("newsletter:subscribe"), fields)
-    assert list(Subscription.objects.values_list("newsletter__slug", flat=True)) == ["weekly-anchor"]
+    assert list(Subscription.objects.values_list("newsletter__slug", flat=True)) == [
+        "weekly-anchor"
+    ]
 
 
 def test_a_bad_address_is_refused_with_words_not_a_500():

@@ -455,7 +455,9 @@ class Objects:
             "newsletter:check_inbox": reverse("newsletter:check_inbox"),
             "newsletter:confirm": reverse(
                 "newsletter:confirm",
-                args=[newsletter_tokens.confirmation_token(self.subscriber.pk, [self.newsletter.pk])],
+                args=[
+                    newsletter_tokens.confirmation_token(self.subscriber.pk, [self.newsletter.pk])
+                ],
             ),
             "newsletter:renew": reverse("newsletter:renew"),
             "newsletter:unsubscribe": reverse(

@@ -1,0 +1,85 @@
+"""A reader signs up for the newsletter from a cached story page, confirms from the mail's
+link and is on the list — in Debian's Chromium, against a live server. The box and the
+newsletter page at a phone and a desktop width, with axe's check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from django.core import mail
+
+from newsletter.models import Subscription
+from tests.browser.conftest import WIDTHS
+from tests.factories import SectionFactory, published_article
+from tests.newsletters import morning_tide
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+SCREENSHOTS = Path("/tmp/newsletter-screenshots")  # noqa: S108  # looked at, never committed
+
+
+@pytest.fixture
+def story(live_server, settings):
+    # A person takes seconds to type; the script takes milliseconds.
+    settings.NEWSLETTER_MIN_SECONDS = 0
+    morning_tide(description="The day's harbour news before breakfast, every weekday.")
+    morning_tide(
+        name="The Weekly Anchor",
+        slug="weekly-anchor",
+        frequency="weekly",
+        in_signup_box=False,
+        description="Saturday's long read and the week's corrections.",
+    )
+    section = SectionFactory(name="Harbour", slug="harbour")
+    return published_article(
+        headline="Harbour wall repairs begin on Monday",
+        standfirst="Crews will close the north quay while they work.",
+        body="<p>The council's contractors arrive at dawn.</p>",
+        section=section,
+    )
+
+
+def test_a_reader_signs_up_from_a_cached_story_and_confirms(live_server, browser, story):
+    url = live_server.url + story.get_absolute_url()
+    # Someone else read the story first: the reader gets the cached page.
+    browser.new_context().new_page().goto(url)
+    reader = browser.new_context().new_page()
+    response = reader.goto(url)
+    assert response.headers.get("x-page-cache") == "hit"
+
+    reader.fill("#newsletter-email", "nell.reader@harbour.example")
+    reader.click(".newsletter-form button[type=submit]")
+    reader.wait_for_selector("text=Check your inbox")
+    assert Subscription.objects.get().status == Subscription.Status.PENDING
+
+    (confirmation,) = mail.outbox
+    link = re.search(r"https?://\S+/newsletter/confirm/\S+/", confirmation.body).group(0)
+    path = "/newsletter/" + link.split("/newsletter/", 1)[1]
+    reader.goto(live_server.url + path)
+    reader.click("text=Yes, sign me up")
+    reader.wait_for_selector("text=You are on the list")
+    subscription = Subscription.objects.select_related("subscriber", "newsletter").get()
+    assert subscription.status == Subscription.Status.CONFIRMED
+    assert subscription.subscriber.email == "nell.reader@harbour.example"
+    assert subscription.newsletter.slug == "morning-tide"
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_box_and_the_page_fit_the_site(live_server, page_at, axe_violations, story, width):
+    SCREENSHOTS.mkdir(exist_ok=True)
+    page = page_at(width, 1000)
+    page.goto(live_server.url + story.get_absolute_url())
+    box = page.locator(".newsletter-box")
+    box.scroll_into_view_if_needed()
+    assert box.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(SCREENSHOTS / f"story-box-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
+
+    page.goto(live_server.url + "/newsletter/")
+    assert "The Weekly Anchor" in page.inner_text("main")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    page.screenshot(path=str(SCREENSHOTS / f"newsletter-page-{width}.png"), full_page=True)
+    assert axe_violations(page) == []
