@@ -36,7 +36,8 @@ def bounce(email: str, kind: str = "HardBounce", record: str = "Bounce") -> dict
         "MessageID": "883953f4-6105-42a2-a16a-77a8eac79483",
         "Metadata": {},
         "ServerID": 23,
-        "Description": "The server was unable to deliver your message (ex: unknown user, mailbox not found).",
+        "Description": "The server was unable to deliver your message "
+        "(ex: unknown user, mailbox not found).",
         "Details": "smtp;550 5.1.1 The email account that you tried to reach does not exist.",
         "Email": email,
         "From": "newsroom@harbour.example",

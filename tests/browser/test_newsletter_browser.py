@@ -17,7 +17,7 @@ from tests.newsletters import morning_tide
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SCREENSHOTS = Path("/tmp/newsletter-screenshots")  # noqa: S108  # looked at, never committed
+SCREENSHOTS = Path("/tmp/newsletter-screenshots")  # looked at, never committed
 
 
 @pytest.fixture
