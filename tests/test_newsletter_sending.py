@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator
 from email.header import decode_header, make_header
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -196,7 +197,48 @@ compose_edition(tide).approve(by=editor)
     assert result.returncode == 0, result.stderr
 
 
-def sender_env(tmp_path: Path, port: int) -> dict[str, str]:
+class SenderDatabase:
+    """The sender's own database, committed and shared with its subprocesses: a SQLite file,
+    or (when the suite runs on PostgreSQL) a database of its own beside the test database."""
+
+    def __init__(self, kind: str, tmp_path: Path) -> None:
+        self.kind = kind
+        if kind == "sqlite":
+            self.url = f"sqlite:///{tmp_path / 'site.sqlite3'}"
+            self.path = tmp_path / "site.sqlite3"
+        else:
+            base = urlsplit(os.environ["DATABASE_URL"])
+            self.name = f"{base.path.lstrip('/')}_send"
+            self.url = urlunsplit(base._replace(path=f"/{self.name}"))
+            self.admin_url = urlunsplit(base._replace(path="/postgres"))
+            self._admin("DROP DATABASE IF EXISTS {}")
+            self._admin("CREATE DATABASE {}")
+
+    def _admin(self, statement: str) -> None:
+        import psycopg
+        from psycopg import sql
+
+        with psycopg.connect(self.admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL(statement).format(sql.Identifier(self.name)))
+
+    def query(self, statement: str) -> list[tuple]:
+        if self.kind == "sqlite":
+            database = sqlite3.connect(self.path)
+            try:
+                return database.execute(statement).fetchall()
+            finally:
+                database.close()
+        import psycopg
+
+        with psycopg.connect(self.url) as conn:
+            return conn.execute(statement).fetchall()  # type: ignore[arg-type]
+
+    def drop(self) -> None:
+        if self.kind == "postgres":
+            self._admin("DROP DATABASE IF EXISTS {} WITH (FORCE)")
+
+
+def sender_env(database: SenderDatabase, tmp_path: Path, port: int) -> dict[str, str]:
     clean = {
         k: v
         for k, v in os.environ.items()
@@ -205,16 +247,33 @@ def sender_env(tmp_path: Path, port: int) -> dict[str, str]:
     return {
         **clean,
         **PRODUCTION,
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'site.sqlite3'}",
+        "DATABASE_URL": database.url,
         "EMAIL_URL": f"smtp://127.0.0.1:{port}",
         "NEWSROOM_CACHE_DIR": str(tmp_path / "cache"),
     }
 
 
-def test_a_send_killed_half_way_and_restarted_sends_nobody_the_edition_twice(smtp, tmp_path):
+# SQLite always; PostgreSQL too when the suite runs on it (its own database, made here).
+SENDER_DATABASES = ["sqlite"] + (
+    ["postgres"] if os.environ.get("DATABASE_URL", "").startswith("postgres") else []
+)
+
+
+@pytest.fixture(params=SENDER_DATABASES)
+def sender_database(request, tmp_path) -> Iterator[SenderDatabase]:
+    database = SenderDatabase(request.param, tmp_path)
+    try:
+        yield database
+    finally:
+        database.drop()
+
+
+def test_a_send_killed_half_way_and_restarted_sends_nobody_the_edition_twice(
+    smtp, tmp_path, sender_database
+):
     box, port = smtp
     readers = 2000
-    env = sender_env(tmp_path, port)
+    env = sender_env(sender_database, tmp_path, port)
     migrate = subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput"],
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=300, check=False,
@@ -242,21 +301,16 @@ def test_a_send_killed_half_way_and_restarted_sends_nobody_the_edition_twice(smt
     assert second.returncode == 0, second.stderr
     time.sleep(0.5)  # the server's last acknowledgements
 
-    database = sqlite3.connect(tmp_path / "site.sqlite3")
-    statuses = dict(
-        database.execute(
-            "select status, count(*) from newsletter_delivery group by status"
-        ).fetchall()
-    )
+    query = sender_database.query
+    statuses = dict(query("select status, count(*) from newsletter_delivery group by status"))
     unknown = [
         email
-        for (email,) in database.execute(
+        for (email,) in query(
             "select s.email from newsletter_delivery d join newsletter_subscriber s "
             "on s.id = d.subscriber_id where d.status = 'sending'"
         )
     ]
-    edition_status = database.execute("select status from newsletter_edition").fetchone()[0]
-    database.close()
+    edition_status = query("select status from newsletter_edition")[0][0]
 
     everyone = {f"reader{n}@harbour.example" for n in range(readers)}
     counts = box.per_recipient
@@ -274,7 +328,8 @@ def test_a_send_killed_half_way_and_restarted_sends_nobody_the_edition_twice(smt
     resumed_sent = len(box.messages) - killed_at
     rate = resumed_sent / (finished - resumed)
     print(
-        f"\nkilled after {killed_at} of {readers}; resumed run sent {resumed_sent} "
+        f"\n{sender_database.kind}: killed after {killed_at} of {readers}; "
+        f"resumed run sent {resumed_sent} "
         f"in {finished - resumed:.1f} s ({rate:.0f} messages/s, including start-up); "
         f"left unknown: {len(unknown)}; whole test {finished - started:.1f} s"
     )

@@ -211,6 +211,18 @@ def test_without_javascript_the_box_leads_to_the_page_with_a_token():
     assert len(mail.outbox) == 1
 
 
+def test_a_post_without_the_csrf_token_signs_nobody_up_even_with_a_stamp():
+    morning_tide()
+    reader = browser()
+    reader.get(reverse("newsletter:form_token"))  # has the cookie, but posts no token
+    fields = {"email": "forged@harbour.example", "stamp": tokens.issue_stamp()}
+    response = reader.post(reverse("newsletter:subscribe"), fields)
+    assert response.status_code == 200
+    assert "Please check your address and sign up again." in response.content.decode()
+    assert mail.outbox == []
+    assert not Subscriber.objects.exists()
+
+
 def test_the_newsletter_page_lists_the_active_lists_and_is_never_cached():
     morning_tide(description="The day's harbour news before breakfast.")
     morning_tide(

@@ -33,7 +33,12 @@ class Command(BaseCommand):
             self.stdout.write("No edition to send.")
             return
         for edition in editions:
-            report = sending.send_edition(edition, progress=self._progress(edition))
+            self._bar: tqdm | None = None
+            try:
+                report = sending.send_edition(edition, progress=self._progress(edition))
+            finally:
+                if self._bar is not None:
+                    self._bar.close()
             self.stdout.write(
                 f"Edition {edition.pk} ({edition.subject}): {report.sent} sent, "
                 f"{report.failed} refused by the server, {report.remaining} remaining."
@@ -46,7 +51,7 @@ class Command(BaseCommand):
 
     def _progress(self, edition: Edition) -> Callable[[int], Callable[[int], None]]:
         def start(total: int) -> Callable[[int], None]:
-            bar = tqdm(
+            bar = self._bar = tqdm(
                 total=total,
                 unit="msg",
                 desc=f"Edition {edition.pk}",
