@@ -1,7 +1,7 @@
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from anymail import urls as anymail_urls
 from django.urls import include, path
 
 from articles.feeds import StoriesFeed
