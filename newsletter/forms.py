@@ -41,5 +41,10 @@ class SignupForm(forms.Form):
         field.queryset = Newsletter.objects.filter(is_active=True)
 
     def chosen(self) -> list[Newsletter]:
+        """The lists ticked; from the box (no choice), those it offers, or else the first
+        active list, so the box never signs a reader up to nothing."""
         chosen = list(self.cleaned_data["newsletters"])
-        return chosen or list(Newsletter.objects.filter(is_active=True, in_signup_box=True))
+        if chosen:
+            return chosen
+        active = Newsletter.objects.filter(is_active=True)
+        return list(active.filter(in_signup_box=True)) or list(active[:1])

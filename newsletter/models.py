@@ -336,14 +336,16 @@ class Delivery(models.Model):
 
 
 def unsubscribe_everywhere(subscriber: Subscriber, status: Subscription.Status) -> int:
-    """End every live subscription of an address (a bounce or a complaint is about the address,
-    not one list); returns how many ended."""
+    """End every subscription of an address (a bounce or a complaint is about the address,
+    not one list); returns how many changed. A bounce leaves a reader's own "unsubscribed"
+    as it is; a complaint is recorded over it, since it says more."""
     ended = 0
     with transaction.atomic():
         for subscription in subscriber.subscriptions.exclude(status=status):
-            if subscription.status in {Subscription.Status.UNSUBSCRIBED} and status != (
-                Subscription.Status.COMPLAINED
-            ):
-                continue
-            ended += subscription.end(status)
+            keeps_own_choice = (
+                subscription.status == Subscription.Status.UNSUBSCRIBED
+                and status != Subscription.Status.COMPLAINED
+            )
+            if not keeps_own_choice:
+                ended += subscription.end(status)
     return ended

@@ -101,7 +101,6 @@ def send_edition(
     edition: Edition,
     *,
     progress: Callable[[int], Callable[[int], None]] | None = None,
-    limit: int | None = None,
 ) -> SendReport:
     """Send `edition` to everyone on its list who has not had it. `progress(total)` returns a
     function called with the count of each message handed over (the command's bar)."""
@@ -115,8 +114,6 @@ def send_edition(
     connection.open()
     try:
         for subscription in pending(edition):
-            if limit is not None and report.sent + report.failed >= limit:
-                break
             delivery = claim(edition, subscription)
             if delivery is None:
                 report.skipped += 1
@@ -148,7 +145,7 @@ def send_edition(
     finally:
         connection.close()
     report.remaining = remaining_count(edition)
-    if report.remaining == 0 and limit is None:
+    if report.remaining == 0:
         edition.finish_sending()
     log.info(
         "Newsletter edition %s: %s sent, %s refused, %s remaining",

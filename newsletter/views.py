@@ -87,7 +87,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         # The same answer as everyone gets; nothing is stored or sent.
         log.info("Newsletter sign-up refused: honeypot or too fast")
     else:
-        sign_up(email=form.cleaned_data["email"], newsletters=form.chosen())
+        newsletters = form.chosen()
+        if not newsletters:
+            return _page(request, form, note=_("We have no newsletter at the moment."))
+        sign_up(email=form.cleaned_data["email"], newsletters=newsletters)
     return HttpResponseRedirect(reverse("newsletter:check_inbox"))
 
 

@@ -254,6 +254,18 @@ def test_choosing_a_list_on_the_page_joins_that_list_only():
     ]
 
 
+def test_the_box_joins_the_first_list_when_none_is_ticked_for_it():
+    morning_tide(in_signup_box=False)
+    sign_up_from_box(browser(), "first@harbour.example")
+    assert Subscription.objects.get().newsletter.slug == "morning-tide"
+
+
+def test_with_no_list_at_all_the_box_says_so_and_stores_nothing():
+    response = sign_up_from_box(browser(), "early@harbour.example")
+    assert "We have no newsletter at the moment." in response.content.decode()
+    assert not Subscriber.objects.exists()
+
+
 def test_a_bad_address_is_refused_with_words_not_a_500():
     morning_tide()
     response = sign_up_from_box(browser(), "not an address" + "x" * 300)
