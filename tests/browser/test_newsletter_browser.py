@@ -83,3 +83,49 @@ def test_the_box_and_the_page_fit_the_site(live_server, page_at, axe_violations,
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=str(SCREENSHOTS / f"newsletter-page-{width}.png"), full_page=True)
     assert axe_violations(page) == []
+
+
+def test_an_editor_composes_previews_tests_and_approves_an_edition(live_server, page_at, story):
+    from newsletter.models import Edition
+    from newsroom.roles import EDITORS
+    from tests.factories import UserFactory
+
+    UserFactory(username="desk-editor", email="desk@harbour.example", groups=[EDITORS])
+    page = page_at(1280)
+    page.goto(f"{live_server.url}/admin/login/")
+    page.fill("#id_username", "desk-editor")
+    page.fill("#id_password", "correct horse battery")
+    page.click("input[type=submit]")
+
+    page.goto(f"{live_server.url}/admin/newsletter/newsletter/")
+    page.check("tr:has-text('The Morning Tide') input[name=_selected_action]")
+    page.select_option("select[name=action]", "compose_next_edition")
+    page.click("button[name=index]")
+    page.wait_for_selector("text=with 1 stories")
+    edition = Edition.objects.get()
+
+    page.goto(f"{live_server.url}/admin/newsletter/edition/{edition.pk}/change/")
+    page.fill("#id_editor_note", "The quay closes on Monday.")
+    page.click("input[name=_continue]")
+    page.wait_for_selector("text=was changed successfully")
+    page.screenshot(path=str(SCREENSHOTS / "edition-admin-1280.png"), full_page=True)
+    with page.expect_popup() as popup:
+        page.click("text=Preview")
+    preview = popup.value
+    preview.wait_for_load_state()
+    assert "Harbour wall repairs begin on Monday" in preview.inner_text("body")
+    assert "The quay closes on Monday." in preview.inner_text("body")
+    preview.screenshot(path=str(SCREENSHOTS / "edition-preview-1280.png"), full_page=True)
+
+    page.click("text=Send a test to me")
+    page.wait_for_selector("text=was sent to your own address")
+    (test,) = mail.outbox
+    assert test.to == ["desk@harbour.example"] and test.subject.startswith("[Test]")
+
+    page.goto(f"{live_server.url}/admin/newsletter/edition/")
+    page.check(f"tr:has-text('{edition.subject}') input[name=_selected_action]")
+    page.select_option("select[name=action]", "approve_for_sending")
+    page.click("button[name=index]")
+    page.wait_for_selector("text=1 edition(s) approved")
+    edition.refresh_from_db()
+    assert edition.status == Edition.Status.APPROVED
