@@ -123,6 +123,23 @@ ROLE_PERMISSIONS: dict[str, dict[str, list[str]]] = {
         # to the one person who answers donors, if anyone.
         + [f"{action}_gift" for action in ("add", "change", "delete", "view", "export")],
     },
+    # The newsletter is the editors' alone. Writers and moderators see none of it: the
+    # subscribers' addresses are personal data no story or comment needs. Nobody adds a
+    # subscriber by hand (every address confirms itself), and deliveries are the sender's
+    # record, read only.
+    "newsletter": {
+        EDITORS: [
+            f"{action}_{model}"
+            for model in ("newsletter", "edition", "editionitem")
+            for action in ("add", "change", "delete", "view")
+        ]
+        + [
+            f"{action}_{model}"
+            for model in ("subscriber", "subscription")
+            for action in ("change", "delete", "view")
+        ]
+        + ["view_delivery"],
+    },
 }
 
 

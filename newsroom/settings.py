@@ -7,6 +7,7 @@ secret outside debug mode stops start-up with a message that names the variable.
 import datetime as dt
 import ipaddress
 import os
+import secrets
 from email.utils import getaddresses
 from importlib import metadata
 from pathlib import Path
@@ -167,9 +168,13 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    # The e-mail services' bounce and complaint webhooks (newsletter/bounces.py); sending
+    # stays on EMAIL_URL's SMTP unless an anymail backend is configured.
+    "anymail",
     "newsroom",
     "articles",
     "comments",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -682,6 +687,24 @@ COMMENTS_MAIL_MODERATORS = env_bool("NEWSROOM_COMMENTS_MAIL_MODERATORS", False)
 # Django's bare 403 they get their comment back on an uncached page with a token to confirm it.
 # Every other CSRF failure, and any from a signed-in user, is Django's ordinary 403.
 CSRF_FAILURE_VIEW = "comments.views.csrf_failure"
+
+# --- Newsletter -------------------------------------------------------------------------------
+
+# How long a confirmation link works (seconds): three days, long enough for a weekend away.
+# An expired link's page offers a new one.
+NEWSLETTER_CONFIRM_MAX_AGE = env_int("NEWSLETTER_CONFIRM_MAX_AGE", 3 * 24 * 60 * 60)
+# One confirmation mail per address per this many seconds, and at most this many a day: the
+# sign-up form must not be a way to fill a stranger's inbox.
+NEWSLETTER_CONFIRM_RESEND_SECONDS = 120
+NEWSLETTER_CONFIRMS_PER_DAY = 3
+# A sign-up posted sooner than this after its form was issued is a bot (as for comments).
+NEWSLETTER_MIN_SECONDS = 2
+# Soft bounces (where a service reports them as bounces) that end an address's subscriptions.
+NEWSLETTER_SOFT_BOUNCE_LIMIT = 3
+# The e-mail service's webhooks (/newsletter/webhooks/<service>/tracking/) authenticate with
+# HTTP basic auth, "user:password", as the service is told. Unset, a random secret nobody
+# knows closes them: a forged bounce must not be able to unsubscribe readers.
+ANYMAIL = {"WEBHOOK_SECRET": env("NEWSLETTER_WEBHOOK_SECRET") or f"closed:{secrets.token_hex(16)}"}
 # Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
 # come to the site, where corrections and sources sit next to the story).
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)

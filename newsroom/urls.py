@@ -1,3 +1,4 @@
+from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -16,6 +17,14 @@ admin.site.site_title = "Newsroom"
 admin.site.index_title = "Newsroom"
 
 handler500 = "newsroom.views.server_error"
+
+# The e-mail services' delivery webhooks (bounces, complaints: newsletter/bounces.py) and
+# nothing else of anymail's: Newsroom reads no inbound mail.
+anymail_tracking = [
+    pattern
+    for pattern in anymail_urls.urlpatterns
+    if pattern.name and pattern.name.endswith("tracking_webhook")
+]
 
 # Django's own password-reset views, in the admin's design (its registration/ templates want the
 # admin's header), for staff: the admin's sign-in page links the first.
@@ -68,6 +77,8 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("comments/", include("comments.urls")),
     path("moderation/", include("comments.moderation_urls")),
+    path("newsletter/webhooks/", include((anymail_tracking, "anymail"))),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("articles.urls")),
 ]
 

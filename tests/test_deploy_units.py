@@ -15,7 +15,7 @@ from tests.test_settings import PRODUCTION, manage
 ROOT = Path(__file__).resolve().parent.parent
 DEPLOY = ROOT / "deploy"
 TIMERS = sorted(DEPLOY.glob("*.timer"))
-JOBS = {"newsroom-digest", "newsroom-purge", "newsroom-backup"}
+JOBS = {"newsroom-digest", "newsroom-purge", "newsroom-backup", "newsroom-newsletter"}
 
 
 def unit(path: Path) -> configparser.ConfigParser:
@@ -25,7 +25,7 @@ def unit(path: Path) -> configparser.ConfigParser:
     return parser
 
 
-def test_the_digest_purge_and_backup_each_have_a_timer():
+def test_the_digest_purge_backup_and_newsletter_each_have_a_timer():
     assert {path.stem for path in TIMERS} == JOBS
     for timer in TIMERS:
         section = unit(timer)["Timer"]

@@ -56,6 +56,9 @@ from comments.models import (
 )
 from comments.notifications import unsubscribe_url
 from comments.trust import confirmation_token
+from newsletter import tokens as newsletter_tokens
+from newsletter.composing import compose_edition
+from newsletter.models import Newsletter, Subscriber, Subscription
 from tests.admin_forms import story_post_data
 from tests.factories import (
     ArticleFactory,
@@ -105,6 +108,10 @@ MODELS: dict[str, dict[str, str]] = {
     "newsroom.supportcampaign": {"editor": "vacd"},
     # Gifts are the outlet's money: editors record and export them; nobody else sees them.
     "newsroom.gift": {"editor": "vacd"},
+    # The newsletter is the editors' alone; subscribers sign themselves up (no "add").
+    "newsletter.newsletter": {"editor": "vacd"},
+    "newsletter.edition": {"editor": "vacd"},
+    "newsletter.subscriber": {"editor": "vcd"},
     # Comments come from readers only (no "add"); moderators and editors read and remove.
     "comments.comment": {"editor": "vcd", "moderator": "vcd"},
     # The moderation log is append-only: read it, never add, change or delete.
@@ -206,6 +213,20 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     "comments:unsubscribe": EVERYONE,
     "comments:confirm": EVERYONE,  # the page that asks; confirming is its POST
     "comments:post": dict.fromkeys(ROLES, "not-allowed"),  # POST only; tried below
+    # The newsletter's reader pages; its POST-only views are tried in test_newsletter_*.
+    "newsletter:page": EVERYONE,
+    "newsletter:form_token": EVERYONE,
+    "newsletter:subscribe": dict.fromkeys(ROLES, "not-allowed"),
+    "newsletter:check_inbox": EVERYONE,
+    "newsletter:confirm": EVERYONE,  # the page that asks; confirming is its POST
+    "newsletter:renew": dict.fromkeys(ROLES, "not-allowed"),
+    "newsletter:unsubscribe": EVERYONE,  # the page that asks; POST unsubscribes
+    # E-mail services post bounces here with the webhook secret (test_newsletter_bounces).
+    "anymail webhooks": dict.fromkeys(ROLES, "not-allowed"),
+    # An edition's preview and its "send a test to me" (POST only): editors.
+    "admin:newsletter_edition_preview": staff_only({"editor"}),
+    "admin:newsletter_edition_send_test": dict.fromkeys(ROLES, "not-allowed")
+    | {"anonymous": "login"},
     # Preview of an unpublished story: staff who may view stories; a writer only their own.
     "articles:preview": {
         "anonymous": "login",
@@ -275,6 +296,7 @@ OTHER_URLS: dict[str, dict[str, str]] = {
     "admin:app_list comments": staff_only({"editor", "moderator"}, "missing"),
     "admin:app_list taggit": staff_only({"writer", "editor"}, "missing"),
     "admin:app_list newsroom": staff_only({"editor"}, "missing"),
+    "admin:app_list newsletter": staff_only({"editor"}, "missing"),
     "admin:app_list auth": staff_only(set(), "missing"),
     "admin:app_list axes": staff_only(set(), "missing"),
     "admin:app_list otp_totp": staff_only(set(), "missing"),
@@ -370,6 +392,12 @@ class Objects:
         self.story_history = history.history_id
         self.own_draft_history = self.own_draft.history.first().history_id
         self.shared_preview = PreviewLink.create(article=self.other_draft, by=editor)
+        self.newsletter = Newsletter.objects.create(name="The Morning Tide", slug="morning-tide")
+        self.subscriber = Subscriber.objects.create(email="reader@example.test")
+        self.subscription = Subscription.objects.create(
+            subscriber=self.subscriber, newsletter=self.newsletter
+        )
+        self.edition = compose_edition(self.newsletter)
 
     def for_model(self, model: str, variant: str = "") -> Any:
         if model == "articles.article":
@@ -403,6 +431,9 @@ class Objects:
             "axes.accessfailurelog": self.access_failure,
             "otp_totp.totpdevice": self.totp_device,
             "otp_static.staticdevice": self.static_device,
+            "newsletter.newsletter": self.newsletter,
+            "newsletter.edition": self.edition,
+            "newsletter.subscriber": self.subscriber,
         }[model]
 
     def other_paths(self) -> dict[str, str]:
@@ -442,6 +473,28 @@ class Objects:
                 "comments:confirm", args=[confirmation_token(self.comment)]
             ),
             "comments:post": reverse("comments:post", args=[story.pk]),
+            "newsletter:page": reverse("newsletter:page"),
+            "newsletter:form_token": reverse("newsletter:form_token"),
+            "newsletter:subscribe": reverse("newsletter:subscribe"),
+            "newsletter:check_inbox": reverse("newsletter:check_inbox"),
+            "newsletter:confirm": reverse(
+                "newsletter:confirm",
+                args=[
+                    newsletter_tokens.confirmation_token(self.subscriber.pk, [self.newsletter.pk])
+                ],
+            ),
+            "newsletter:renew": reverse("newsletter:renew"),
+            "newsletter:unsubscribe": reverse(
+                "newsletter:unsubscribe",
+                args=[newsletter_tokens.unsubscribe_token(self.subscription.pk)],
+            ),
+            "anymail webhooks": reverse("anymail:postmark_tracking_webhook"),
+            "admin:newsletter_edition_preview": reverse(
+                "admin:newsletter_edition_preview", args=[self.edition.pk]
+            ),
+            "admin:newsletter_edition_send_test": reverse(
+                "admin:newsletter_edition_send_test", args=[self.edition.pk]
+            ),
             "articles:preview": reverse("articles:preview", args=[self.other_draft.pk]),
             "articles:preview own draft": reverse("articles:preview", args=[self.own_draft.pk]),
             "articles:shared_preview": self.shared_preview.get_absolute_url(),
@@ -508,6 +561,7 @@ class Objects:
                     "comments",
                     "taggit",
                     "newsroom",
+                    "newsletter",
                     "auth",
                     "axes",
                     "otp_totp",
@@ -524,6 +578,8 @@ def classify(route: Route, model_urls: dict[str, str]) -> list[str]:
     """The keys of OTHER_URLS (or admin model URLs) this route is tested under."""
     if route.name in model_urls:
         return [route.name]
+    if route.name and route.name.startswith("anymail:"):
+        return ["anymail webhooks"]
     if route.name == "admin:app_list":
         return [k for k in OTHER_URLS if k.startswith("admin:app_list ")]
     if route.name:

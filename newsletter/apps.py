@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class NewsletterConfig(AppConfig):
+    name = "newsletter"
+    verbose_name = "Newsletter"
+
+    def ready(self) -> None:
+        # Here, not at the top: the receiver reads the models, which load after this file.
+        from newsletter import bounces
+
+        bounces.connect()
