@@ -7,6 +7,7 @@ class NewsletterConfig(AppConfig):
 
     def ready(self) -> None:
         # Here, not at the top: the receiver reads the models, which load after this file.
-        from newsletter import bounces
+        from newsletter import bounces, page_cache
 
         bounces.connect()
+        page_cache.connect()

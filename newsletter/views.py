@@ -18,7 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from newsletter import tokens
+from articles import page_tags
+from newsletter import page_cache, tokens
 from newsletter.forms import SignupForm
 from newsletter.models import Newsletter, Subscriber, Subscription
 from newsletter.signup import send_confirmation, sign_up
@@ -45,8 +46,16 @@ def _page(
 
 @require_GET
 def page(request: HttpRequest) -> HttpResponse:
-    """The newsletter page: every list, with the form and its token (never cached)."""
-    return _page(request, SignupForm())
+    """The newsletter page: every active list and the form, the same for every reader, so it is
+    cached like any reader page (until a list changes: `page_cache.NEWSLETTERS`); the form
+    fetches its token as the box does. Only the answers to a post carry a token of their own."""
+    page_tags.shows(request, page_cache.NEWSLETTERS)
+    context = {
+        "form": SignupForm(),
+        "newsletters": Newsletter.objects.filter(is_active=True),
+        "cached": True,
+    }
+    return render(request, "newsletter/page.html", context)
 
 
 @require_GET

@@ -40,4 +40,5 @@ def test_readers_after_the_editor_are_never_sent_a_cookie(
 def test_readers_are_served_from_nginx_cache(report: isolation.IsolationReport) -> None:
     # Each page is fetched twice by fresh readers: every second fetch is a HIT (the first may
     # be one too, when an earlier reader filled the cache).
+    assert report.not_cached == []
     assert report.hits == report.paths
