@@ -79,3 +79,32 @@ def test_a_demo_file_missing_a_field_stops_the_load_naming_both_and_writes_nothi
     assert not get_user_model().objects.exists()
     assert not (tmp_path / "var").exists()
     assert not (tmp_path / "media").exists()
+
+
+def test_the_demo_offers_its_newsletters_and_the_box_signs_readers_up_to_the_daily(
+    monkeypatch, tmp_path, client
+):
+    from newsletter.models import Newsletter
+
+    monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "harbour-demo-pass")
+    call_command("load_demo", stdout=open(tmp_path / "out", "w"))  # noqa: SIM115
+    call_command("load_demo", stdout=open(tmp_path / "out2", "w"))  # noqa: SIM115
+
+    lists = list(Newsletter.objects.values_list("name", "frequency", "in_signup_box"))
+    assert lists == [
+        ("The Morning Tide", "daily", True),
+        ("The Week on the Water", "weekly", False),
+    ]
+    page = client.get("/newsletter/").content.decode()
+    assert "The Morning Tide" in page
+    assert "The Week on the Water" in page
+
+
+def test_the_demo_leaves_an_editors_own_lists_alone(monkeypatch, tmp_path):
+    from newsletter.models import Newsletter
+
+    Newsletter.objects.create(name="Council Watch", slug="council-watch", in_signup_box=True)
+    monkeypatch.setenv("NEWSROOM_DEMO_PASSWORD", "harbour-demo-pass")
+    call_command("load_demo", stdout=open(tmp_path / "out", "w"))  # noqa: SIM115
+
+    assert list(Newsletter.objects.values_list("name", flat=True)) == ["Council Watch"]

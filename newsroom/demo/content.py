@@ -160,6 +160,14 @@ class DemoCampaign:
 
 
 @dataclass(frozen=True)
+class DemoNewsletter:
+    name: str
+    slug: str
+    description: str
+    frequency: str
+
+
+@dataclass(frozen=True)
 class Outlet:
     sections: list[DemoSection]
     authors: list[DemoAuthor]
@@ -170,6 +178,8 @@ class Outlet:
     featured: dict[str, int]  # story slug -> front-page position (1 = lead)
     campaign: DemoCampaign
     publishers: dict[str, DemoPublisher] = field(default_factory=dict)
+    # The first is the list the sign-up box offers; the newsletter page offers all.
+    newsletters: tuple[DemoNewsletter, ...] = ()
 
 
 class _Table:
@@ -275,6 +285,7 @@ def load(directory: Path | None = None) -> Outlet:
     featured_table = outlet.table("featured")
     featured = {slug: featured_table.whole(slug) for slug in list(featured_table.data)}
     campaign = _campaign(outlet.table("campaign"))
+    newsletters = tuple(_newsletter(t) for t in outlet.tables("newsletters", []))
     outlet.done()
 
     partial = Outlet(
@@ -295,7 +306,16 @@ def load(directory: Path | None = None) -> Outlet:
         if slug not in seen:
             raise DemoContentError(f"{outlet_file}: `featured.{slug}` is not the slug of a story")
     return Outlet(
-        sections, authors, sources, people, metrics, stories, featured, campaign, publishers
+        sections,
+        authors,
+        sources,
+        people,
+        metrics,
+        stories,
+        featured,
+        campaign,
+        publishers,
+        newsletters,
     )
 
 
@@ -360,6 +380,21 @@ def _campaign(t: _Table) -> DemoCampaign:
     )
     t.done()
     return campaign
+
+
+# newsletter.models.Newsletter.Frequency
+NEWSLETTER_FREQUENCIES = ("daily", "weekly")
+
+
+def _newsletter(t: _Table) -> DemoNewsletter:
+    newsletter = DemoNewsletter(
+        name=t.text("name"),
+        slug=t.text("slug"),
+        description=t.text("description", ""),
+        frequency=t.choice("frequency", NEWSLETTER_FREQUENCIES),
+    )
+    t.done()
+    return newsletter
 
 
 # The sources a gift recorded by hand may have (newsroom.models.Gift.Source, less "online").

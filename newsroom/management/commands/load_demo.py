@@ -39,6 +39,7 @@ from articles.models import (
 )
 from articles.models.publishers import bare_domain
 from articles.sourcing import reader_texts, unrecorded_figures_in
+from newsletter.models import Newsletter
 from newsroom.demo import content, pictures
 from newsroom.demo.content import DemoContentError, DemoStory, Outlet
 from newsroom.invalidation import invalidate_everything
@@ -73,6 +74,7 @@ class Command(BaseCommand):
             )
             created = self._stories(outlet, sections, authors, users["editor"], ledger)
             self._front_page_and_campaign(outlet)
+            self._newsletters(outlet)
         self.stdout.write(self.style.SUCCESS(f"Demo content ready ({created} new stories)."))
         self.stdout.write("Sign in at /admin/ as editor, writer or moderator")
         if generated:
@@ -296,6 +298,20 @@ class Command(BaseCommand):
                 )
             created += 1
         return created
+
+    def _newsletters(self, outlet: Outlet) -> None:
+        # Only on a site with no list yet: the editors' own lists are never touched.
+        if Newsletter.objects.exists():
+            return
+        for position, demo in enumerate(outlet.newsletters):
+            Newsletter.objects.create(
+                name=demo.name,
+                slug=demo.slug,
+                description=demo.description,
+                frequency=demo.frequency,
+                in_signup_box=position == 0,
+                position=position,
+            )
 
     def _front_page_and_campaign(self, outlet: Outlet) -> None:
         for slug, position in outlet.featured.items():
