@@ -20,8 +20,6 @@ from urllib.parse import parse_qs
 
 WEBHOOK_SECRET = "whsec_test_harbour_gazette"  # a test's own secret
 SECRET_KEY = "sk_test_harbour_gazette"
-# One port of this branch's range (18200-18299) for the fake API server.
-FAKE_API_PORT = 18211
 
 
 def signature(body: str, *, secret: str = WEBHOOK_SECRET, at: int | None = None) -> str:
@@ -102,7 +100,7 @@ def paid_invoice(
 class FakeStripeAPI:
     """Answers POST /v1/checkout/sessions like Stripe's API; `status` makes it refuse."""
 
-    def __init__(self, port: int = FAKE_API_PORT) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.requests: list[dict[str, list[str]]] = []
         self.status = 200
         # Where the sessions' payment pages are: Stripe's, or this server (for a browser).
@@ -148,8 +146,9 @@ class FakeStripeAPI:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
-        self.url = f"http://127.0.0.1:{port}"
+        # Port 0: the system picks a free one, so runs side by side never collide.
+        self.server = ThreadingHTTPServer(("127.0.0.1", port or 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def __enter__(self) -> FakeStripeAPI:

@@ -9,6 +9,7 @@ import pytest
 import stripe
 from django.urls import reverse
 
+from loopback.servers import free_port
 from newsroom.gift_form import GiftForm
 from newsroom.models import Gift
 from tests import stripe_fakes
@@ -182,7 +183,7 @@ def test_stripe_failing_gives_clear_words_not_an_error_page(
     if failure == "refused":
         stripe_api.status = 400
     else:
-        monkeypatch.setattr(stripe, "api_base", "http://127.0.0.1:18213")  # nothing listens
+        monkeypatch.setattr(stripe, "api_base", f"http://127.0.0.1:{free_port()}")  # nobody there
     response = give(client, frequency="one_off", amount="25")
     assert response.status_code == 503
     assert "We could not reach our payment provider just now. Nothing was charged" in (

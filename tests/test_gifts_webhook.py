@@ -18,6 +18,7 @@ from django.db import connection, connections
 from django.test import Client
 from django.urls import reverse
 
+from loopback.servers import free_port
 from newsroom import online_gifts
 from newsroom.models import Gift
 from tests import stripe_fakes
@@ -242,7 +243,7 @@ def test_a_mail_server_that_is_down_keeps_the_gift(
     client, stripe_on, campaign, settings, django_capture_on_commit_callbacks
 ):
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 18212  # nothing listens there
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", free_port()  # nobody there
     body = stripe_fakes.event("checkout.session.completed", stripe_fakes.paid_session(campaign.pk))
     with django_capture_on_commit_callbacks(execute=True):
         assert signed(client, body).status_code == 200

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import sqlite3
 import subprocess
 import sys
@@ -22,6 +21,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from loopback.servers import free_port
 from newsletter import sending
 from newsletter.composing import compose_edition
 from newsletter.models import Delivery, Edition, Subscription
@@ -32,19 +32,11 @@ from tests.test_settings import PRODUCTION
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parent.parent
-# This branch's ports are 18100-18199 (the shared machine's plan); the first free one is used.
-SMTP_PORTS = range(18150, 18199)
 
 
 def smtp_port() -> int:
-    for port in SMTP_PORTS:
-        with socket.socket() as sock:
-            try:
-                sock.bind(("127.0.0.1", port))
-            except OSError:
-                continue
-            return port
-    raise RuntimeError("no free port for the SMTP server")
+    # A free port (within NEWSROOM_LOOPBACK_PORTS when set), as every loopback server takes.
+    return free_port()
 
 
 @pytest.fixture
