@@ -190,7 +190,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions: the idle timeout, then the second factor (newsroom/staff_auth.py).
     "newsroom.staff_auth.StaffSessionMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, building its storage only for a request that uses it (newsroom/lazy_messages.py).
+    "newsroom.lazy_messages.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
