@@ -24,6 +24,7 @@ class LazyMessageMiddleware(MessageMiddleware):
 
     def process_response(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         messages = getattr(request, "_messages", None)
-        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+        # LazyObject keeps its wrapped object in its own __dict__ ("empty" until first use).
+        if isinstance(messages, SimpleLazyObject) and vars(messages)["_wrapped"] is empty:
             return response  # never read nor added to: nothing to store or clear
         return super().process_response(request, response)
