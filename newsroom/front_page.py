@@ -86,7 +86,8 @@ def _kept_blocks(stories: ArticleQuerySet, placed: list[int]) -> list[SectionBlo
     )
     ids = cache.get(key)
     if ids is not None:
-        return _blocks_of(Article.objects.filter(pk__in=ids).with_bylines())
+        # Still filtered to live stories: a write that skipped the signals cannot show one.
+        return _blocks_of(stories.filter(pk__in=ids).with_bylines())
     blocks = section_blocks(stories)
     cache.set(key, [a.pk for b in blocks for a in b.articles], timeout=page_tags.VERSION_TIMEOUT)
     return blocks
