@@ -4,6 +4,7 @@
         .venv/bin/python bench/instructions.py [--requests N] [--only NAME ...]
     .venv/bin/python bench/instructions.py --hello         # Django's hello world
     .venv/bin/python bench/instructions.py --profile NAME  # cProfile of one page
+    .venv/bin/python bench/instructions.py --each-middleware  # the trivial view, less each
 
 Wall-clock benchmarks on a shared machine measure the neighbours as much as the code; the
 number of instructions a request executes does not. Run under callgrind, this script counts
@@ -136,6 +137,27 @@ def _site_pages() -> tuple[Callable, list[tuple[str, str, str]]]:
     return application, pages
 
 
+def _without_each_middleware() -> list[tuple[str, Callable[[], bytes]]]:
+    """The trivial view through the whole stack, then through ever shorter stacks, the
+    innermost middleware left out first: the difference between two lines is what the
+    middleware left out costs a request it does not answer. Inside out, because inner ones
+    depend on outer ones (authentication on sessions). Each stack is a handler of its own,
+    built while settings.MIDDLEWARE holds just that stack."""
+    application, _ = _site_pages()
+    from django.conf import settings
+    from django.core.handlers.wsgi import WSGIHandler
+
+    stack = list(settings.MIDDLEWARE)
+    requests = [("all", _requester(application, "/bench/trivial/"))]
+    for kept in range(len(stack) - 1, -1, -1):
+        settings.MIDDLEWARE = stack[:kept]
+        handler = WSGIHandler()
+        label = f"-{stack[kept].rsplit('.', 1)[-1]}"
+        requests.append((label, _requester(handler, "/bench/trivial/")))
+    settings.MIDDLEWARE = stack
+    return requests
+
+
 def _queries(request: Callable[[], bytes]) -> int:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
@@ -184,7 +206,15 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="page names to measure (default: all)")
     parser.add_argument("--hello", action="store_true", help="Django's hello world instead")
     parser.add_argument("--profile", metavar="NAME", help="cProfile this page's requests")
+    parser.add_argument(
+        "--each-middleware",
+        action="store_true",
+        help="the trivial view through the whole stack, then without each middleware in turn",
+    )
     options = parser.parse_args()
+    if options.each_middleware:
+        _measure(_without_each_middleware(), options.requests, False)
+        return
     if options.hello:
         from loopback.hello import application
 

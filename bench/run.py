@@ -445,13 +445,13 @@ LIMITS = {
     "thread fragment and the blank form from the disk cache and joins them; the plain view "
     "reads the row and the comments and renders one small template.",
     "hello": "The trivial view runs the site's middleware stack where the hello world runs "
-    "none: security headers and CSP, WhiteNoise, the page-cache lookup (the key, the next "
-    "scheduled change and the page: two disk-cache reads), sessions, CSRF, authentication, "
-    "two-factor, the staff idle timeout, messages (a cookie signer per request), history and "
-    "axes, and Django's request_started/finished signals closing old connections.",
+    "none: security headers and CSP, WhiteNoise, the page-cache lookup (the key and one "
+    "disk-cache read), sessions, CSRF, authentication, two-factor, the staff idle timeout, "
+    "messages, history and axes, and Django's request_started/finished signals "
+    "(docs/architecture.md measures each; `bench/instructions.py --each-middleware`).",
     "hit": "A hit reads the stored page and the versions of its tags (two SQLite reads and "
     "a file for a story page) and replays its headers; the trivial view reads the disk cache "
-    "twice as well, but sends 15 bytes.",
+    "once and sends 15 bytes.",
     "miss": "A miss renders the story from its kept shell (articles/story_shell.py): the "
     "story's row, the shell, its tags' versions, the comment thread fragment and the blank "
     "form, each a disk-cache read, joined into a 55 kB page; under load the shards' SQLite "

@@ -195,7 +195,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     # Staff sessions: the idle timeout, then the second factor (newsroom/staff_auth.py).
     "newsroom.staff_auth.StaffSessionMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
+    # Django's, building its storage only for a request that uses it (newsroom/lazy_messages.py).
+    "newsroom.lazy_messages.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, as django-axes asks: it turns a locked-out sign-in into the lockout page.
@@ -637,6 +638,10 @@ NEWSROOM_WORDS_PER_MINUTE = 230
 # correction must reach readers quickly); our own cache keeps it until the content changes.
 NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
 NEWSROOM_PAGE_CACHE_TIMEOUT = env_int("NEWSROOM_PAGE_CACHE_TIMEOUT", 60 * 60)
+# Each thread keeps the time of the next scheduled change it read this many seconds before
+# reading it again (newsroom/invalidation.py, release_due): a story scheduled in another
+# process for the coming second appears up to this late. 0 reads it on every request.
+NEWSROOM_SCHEDULE_HOLD_SECONDS = env_int("NEWSROOM_SCHEDULE_HOLD_SECONDS", 1)
 # nginx keeps those pages for the max-age and cannot know the content version, so a story taken
 # down (unpublished, deleted, moved) is purged from it at once (newsroom/edge_purge.py): one
 # purge server URL per nginx in front of the site (deploy/nginx-newsroom.conf). Empty: no purge.

@@ -308,3 +308,15 @@ def test_a_page_rendered_across_a_change_is_neither_kept_nor_public(client, monk
     assert "public" not in during.get("Cache-Control", "")
     assert fetch(client, "/")["X-Page-Cache"] == "miss"
     assert fetch(client, "/")["X-Page-Cache"] == "hit"
+
+
+def test_a_page_rendered_under_another_site_name_is_not_served(client, settings):
+    """The rendering settings are joined into the key once per process, and again when one
+    of them changes (newsroom/pagecache.py)."""
+    url = published_article().get_absolute_url()
+    assert fetch(client, url)["X-Page-Cache"] == "miss"
+    assert fetch(client, url)["X-Page-Cache"] == "hit"
+    settings.SITE_NAME = "The Harbour Gazette Weekend"
+    page = fetch(client, url)
+    assert page["X-Page-Cache"] == "miss"
+    assert "The Harbour Gazette Weekend" in page.content.decode()

@@ -160,6 +160,31 @@ def test_the_front_page_has_a_block_per_section_in_section_order(client):
     ]
 
 
+def test_kept_section_blocks_follow_every_change_to_them(editor):
+    """The blocks' stories are chosen once per change to the listings (newsroom/front_page.py):
+    a story published, taken down or edited shows at once; the choice is reused otherwise."""
+    local = SectionFactory(name="Local", slug="local", position=1)
+    published_article(headline="Lead story", featured_position=1)
+    older = published_article(
+        section=local, headline="Quay", at=timezone.now() - dt.timedelta(days=2)
+    )
+    newer = published_article(
+        section=local, headline="Pier", at=timezone.now() - dt.timedelta(days=1)
+    )
+
+    def block() -> list[str]:
+        return [a.headline for b in front_page().blocks for a in b.articles]
+
+    assert block() == ["Pier", "Quay"]
+    published_article(section=local, headline="Slipway", at=timezone.now() - dt.timedelta(hours=2))
+    assert block() == ["Slipway", "Pier", "Quay"]
+    newer.return_to_draft(by=editor)
+    assert block() == ["Slipway", "Quay"]
+    older.headline = "Quay wall repaired"
+    older.save()
+    assert block() == ["Slipway", "Quay wall repaired"]
+
+
 def test_section_blocks_hold_at_most_four_stories_each():
     section = SectionFactory()
     for n in range(7):

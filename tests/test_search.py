@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from articles import search
 from articles.models import Article, ArticleAuthor
 from articles.search import MAX_TERMS, search_articles, search_terms
 from tests.factories import (
@@ -92,6 +93,31 @@ def test_a_headline_match_beats_a_body_match():
         at=timezone.now() - dt.timedelta(days=3),
     )
     assert list(search_articles("estuary ferry")) == [in_headline, in_body]
+
+
+def test_only_the_newest_candidates_are_ranked(monkeypatch):
+    """A word most stories contain ranks the newest RANK_CANDIDATES matches, not all of them:
+    the old headline match is outranked only by being left out, and returns once fewer
+    newer stories match."""
+    old_headline = published_article(
+        headline="Estuary ferry timetable cut",
+        standfirst="",
+        body="<p>Fewer crossings.</p>",
+        at=timezone.now() - dt.timedelta(days=30),
+    )
+    newer = [
+        published_article(
+            headline=f"Council notes {n}",
+            standfirst="",
+            body="<p>The estuary ferry came up in passing.</p>",
+            at=timezone.now() - dt.timedelta(days=n),
+        )
+        for n in (1, 2)
+    ]
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 3)
+    assert list(search_articles("estuary ferry")) == [old_headline, *newer]
+    monkeypatch.setattr(search, "RANK_CANDIDATES", 2)
+    assert list(search_articles("estuary ferry")) == newer
 
 
 def test_equal_matches_come_newest_first():
