@@ -24,6 +24,12 @@ from newsletter.models import Delivery, Edition, EditionItem, Newsletter, Subscr
 log = logging.getLogger(__name__)
 
 
+def confirmed_subscriptions() -> Count:
+    """Confirmed subscriptions, counted in the list's one query: a list's readers, or an
+    address's lists (both models name their subscriptions `subscriptions`)."""
+    return Count("subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED))
+
+
 @admin.register(Newsletter)
 class NewsletterAdmin(admin.ModelAdmin):
     list_display = ["name", "frequency", "in_signup_box", "is_active", "confirmed"]
@@ -32,15 +38,7 @@ class NewsletterAdmin(admin.ModelAdmin):
     actions = ["compose_next_edition"]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Newsletter]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                confirmed_count=Count(
-                    "subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED)
-                )
-            )
-        )
+        return super().get_queryset(request).annotate(confirmed_count=confirmed_subscriptions())
 
     @admin.display(description=gettext_lazy("confirmed subscribers"))
     def confirmed(self, obj: Newsletter) -> int:
@@ -226,15 +224,7 @@ class SubscriberAdmin(admin.ModelAdmin):
     inlines = [SubscriptionInline]
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subscriber]:
-        return (
-            super()
-            .get_queryset(request)
-            .annotate(
-                confirmed_count=Count(
-                    "subscriptions", filter=Q(subscriptions__status=Subscription.Status.CONFIRMED)
-                )
-            )
-        )
+        return super().get_queryset(request).annotate(confirmed_count=confirmed_subscriptions())
 
     @admin.display(description=gettext_lazy("confirmed lists"))
     def lists(self, obj: Subscriber) -> int:
