@@ -17,7 +17,6 @@ from django.core import signals
 from django.core.cache import close_caches
 from django.core.cache.backends.base import BaseCache
 from django.utils.module_loading import import_string
-from django_redis.cache import RedisCache as DjangoRedisCache
 
 from newsroom.disk_cache import DiskCache
 
@@ -25,11 +24,17 @@ from newsroom.disk_cache import DiskCache
 _NOTHING_TO_CLOSE = {BaseCache.close, DiskCache.close}
 
 
+def _is_django_redis(backend: type) -> bool:
+    # By module name, not issubclass: django-redis is an optional extra (`redis`), and a site
+    # without it must start; any backend built on it has it installed.
+    return any(base.__module__.split(".")[0] == "django_redis" for base in backend.__mro__)
+
+
 def closing_needed() -> bool:
     """Whether any configured cache backend closes something after a request."""
     for config in settings.CACHES.values():
         backend = import_string(str(config["BACKEND"]))
-        if issubclass(backend, DjangoRedisCache):
+        if _is_django_redis(backend):
             options: dict = config.get("OPTIONS") or {}  # type: ignore[assignment]
             default = getattr(settings, "DJANGO_REDIS_CLOSE_CONNECTION", False)
             if options.get("CLOSE_CONNECTION", default):
