@@ -67,9 +67,10 @@ print(json.dumps({{"approvals": approvals, "edits": edits}}), flush=True)
 """
 
 
-def reader_urls(site: Site) -> tuple[Path, list[int]]:
-    """Write the reader set, hottest first (the front page, then the stories newest first)."""
-    held = 2 * int(os.environ.get("BENCH_DURATION", "8")) * 3 + 60
+def reader_urls(site: Site, rounds: int = 1) -> tuple[Path, list[int]]:
+    """Write the reader set, hottest first (the front page, then the stories newest first),
+    and hold enough comments for `rounds` runs of approvals."""
+    held = 2 * int(os.environ.get("BENCH_DURATION", "8")) * 3 * rounds + 60
     out = site.manage("shell", "-c", PREPARE.format(count=READER_STORIES, held=held)).stdout
     *paths, ids = json.loads(out.strip().splitlines()[-1])
     file = site.workdir / "reader-urls.txt"

@@ -19,7 +19,12 @@ requests are for 100,000 / 1,000,000), BENCH_DURATION seconds per wrk run (8),
 BENCH_CONNECTIONS (16), BENCH_DATABASE_URL (an empty PostgreSQL database; SQLite by default),
 BENCH_SEEDED_DB (a SQLite file seed_bench already filled, copied instead of seeding again),
 BENCH_WORKDIR (kept afterwards; a temporary folder by default), BENCH_RESULTS (another file
-for the report).
+for the report), BENCH_ROUNDS (3).
+
+The runs whose ratios are targets (hello world, trivial view, plain view, cache-miss story,
+readers, readers while writing) are measured in BENCH_ROUNDS interleaved rounds, and each ratio
+is the median of its per-round ratios: on a machine other work shares, load that drifts over
+the run then moves both sides of a ratio together instead of whichever ran at the worst time.
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -44,6 +50,11 @@ sys.path.insert(0, str(ROOT))
 from bench import mixed  # noqa: E402
 from comments.cookies import OWN_COMMENTS_COOKIE  # noqa: E402
 from loopback.servers import Site, fetch  # noqa: E402
+
+PLAIN = "plain Django view, story with 50 comments"
+READERS = "readers, front page + stories"
+WRITING = "readers while approving and editing"
+MISS50 = "story, 50 comments (cache miss)"
 
 RESULTS = Path(os.environ.get("BENCH_RESULTS", ROOT / "bench" / "results" / "LATEST.md"))
 LUA = ROOT / "bench" / "wrk_report.lua"
@@ -137,6 +148,7 @@ class Settings:
     database_url: str = os.environ.get("BENCH_DATABASE_URL", "")
     seeded_db: str = os.environ.get("BENCH_SEEDED_DB", "")
     workdir: str = os.environ.get("BENCH_WORKDIR", "")
+    rounds: int = max(1, int(os.environ.get("BENCH_ROUNDS", "3")))
 
 
 @dataclass
@@ -165,9 +177,41 @@ class Report:
     database: str = "SQLite"
     writes: dict[str, int] = field(default_factory=dict)
     reader_stories: int = 0
+    # The interleaved runs, by name, one per round (their medians are in `runs`).
+    rounds: dict[str, list[Run]] = field(default_factory=dict)
 
     def run(self, name: str) -> Run:
         return next(r for r in self.runs if r.name == name)
+
+    def per_round(self, numerator: str, denominator: str) -> list[float]:
+        """The ratio in each round where both were measured side by side."""
+        above, below = self.rounds.get(numerator), self.rounds.get(denominator)
+        if not above or not below:
+            return []
+        return [a.rps / b.rps for a, b in zip(above, below, strict=True) if b.rps]
+
+    def ratio(self, numerator: str, denominator: str) -> float:
+        """Median of the per-round ratios; for runs measured once, the ratio of the two."""
+        ratios = self.per_round(numerator, denominator)
+        if ratios:
+            return statistics.median(ratios)
+        return self.run(numerator).rps / self.run(denominator).rps
+
+
+def median_run(runs: list[Run]) -> Run:
+    """One line for a run repeated in rounds: medians of the rates and latencies, the sums of
+    requests and errors, the largest resident set."""
+    return Run(
+        name=runs[0].name,
+        url=runs[0].url,
+        rps=statistics.median(r.rps for r in runs),
+        p50_ms=statistics.median(r.p50_ms for r in runs),
+        p99_ms=statistics.median(r.p99_ms for r in runs),
+        errors=sum(r.errors for r in runs),
+        requests=sum(r.requests for r in runs),
+        bytes_per_response=runs[0].bytes_per_response,
+        rss_mb=max(r.rss_mb for r in runs),
+    )
 
 
 # --- Servers --------------------------------------------------------------------------------
@@ -328,32 +372,38 @@ def measure(site: Site, settings: Settings, report: Report, info: dict) -> None:
         print(f"  {name:<34} {report.single_ms[name]:>7.1f} ms", flush=True)
 
     print(f"wrk: {settings.duration} s per run, {settings.connections} connections", flush=True)
-    with mixed.HelloWorld(site) as hello:
-        report.runs.append(wrk(site, "Django hello world", hello.url + "/bench/trivial/", settings))
-    report.runs.append(wrk(site, "trivial view", base + "/bench/trivial/", settings))
-    report.runs.append(
-        wrk(
-            site,
-            "plain Django view, story with 50 comments",
-            base + f"/bench/plain/{info['story50_pk']}/",
-            settings,
-        )
-    )
-
-    # Real traffic: readers over the front page and the newest stories, then the same while
-    # comments are approved and stories saved.
-    urls, ids = mixed.reader_urls(site)
-    mixed.warm(site, urls)
-    report.runs.append(wrk(site, "readers, front page + stories", base + "/", settings, urls=urls))
-    writers = mixed.start_writers(site, ids, settings.duration + 2)
-    report.runs.append(
-        wrk(site, "readers while approving and editing", base + "/", settings, urls=urls)
-    )
-    report.writes = mixed.finish_writers(writers)
+    # The runs the target ratios compare, interleaved round by round. Real traffic: readers
+    # over the front page and the newest stories (warmed again each round, since the previous
+    # round's writes invalidated some), then the same while comments are approved and stories
+    # saved.
+    urls, ids = mixed.reader_urls(site, settings.rounds)
     report.reader_stories = len(ids)
+    rounds: dict[str, list[Run]] = defaultdict(list)
+    writes: dict[str, int] = defaultdict(int)
+    story50 = base + info["story50"]
+    with mixed.HelloWorld(site) as hello:
+        for number in range(1, settings.rounds + 1):
+            print(f" round {number} of {settings.rounds}", flush=True)
+            for name, url, miss in (
+                ("Django hello world", hello.url + "/bench/trivial/", False),
+                ("trivial view", base + "/bench/trivial/", False),
+                (PLAIN, base + f"/bench/plain/{info['story50_pk']}/", False),
+                ("story, 50 comments (cache miss)", story50, True),
+            ):
+                rounds[name].append(wrk(site, name, url, settings, miss=miss))
+            mixed.warm(site, urls)
+            rounds[READERS].append(wrk(site, READERS, base + "/", settings, urls=urls))
+            writers = mixed.start_writers(site, ids, settings.duration + 2)
+            rounds[WRITING].append(wrk(site, WRITING, base + "/", settings, urls=urls))
+            for key, value in mixed.finish_writers(writers).items():
+                writes[key] += value
+    report.rounds = dict(rounds)
+    report.runs.extend(median_run(runs) for runs in rounds.values())
+    report.writes = dict(writes)
     for name, path in pages:
         report.runs.append(wrk(site, f"{name} (cache hit)", base + path, settings))
-        report.runs.append(wrk(site, f"{name} (cache miss)", base + path, settings, miss=True))
+        if f"{name} (cache miss)" not in rounds:
+            report.runs.append(wrk(site, f"{name} (cache miss)", base + path, settings, miss=True))
 
     # nginx: the anonymous story (nginx's own proxy cache in front of Django's), and the very
     # same bytes as a file nginx serves from the static folder.
@@ -476,42 +526,38 @@ def _verdict(ok: bool) -> str:
 
 def render(report: Report) -> str:
     s = report.settings
-    trivial = report.run("trivial view").rps
-    hit = report.run("story, 50 comments (cache hit)").rps
-    miss = report.run("story, 50 comments (cache miss)").rps
-    nginx_story = report.run("nginx: story, 50 comments").rps
-    nginx_static = report.run("nginx: same bytes, static file").rps
     rss = max(r.rss_mb for r in report.runs)
     at_scale = (
         report.site.get("stories", 0) >= 100_000 and report.site.get("comments", 0) >= 1_000_000
     )
-    hello = report.run("Django hello world").rps
-    plain = report.run("plain Django view, story with 50 comments").rps
-    readers = report.run("readers, front page + stories").rps
-    writing = report.run("readers while approving and editing").rps
-    ratios = [
+    # (label, numerator, denominator, target key)
+    compared = [
         (
             f"readers over the front page and {report.reader_stories} stories / trivial view",
-            readers / trivial,
-            TARGETS["readers"],
+            READERS,
+            "trivial view",
             "readers",
         ),
         (
             "the same while approving 1 comment/s and saving a story every 10 s / readers only",
-            writing / readers,
-            TARGETS["writes"],
+            WRITING,
+            READERS,
             "writes",
         ),
-        ("cache-hit story / trivial view", hit / trivial, TARGETS["hit"], "hit"),
-        ("cache-miss story (50 comments) / trivial view", miss / trivial, TARGETS["miss"], "miss"),
-        ("nginx story / nginx static file", nginx_story / nginx_static, TARGETS["nginx"], "nginx"),
+        ("cache-hit story / trivial view", "story, 50 comments (cache hit)", "trivial view", "hit"),
+        ("cache-miss story (50 comments) / trivial view", MISS50, "trivial view", "miss"),
         (
-            "rendered story (50 comments) / plain Django view of it",
-            miss / plain,
-            TARGETS["plain"],
-            "plain",
+            "nginx story / nginx static file",
+            "nginx: story, 50 comments",
+            "nginx: same bytes, static file",
+            "nginx",
         ),
-        ("trivial view / Django hello world", trivial / hello, TARGETS["hello"], "hello"),
+        ("rendered story (50 comments) / plain Django view of it", MISS50, PLAIN, "plain"),
+        ("trivial view / Django hello world", "trivial view", "Django hello world", "hello"),
+    ]
+    ratios = [
+        (label, report.ratio(numerator, denominator), TARGETS[key], key)
+        for label, numerator, denominator, key in compared
     ]
     lines = [
         "# Newsroom load benchmark",
@@ -544,9 +590,25 @@ def render(report: Report) -> str:
         f"| peak worker RSS under load | {rss:.0f} MB | < {TARGETS['rss_mb']:.0f} MB | "
         f"{_verdict(rss < TARGETS['rss_mb'])} |"
     )
+    if s.rounds > 1:
+        lines += [
+            "",
+            f"Ratios between runs measured side by side are the median of {s.rounds} "
+            "interleaved rounds; each round's:",
+            "",
+            "| measure | " + " | ".join(f"round {n}" for n in range(1, s.rounds + 1)) + " |",
+            "| --- |" + " ---: |" * s.rounds,
+        ]
+        for label, numerator, denominator, _ in compared:
+            per_round = report.per_round(numerator, denominator)
+            if per_round:
+                cells = " | ".join(f"{value:.2f}" for value in per_round)
+                lines.append(f"| {label.split(' / ')[0]} / {denominator} | {cells} |")
     lines += [
         "",
         "## Throughput and latency",
+        "",
+        "Runs measured in rounds show their medians (requests and errors summed).",
         "",
         "| page | req/s | p50 ms | p99 ms | errors | bytes | peak worker RSS MB |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: |",
