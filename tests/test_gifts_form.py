@@ -1,5 +1,6 @@
 """The support page's gift form: offered only with Stripe set up, validated, and sent to Stripe
-Checkout through the official library (its API server is the fake in tests/stripe_fakes.py)."""
+Checkout through the official library (its API server is the fake in tests/stripe_fakes.py,
+whose fixtures `stripe_on` and `stripe_api` these tests use)."""
 
 from __future__ import annotations
 
@@ -16,21 +17,6 @@ from tests import stripe_fakes
 from tests.factories import SupportCampaignFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stripe_on(settings):
-    settings.STRIPE_SECRET_KEY = stripe_fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_fakes.WEBHOOK_SECRET
-    settings.NEWSROOM_ONLINE_GIFTS = True
-
-
-@pytest.fixture
-def stripe_api(monkeypatch):
-    with stripe_fakes.FakeStripeAPI() as fake:
-        monkeypatch.setattr(stripe, "api_base", fake.url)
-        monkeypatch.setattr(stripe, "max_network_retries", 0)
-        yield fake
 
 
 @pytest.fixture
