@@ -486,8 +486,8 @@ LOGIN_URL = "admin:login"
 
 # Password guessing (django-axes). Failures are counted in the database, so every gunicorn
 # worker on every host sees the same count, and against the reader's real address as
-# comments.privacy.client_ip decides it behind nginx (NEWSROOM_TRUSTED_PROXIES), the one place
-# that does. AXES_LOCKOUT_PARAMETERS names the two counts newsroom.staff_auth.SignInAttempts
+# articles.request_ip.client_ip decides it behind nginx (NEWSROOM_TRUSTED_PROXIES), the one
+# place that does. AXES_LOCKOUT_PARAMETERS names the two counts newsroom.staff_auth.SignInAttempts
 # keeps: one account from one address (NEWSROOM_SIGNIN_FAILURES wrong passwords lock that pair
 # out, so an attacker elsewhere cannot lock an editor out of the newsroom), and one address
 # whatever names it tries (NEWSROOM_SIGNIN_ADDRESS_FAILURES lock the address, so rotating
@@ -514,7 +514,7 @@ if NEWSROOM_SIGNIN_ADDRESS_FAILURES < AXES_FAILURE_LIMIT:
         f"({AXES_FAILURE_LIMIT}); got {NEWSROOM_SIGNIN_ADDRESS_FAILURES}."
     )
 AXES_COOLOFF_TIME = dt.timedelta(minutes=NEWSROOM_SIGNIN_LOCKOUT_MINUTES)
-AXES_CLIENT_IP_CALLABLE = "comments.privacy.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.request_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.staff_auth.locked_out"
 # Whoever keeps guessing while locked out stays locked out: each try starts the wait again.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
