@@ -704,6 +704,10 @@ NEWSLETTER_CONFIRM_RESEND_SECONDS = 120
 NEWSLETTER_CONFIRMS_PER_DAY = 3
 # A sign-up posted sooner than this after its form was issued is a bot (as for comments).
 NEWSLETTER_MIN_SECONDS = 2
+# Sign-ups one network address may post in an hour (articles/request_ip.py counts them): the
+# per-address limits above protect one inbox, this keeps one machine from mailing a list of
+# strangers. Generous, since a newsroom's or a library's readers may share an address.
+NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 10)
 # Soft bounces (where a service reports them as bounces) that end an address's subscriptions.
 NEWSLETTER_SOFT_BOUNCE_LIMIT = 3
 # The e-mail service's webhooks (/newsletter/webhooks/<service>/tracking/) authenticate with
@@ -736,3 +740,7 @@ STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 NEWSROOM_GIFT_AMOUNTS = [5, 10, 25, 50]
 NEWSROOM_GIFT_MIN = 2
 NEWSROOM_GIFT_MAX = 5000
+# Stripe Checkout sessions one network address may start in an hour: each is a call to Stripe on
+# our key, and a card-testing script would start hundreds. A donor who changes their mind a few
+# times stays well under it.
+NEWSROOM_GIFT_CHECKOUTS_PER_HOUR = env_int("NEWSROOM_GIFT_CHECKOUTS_PER_HOUR", 10)
