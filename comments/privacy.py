@@ -1,66 +1,18 @@
-"""Who sent a comment, without keeping who they are: the sender's address as a keyed hash, and
-the retention jobs (purge, erase, export) behind the management commands."""
+"""Who sent a comment, without keeping who they are: keyed hashes of e-mail addresses, and the
+retention jobs (purge, erase, export) behind the management commands. The sender's network
+address and its hash are decided in `articles/request_ip.py`, which the newsletter and the
+site's pages use too."""
 
 from __future__ import annotations
 
 import datetime as dt
-import ipaddress
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from comments.models import Comment, Flag
-
-
-def client_ip(request: HttpRequest) -> str:
-    """The reader's address: the one place that decides.
-
-    Behind nginx every connection comes from the proxy, so without this every reader would
-    share one flood bucket (issue #7, item 0). nginx replaces X-Real-IP with the address of its
-    own connection; the header is believed only when NEWSROOM_BEHIND_PROXY is on and the
-    connection comes from a trusted proxy. From anyone else it is a client's claim, ignored.
-    """
-    remote = request.META.get("REMOTE_ADDR", "") or ""
-    if settings.NEWSROOM_BEHIND_PROXY and _is_trusted_proxy(remote):
-        forwarded = _address(request.META.get("HTTP_X_REAL_IP", ""))
-        if forwarded:
-            return forwarded
-    return remote
-
-
-def _address(value: str) -> str:
-    """The normalised address in `value`, or "" if it is not exactly one address."""
-    try:
-        return str(ipaddress.ip_address(value.strip()))
-    except ValueError:
-        return ""
-
-
-def _is_trusted_proxy(remote: str) -> bool:
-    address = _address(remote)
-    if not address:
-        return False
-    ip = ipaddress.ip_address(address)
-    return any(
-        ip in ipaddress.ip_network(proxy, strict=False)
-        for proxy in settings.NEWSROOM_TRUSTED_PROXIES
-    )
-
-
-def hash_ip(ip: str) -> str:
-    """A keyed HMAC of the address: the same reader gets the same hash, nobody can reverse it
-    without the secret key, and rotating the key forgets everyone."""
-    if not ip:
-        return ""
-    return salted_hmac("comments.ip", ip, algorithm="sha256").hexdigest()
-
-
-def request_ip_hash(request: HttpRequest) -> str:
-    return hash_ip(client_ip(request))
 
 
 def email_digest(email: str) -> str:

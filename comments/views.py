@@ -22,10 +22,11 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
+from articles.request_ip import request_ip_hash
 from comments import notifications, services, trust
 from comments.forms import CommentForm, FlagForm
 from comments.models import Comment, ModerationLimits
-from comments.privacy import email_digest, request_ip_hash
+from comments.privacy import email_digest
 from comments.services import Outcome
 from comments.threads import remember_own_comment
 

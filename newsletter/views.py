@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles import page_tags
+from articles.request_ip import within_hourly_limit
 from newsletter import page_cache, tokens
 from newsletter.forms import SignupForm
 from newsletter.models import Newsletter, Subscriber, Subscription
@@ -99,6 +100,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         newsletters = form.chosen()
         if not newsletters:
             return _page(request, form, note=_("We have no newsletter at the moment."))
+        # One machine must not sign up a list of strangers: the per-address throttle in
+        # signup.py protects one inbox, this protects many. Counted before anything is stored.
+        if not within_hourly_limit(
+            request, form="newsletter-signup", limit=settings.NEWSLETTER_SIGNUPS_PER_HOUR
+        ):
+            log.info("Newsletter sign-up refused: too many from one network address this hour")
+            note = _(
+                "Too many sign-ups have come from your connection in the last hour. Please try "
+                "again later."
+            )
+            return _page(request, form, status=429, note=note)
         sign_up(email=form.cleaned_data["email"], newsletters=newsletters)
     return HttpResponseRedirect(reverse("newsletter:check_inbox"))
 

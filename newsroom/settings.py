@@ -486,8 +486,8 @@ LOGIN_URL = "admin:login"
 
 # Password guessing (django-axes). Failures are counted in the database, so every gunicorn
 # worker on every host sees the same count, and against the reader's real address as
-# comments.privacy.client_ip decides it behind nginx (NEWSROOM_TRUSTED_PROXIES), the one place
-# that does. AXES_LOCKOUT_PARAMETERS names the two counts newsroom.staff_auth.SignInAttempts
+# articles.request_ip.client_ip decides it behind nginx (NEWSROOM_TRUSTED_PROXIES), the one
+# place that does. AXES_LOCKOUT_PARAMETERS names the two counts newsroom.staff_auth.SignInAttempts
 # keeps: one account from one address (NEWSROOM_SIGNIN_FAILURES wrong passwords lock that pair
 # out, so an attacker elsewhere cannot lock an editor out of the newsroom), and one address
 # whatever names it tries (NEWSROOM_SIGNIN_ADDRESS_FAILURES lock the address, so rotating
@@ -514,7 +514,7 @@ if NEWSROOM_SIGNIN_ADDRESS_FAILURES < AXES_FAILURE_LIMIT:
         f"({AXES_FAILURE_LIMIT}); got {NEWSROOM_SIGNIN_ADDRESS_FAILURES}."
     )
 AXES_COOLOFF_TIME = dt.timedelta(minutes=NEWSROOM_SIGNIN_LOCKOUT_MINUTES)
-AXES_CLIENT_IP_CALLABLE = "comments.privacy.client_ip"
+AXES_CLIENT_IP_CALLABLE = "articles.request_ip.client_ip"
 AXES_LOCKOUT_CALLABLE = "newsroom.staff_auth.locked_out"
 # Whoever keeps guessing while locked out stays locked out: each try starts the wait again.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
@@ -704,6 +704,10 @@ NEWSLETTER_CONFIRM_RESEND_SECONDS = 120
 NEWSLETTER_CONFIRMS_PER_DAY = 3
 # A sign-up posted sooner than this after its form was issued is a bot (as for comments).
 NEWSLETTER_MIN_SECONDS = 2
+# Sign-ups one network address may post in an hour (articles/request_ip.py counts them): the
+# per-address limits above protect one inbox, this keeps one machine from mailing a list of
+# strangers. Generous, since a newsroom's or a library's readers may share an address.
+NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 10)
 # Soft bounces (where a service reports them as bounces) that end an address's subscriptions.
 NEWSLETTER_SOFT_BOUNCE_LIMIT = 3
 # The e-mail service's webhooks (/newsletter/webhooks/<service>/tracking/) authenticate with
@@ -736,3 +740,7 @@ STRIPE_CHECKOUT_ORIGIN = "https://checkout.stripe.com"
 NEWSROOM_GIFT_AMOUNTS = [5, 10, 25, 50]
 NEWSROOM_GIFT_MIN = 2
 NEWSROOM_GIFT_MAX = 5000
+# Stripe Checkout sessions one network address may start in an hour: each is a call to Stripe on
+# our key, and a card-testing script would start hundreds. A donor who changes their mind a few
+# times stays well under it.
+NEWSROOM_GIFT_CHECKOUTS_PER_HOUR = env_int("NEWSROOM_GIFT_CHECKOUTS_PER_HOUR", 10)

@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST, require_safe
 
 from articles import page_tags
+from articles.request_ip import within_hourly_limit
 from newsroom import online_gifts
 from newsroom.gift_form import GiftForm
 from newsroom.models import SupportCampaign
@@ -57,6 +58,19 @@ def give(request: HttpRequest) -> HttpResponse:
     form = GiftForm(request.POST, campaign=campaign)
     if not form.is_valid():
         return render(request, "newsroom/support.html", support_context(request, form), status=400)
+    # Each session is a call to Stripe on our key; a card-testing script would start hundreds.
+    if not within_hourly_limit(
+        request, form="gift-checkout", limit=settings.NEWSROOM_GIFT_CHECKOUTS_PER_HOUR
+    ):
+        log.info("Gift checkout refused: too many from one network address this hour")
+        form.add_error(
+            None,
+            gettext(
+                "Too many payments have been started from your connection in the last hour. "
+                "Nothing was charged; please try again later."
+            ),
+        )
+        return render(request, "newsroom/support.html", support_context(request, form), status=429)
     try:
         url = online_gifts.start_checkout(
             campaign=campaign,

@@ -17,6 +17,9 @@ from django.test.signals import setting_changed
 from newsroom.roles import EDITORS, MODERATORS, ROLE_PERMISSIONS, WRITERS, grant
 from tests.factories import AuthorFactory, UserFactory
 
+# Stripe's fakes and the gift tests' fixtures (`stripe_on`, `stripe_api`) are in one module.
+pytest_plugins = ["tests.stripe_fakes"]
+
 
 @receiver(setting_changed)
 def _storage_changed(*, setting: str, **kwargs) -> None:

@@ -5,6 +5,10 @@ Checkout Session call (stripe.api_base points at it), so the library's real requ
 a real socket and the test reads what Newsroom asked for. `signed()` signs a webhook body the
 way Stripe documents it: header `t=<unix time>,v1=<hex HMAC-SHA256 of "<t>.<body>" with the
 endpoint's secret>`.
+
+The fixtures every gift test starts from live here too (tests/conftest.py registers this
+module as a plugin): `stripe_on` sets Stripe up in the settings, `stripe_api` points the
+library at a running `FakeStripeAPI`.
 """
 
 from __future__ import annotations
@@ -14,9 +18,13 @@ import hmac
 import json
 import threading
 import time
+from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs
+
+import pytest
+import stripe
 
 WEBHOOK_SECRET = "whsec_test_harbour_gazette"  # a test's own secret
 SECRET_KEY = "sk_test_harbour_gazette"
@@ -158,3 +166,21 @@ class FakeStripeAPI:
     def __exit__(self, *exc: object) -> None:
         self.server.shutdown()
         self.server.server_close()
+
+
+@pytest.fixture
+def stripe_on(settings: Any) -> None:
+    """Online gifts on, with this module's test keys."""
+    settings.STRIPE_SECRET_KEY = SECRET_KEY
+    settings.STRIPE_WEBHOOK_SECRET = WEBHOOK_SECRET
+    settings.NEWSROOM_ONLINE_GIFTS = True
+
+
+@pytest.fixture
+def stripe_api(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeStripeAPI]:
+    """The official library talking to a `FakeStripeAPI`, once per request (no retries, so a
+    refusal is one request)."""
+    with FakeStripeAPI() as fake:
+        monkeypatch.setattr(stripe, "api_base", fake.url)
+        monkeypatch.setattr(stripe, "max_network_retries", 0)
+        yield fake

@@ -15,9 +15,9 @@ from django.core.management import CommandError, call_command
 from django.test import Client, RequestFactory
 from django.utils import timezone
 
+from articles.request_ip import client_ip, hash_ip
 from comments.cookies import OWN_COMMENTS_COOKIE, TRUSTED_COOKIE
 from comments.models import Comment, Flag, ModerationEvent
-from comments.privacy import client_ip, hash_ip
 from tests.commenting import post_comment, trust_device
 from tests.factories import CommentFactory, published_article, reply_to
 

@@ -1,8 +1,10 @@
 """The support page's gift form: offered only with Stripe set up, validated, and sent to Stripe
-Checkout through the official library (its API server is the fake in tests/stripe_fakes.py)."""
+Checkout through the official library (its API server is the fake in tests/stripe_fakes.py,
+whose fixtures `stripe_on` and `stripe_api` these tests use)."""
 
 from __future__ import annotations
 
+import logging
 from decimal import Decimal
 
 import pytest
@@ -16,21 +18,6 @@ from tests import stripe_fakes
 from tests.factories import SupportCampaignFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stripe_on(settings):
-    settings.STRIPE_SECRET_KEY = stripe_fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_fakes.WEBHOOK_SECRET
-    settings.NEWSROOM_ONLINE_GIFTS = True
-
-
-@pytest.fixture
-def stripe_api(monkeypatch):
-    with stripe_fakes.FakeStripeAPI() as fake:
-        monkeypatch.setattr(stripe, "api_base", fake.url)
-        monkeypatch.setattr(stripe, "max_network_retries", 0)
-        yield fake
 
 
 @pytest.fixture
@@ -189,6 +176,46 @@ def test_stripe_failing_gives_clear_words_not_an_error_page(
     assert "We could not reach our payment provider just now. Nothing was charged" in (
         response.content.decode()
     )
+
+
+def test_one_machine_cannot_start_more_checkouts_than_the_hours_limit(
+    client, stripe_on, stripe_api, campaign, settings, caplog
+):
+    settings.NEWSROOM_GIFT_CHECKOUTS_PER_HOUR = 2
+    gift = {"frequency": "one_off", "amount": "other", "other_amount": "7.50"}
+    url = reverse("support-give")
+    for _ in range(2):
+        assert client.post(url, gift, REMOTE_ADDR="203.0.113.60").status_code == 303
+    assert len(stripe_api.requests) == 2
+
+    with caplog.at_level(logging.INFO, logger="newsroom"):
+        refused = client.post(url, gift, REMOTE_ADDR="203.0.113.60")
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert "Too many payments have been started from your connection in the last hour." in html
+    assert 'value="7.50"' in html  # what the reader typed is kept
+    assert "203.0.113.60" not in html
+    assert len(stripe_api.requests) == 2  # Stripe was not asked
+    assert not Gift.objects.filter(source="online").exists()
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "too many" in logged and "203.0.113.60" not in logged
+
+    # Another machine is not held back by that one.
+    assert client.post(url, gift, REMOTE_ADDR="198.51.100.61").status_code == 303
+    assert len(stripe_api.requests) == 3
+
+
+def test_a_form_with_errors_does_not_count_against_the_limit(
+    client, stripe_on, stripe_api, campaign, settings
+):
+    settings.NEWSROOM_GIFT_CHECKOUTS_PER_HOUR = 1
+    url = reverse("support-give")
+    wrong = {"frequency": "one_off", "amount": "other", "other_amount": "1"}
+    for _ in range(3):
+        assert client.post(url, wrong, REMOTE_ADDR="203.0.113.62").status_code == 400
+    right = {"frequency": "monthly", "amount": "10"}
+    assert client.post(url, right, REMOTE_ADDR="203.0.113.62").status_code == 303
+    assert len(stripe_api.requests) == 1
 
 
 def test_the_form_refuses_get(client, stripe_on):

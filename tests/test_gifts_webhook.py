@@ -1,7 +1,8 @@
 """Stripe's webhook: each payment recorded exactly once, a bad signature refused, a receipt sent.
 
 The payloads are signed here with a test secret, exactly as Stripe signs them
-(tests/stripe_fakes.py); the webhook checks them with the official library.
+(tests/stripe_fakes.py, which also has the `stripe_on` fixture); the webhook checks them with
+the official library.
 """
 
 from __future__ import annotations
@@ -25,13 +26,6 @@ from tests import stripe_fakes
 from tests.factories import SupportCampaignFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def stripe_on(settings):
-    settings.STRIPE_SECRET_KEY = stripe_fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_fakes.WEBHOOK_SECRET
-    settings.NEWSROOM_ONLINE_GIFTS = True
 
 
 @pytest.fixture

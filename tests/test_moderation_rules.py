@@ -19,9 +19,10 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
+from articles.request_ip import hash_ip
 from comments import rules
 from comments.models import Block, Comment, ModerationEvent, ModerationLimits, ModerationWord
-from comments.privacy import email_digest, hash_ip
+from comments.privacy import email_digest
 from comments.services import Outcome, submit_comment
 from tests.commenting import post_comment
 from tests.factories import CommentFactory, published_article

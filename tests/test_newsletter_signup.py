@@ -4,13 +4,16 @@ or were tampered with, and answers that never say whether an address is known.""
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import time
 
 import pytest
 from django.core import mail
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
+from articles.request_ip import within_hourly_limit
 from newsletter import sending, tokens
 from newsletter.composing import compose_edition
 from newsletter.models import Subscriber, Subscription
@@ -183,6 +186,67 @@ def test_bots_are_told_the_same_and_nothing_is_stored_or_sent(settings):
     assert trap["Location"] == fast["Location"] == reverse("newsletter:check_inbox")
     assert mail.outbox == []
     assert not Subscriber.objects.exists()
+
+
+def reader_at(address: str) -> Client:
+    """A reader's browser on the network address `address`."""
+    return Client(enforce_csrf_checks=True, REMOTE_ADDR=address)
+
+
+TOO_MANY = "Too many sign-ups have come from your connection in the last hour."
+
+
+def test_one_machine_cannot_sign_up_more_addresses_than_the_hours_limit(settings, caplog):
+    settings.NEWSLETTER_SIGNUPS_PER_HOUR = 3
+    morning_tide()
+    for name in ["ada", "bryn", "cerys"]:
+        response = sign_up_from_box(reader_at("203.0.113.40"), f"{name}@harbour.example")
+        assert response["Location"] == reverse("newsletter:check_inbox")
+    assert len(mail.outbox) == 3
+
+    with caplog.at_level(logging.INFO, logger="newsletter"):
+        refused = sign_up_from_box(reader_at("203.0.113.40"), "dilys@harbour.example")
+    assert refused.status_code == 429
+    html = refused.content.decode()
+    assert TOO_MANY in html
+    assert 'value="dilys@harbour.example"' in html  # the form comes back with the address
+    assert 'name="csrfmiddlewaretoken" value="' in html  # and a token to try again with
+    assert "203.0.113.40" not in html
+    assert not Subscriber.objects.filter(email="dilys@harbour.example").exists()
+    assert Subscriber.objects.count() == Subscription.objects.count() == 3
+    assert len(mail.outbox) == 3
+    logged = " ".join(record.getMessage() for record in caplog.records)
+    assert "too many" in logged
+    assert "dilys" not in logged and "203.0.113.40" not in logged
+
+    # Another machine is not held back by that one.
+    other = sign_up_from_box(reader_at("198.51.100.12"), "dilys@harbour.example")
+    assert other["Location"] == reverse("newsletter:check_inbox")
+    assert Subscriber.objects.filter(email="dilys@harbour.example").exists()
+    assert len(mail.outbox) == 4
+
+
+def test_the_hours_limit_starts_again_the_next_hour(settings):
+    settings.NEWSLETTER_SIGNUPS_PER_HOUR = 1
+    morning_tide()
+    sign_up_from_box(reader_at("203.0.113.41"), "elin@harbour.example")
+    assert sign_up_from_box(reader_at("203.0.113.41"), "ffion@harbour.example").status_code == 429
+    request = RequestFactory().post("/", REMOTE_ADDR="203.0.113.41")
+    next_hour = timezone.now() + dt.timedelta(hours=1)
+    assert within_hourly_limit(request, form="newsletter-signup", limit=1, now=next_hour)
+
+
+def test_behind_the_proxy_readers_are_counted_by_their_own_addresses(settings):
+    settings.NEWSLETTER_SIGNUPS_PER_HOUR = 1
+    settings.NEWSROOM_BEHIND_PROXY = True
+    morning_tide()
+    # Every connection comes from nginx on 127.0.0.1; X-Real-IP names the reader.
+    first = Client(enforce_csrf_checks=True, HTTP_X_REAL_IP="203.0.113.42")
+    second = Client(enforce_csrf_checks=True, HTTP_X_REAL_IP="203.0.113.43")
+    assert sign_up_from_box(first, "gwen@harbour.example").status_code == 302
+    assert sign_up_from_box(second, "hywel@harbour.example").status_code == 302
+    assert sign_up_from_box(first, "iolo@harbour.example").status_code == 429
+    assert Subscriber.objects.count() == 2
 
 
 def test_without_javascript_the_box_leads_to_the_page_with_a_token():

@@ -44,7 +44,7 @@ def stored_ip_hash(site: Site, comment_id: int) -> str:
 
 
 def hash_for(site: Site, ip: str) -> str:
-    """comments.privacy.hash_ip as the live site computes it, with the live site's key."""
+    """articles.request_ip.hash_ip as the live site computes it, with the live site's key."""
     return salted_hmac("comments.ip", ip, secret=site.secret_key, algorithm="sha256").hexdigest()
 
 

@@ -31,8 +31,8 @@ from articles.models import (
     Section,
     Source,
 )
+from articles.request_ip import hash_ip
 from comments.models import Comment, ModerationEvent
-from comments.privacy import hash_ip
 from tests.factories import AuthorFactory, SectionFactory, published_article
 
 pytestmark = pytest.mark.django_db

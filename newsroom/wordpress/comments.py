@@ -4,7 +4,7 @@ Comments are written with one `bulk_create` per reply level of a story (parents 
 replies), their moderation-log lines with one more. A comment a Newsroom moderator has
 decided on keeps that decision when a later export still shows WordPress's old state.
 Readers' addresses are hashed with the same keyed hash as comments posted here
-(`comments.privacy.hash_ip`); the raw address is never written.
+(`articles.request_ip.hash_ip`); the raw address is never written.
 """
 
 from __future__ import annotations
@@ -13,8 +13,8 @@ import hashlib
 
 from articles import page_tags
 from articles.models import Article
+from articles.request_ip import hash_ip
 from comments.models import Comment, ModerationEvent
-from comments.privacy import hash_ip
 from newsroom.wordpress.export import CommentState, WxrComment, WxrPost
 from newsroom.wordpress.markup import wordpress_comment_to_text
 from newsroom.wordpress.report import ImportReport, Outcome

@@ -31,7 +31,7 @@ How it behaves, and why:
   given, matched by the attachment's path inside it; a missing or unusable file is reported
   and the story goes in without it.
 - **Readers' addresses are hashed** with the same keyed hash as comments posted here
-  (`comments.privacy.hash_ip`); the raw address is never written.
+  (`articles.request_ip.hash_ip`); the raw address is never written.
 - **Batched.** Comments are written with one `bulk_create` per reply level of a story, their
   moderation-log lines with one more; the existing stories' keys are read once up front.
 """

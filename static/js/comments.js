@@ -1,34 +1,21 @@
 // Progressive enhancement for the comment form on the (cacheable) story page.
-// The page carries no per-reader values, so when a reader starts writing we fetch a CSRF token
-// and a signed form stamp from an uncached endpoint. Without JavaScript the form still posts:
-// the server answers with the comment on an uncached page to confirm.
+// The page carries no per-reader values, so when a reader starts writing form-token.js fetches
+// a CSRF token and a signed form stamp from an uncached endpoint. Without JavaScript the form
+// still posts: the server answers with the comment on an uncached page to confirm.
 (function () {
   "use strict";
   var form = document.getElementById("comment-form");
   if (!form) return;
-  var pending = null;
-
-  function fetchToken() {
-    if (pending) return pending;
-    pending = fetch(form.dataset.tokenUrl, { credentials: "same-origin", cache: "no-store" })
-      .then(function (response) {
-        if (!response.ok) throw new Error("token " + response.status);
-        return response.json();
-      })
-      .then(function (data) {
-        form.elements.csrfmiddlewaretoken.value = data.csrf_token;
-        form.elements.stamp.value = data.stamp;
-        if (data.signed_in) {
-          var identity = form.querySelector("[data-identity]");
-          var signedIn = form.querySelector("[data-signed-in]");
-          identity.hidden = true;
-          identity.querySelectorAll("input").forEach(function (input) { input.required = false; });
-          signedIn.querySelector("[data-signed-in-name]").textContent = data.name;
-          signedIn.hidden = false;
-        }
-      })
-      .catch(function () { pending = null; });
-    return pending;
+  // The token fetch and the wait on an early submit are static/js/form-token.js's; a signed-in
+  // member of staff hides the name and e-mail fields and posts under their account.
+  function showSignedIn(data) {
+    if (!data.signed_in) return;
+    var identity = form.querySelector("[data-identity]");
+    var signedIn = form.querySelector("[data-signed-in]");
+    identity.hidden = true;
+    identity.querySelectorAll("input").forEach(function (input) { input.required = false; });
+    signedIn.querySelector("[data-signed-in-name]").textContent = data.name;
+    signedIn.hidden = false;
   }
 
   // Name and e-mail, kept in this browser's storage (never in a cookie or a page, so the
@@ -72,19 +59,7 @@
   });
   recall();
 
-  form.addEventListener("focusin", fetchToken);
-  form.addEventListener("submit", function (event) {
-    if (form.elements.stamp.value) return;
-    // Submitted before the token arrived: wait for it, then send. If it never comes, the
-    // plain POST still gets the reader a confirmation page.
-    event.preventDefault();
-    var button = form.querySelector("[type=submit]");
-    button.disabled = true;
-    Promise.resolve(fetchToken()).then(function () {
-      button.disabled = false;
-      HTMLFormElement.prototype.submit.call(form);
-    });
-  });
+  window.newsroomFormToken(form, showSignedIn);
   // One click, one comment: a second click would only repeat the same nonce anyway.
   form.addEventListener("submit", function () {
     if (form.elements.stamp.value) {

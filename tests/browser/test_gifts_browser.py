@@ -7,9 +7,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-import stripe
 
-from tests import stripe_fakes
 from tests.browser.conftest import WIDTHS
 from tests.factories import GiftFactory, SupportCampaignFactory, published_article
 
@@ -17,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def site(live_server, roles, settings):
-    settings.STRIPE_SECRET_KEY = stripe_fakes.SECRET_KEY
-    settings.STRIPE_WEBHOOK_SECRET = stripe_fakes.WEBHOOK_SECRET
-    settings.NEWSROOM_ONLINE_GIFTS = True
+def site(live_server, roles, stripe_on):
     campaign = SupportCampaignFactory(goal=12000, raised=0)
     GiftFactory(campaign=campaign, amount=Decimal("6450"), source="opening_balance")
     GiftFactory(campaign=campaign, amount=Decimal("890"), source="event")
@@ -60,21 +55,20 @@ def test_the_gift_form_and_its_errors_are_accessible(site, page_at, axe_violatio
     assert axe_violations(page) == []
 
 
-def test_a_valid_gift_takes_the_reader_to_stripe_checkout(site, page_at, settings, monkeypatch):
+def test_a_valid_gift_takes_the_reader_to_stripe_checkout(site, page_at, settings, stripe_api):
     """The 303 to Stripe's page passes the page's Content-Security-Policy (`form-action`)."""
     url, _ = site
-    with stripe_fakes.FakeStripeAPI() as fake:
-        fake.checkout_base = fake.url
-        monkeypatch.setattr(stripe, "api_base", fake.url)
-        settings.STRIPE_CHECKOUT_ORIGIN = fake.url
-        page = page_at(1280)
-        page.goto(url + "/support/")
-        page.get_by_role("radio", name="Monthly").check()
-        page.get_by_role("radio", name="£25").check()
-        page.locator(".gift-form button[type=submit]").click()
-        page.wait_for_url(f"{fake.url}/c/pay/cs_test_1")
+    # The payment page is the fake server itself, so the browser can open it.
+    stripe_api.checkout_base = stripe_api.url
+    settings.STRIPE_CHECKOUT_ORIGIN = stripe_api.url
+    page = page_at(1280)
+    page.goto(url + "/support/")
+    page.get_by_role("radio", name="Monthly").check()
+    page.get_by_role("radio", name="£25").check()
+    page.locator(".gift-form button[type=submit]").click()
+    page.wait_for_url(f"{stripe_api.url}/c/pay/cs_test_1")
 
-        assert page.locator("h1").inner_text() == "Fake Checkout"
-        (sent,) = fake.requests
-        assert sent["mode"] == ["subscription"]
-        assert sent["line_items[0][price_data][unit_amount]"] == ["2500"]
+    assert page.locator("h1").inner_text() == "Fake Checkout"
+    (sent,) = stripe_api.requests
+    assert sent["mode"] == ["subscription"]
+    assert sent["line_items[0][price_data][unit_amount]"] == ["2500"]

@@ -66,6 +66,33 @@ def test_a_reader_signs_up_from_a_cached_story_and_confirms(live_server, browser
     assert subscription.newsletter.slug == "morning-tide"
 
 
+def test_a_sign_up_sent_before_the_token_arrived_waits_for_it(live_server, browser, story):
+    """static/js/form-token.js: a failed fetch is tried again, and a click before the token
+    arrived waits for it instead of posting the cached form's empty token."""
+    url = live_server.url + story.get_absolute_url()
+    reader = browser.new_context().new_page()
+    asked: list[str] = []
+
+    def token(route):
+        asked.append(route.request.url)
+        if len(asked) == 1:
+            route.abort()  # a dropped connection
+        else:
+            route.continue_()
+
+    reader.route("**/newsletter/form-token/", token)
+    reader.goto(url)
+    with reader.expect_event("requestfailed"):
+        reader.fill("#newsletter-email", "owain.early@harbour.example")
+    assert reader.input_value(".newsletter-box [name=stamp]") == ""
+    reader.click(".newsletter-form button[type=submit]")
+    reader.wait_for_selector("text=Check your inbox")
+    assert len(asked) == 2
+    assert Subscription.objects.get().subscriber.email == "owain.early@harbour.example"
+    (confirmation,) = mail.outbox
+    assert confirmation.to == ["owain.early@harbour.example"]
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_box_and_the_page_fit_the_site(live_server, page_at, axe_violations, story, width):
     SCREENSHOTS.mkdir(exist_ok=True)
