@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from articles.archive import archive_months
 from articles.models import Article
 from newsroom.front_page import front_page
 from newsroom.models import raised_total
@@ -436,3 +437,18 @@ def test_a_tag_only_a_draft_carries_is_not_found_nor_its_feed(client):
     published_article(headline="Ferry timetable").tags.add("merger-talks")
     assert client.get("/tag/merger-talks/").status_code == 200
     assert client.get("/tag/merger-talks/feed/").status_code == 200
+
+
+def test_the_archive_months_are_counted_once_per_change_to_the_latest_list(
+    django_assert_num_queries,
+):
+    published_article(at=dt.datetime(2021, 3, 3, 12, tzinfo=dt.UTC))
+    assert [(m.month, m.stories) for m in archive_months()] == [(dt.date(2021, 3, 1), 1)]
+    with django_assert_num_queries(0):  # kept: nothing about the live stories changed
+        assert [m.stories for m in archive_months()] == [1]
+
+    later = published_article(at=dt.datetime(2021, 3, 20, 12, tzinfo=dt.UTC))
+    assert [(m.month, m.stories) for m in archive_months()] == [(dt.date(2021, 3, 1), 2)]
+
+    later.return_to_draft(by=None)  # leaves the listings: the months are counted again
+    assert [(m.month, m.stories) for m in archive_months()] == [(dt.date(2021, 3, 1), 1)]
