@@ -6,6 +6,8 @@ and confirmation links that cannot undo a later unsubscribe or complaint."""
 from __future__ import annotations
 
 import io
+import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.core import mail
@@ -18,9 +20,11 @@ from django.utils import timezone
 
 from newsletter import privacy, sending
 from newsletter.composing import compose_edition
+from newsletter.mail import confirmation_message, unsubscribe_url
 from newsletter.models import Delivery, Edition, Newsletter, Subscriber, Subscription
 from tests.factories import published_article
-from tests.newsletters import confirmed_readers, morning_tide
+from tests.newsletters import confirmed_readers, link_in, morning_tide
+from tests.signing_in import browser, csrf_token
 from tests.test_newsletter_bounces import bounce, post
 
 pytestmark = pytest.mark.django_db
@@ -271,3 +275,62 @@ def test_a_test_send_that_cannot_be_built_says_so(editor_client):
     assert response.status_code == 200
     assert "The test could not be built" in response.content.decode()
     assert mail.outbox == []
+
+
+def test_an_old_confirmation_link_does_not_undo_a_complaint_or_an_unsubscribe(
+    client, monkeypatch, settings
+):
+    settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:harbour-webhook-secret"}
+    settings.NEWSLETTER_CONFIRM_RESEND_SECONDS = 0
+    morning_tide()
+    reader = browser()
+    token = reader.get(reverse("newsletter:form_token")).json()
+    fields = {"csrfmiddlewaretoken": token["csrf_token"], "stamp": token["stamp"]}
+    reader.post(reverse("newsletter:subscribe"), {"email": "alice@harbour.example", **fields})
+    link = link_in(mail.outbox[0], "confirm")
+    page = reader.get(link)
+    reader.post(link, {"csrfmiddlewaretoken": csrf_token(page)})
+    subscription = Subscription.objects.get()
+    assert subscription.status == Subscription.Status.CONFIRMED
+
+    complaint = {"RecordType": "SpamComplaint", "Email": "ALICE@harbour.example", "ID": 3}
+    assert post(client, complaint).status_code == 200
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.COMPLAINED
+
+    page = reader.get(link)
+    assert page.status_code == 400
+    assert "This link is older than your last change" in page.content.decode()
+    again = reader.post(link, {"csrfmiddlewaretoken": csrf_token(page)})
+    assert again.status_code == 400
+    assert "You are on the list" not in again.content.decode()
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.COMPLAINED
+
+    # Signing up again later sends a fresh link, and that one works.
+    later = time.time() + 5
+    monkeypatch.setattr("django.core.signing.time.time", lambda: later)
+    reader.post(reverse("newsletter:subscribe"), {"email": "alice@harbour.example", **fields})
+    fresh = link_in(mail.outbox[-1], "confirm")
+    page = reader.get(fresh)
+    assert (
+        "You are on the list"
+        in reader.post(fresh, {"csrfmiddlewaretoken": csrf_token(page)}).content.decode()
+    )
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.CONFIRMED
+
+
+def test_an_old_link_does_not_undo_an_unsubscribe():
+    morning_tide()
+    (alice,) = confirmed_readers(Newsletter.objects.get(), 1)
+    subscription = alice.subscriptions.get()
+    link = link_in(confirmation_message(alice, [subscription.newsletter]), "confirm")
+    reader = browser()
+    leave = urlsplit(unsubscribe_url(subscription.pk)).path
+    assert "unsubscribed" in reader.post(leave).content.decode().lower()
+    page = reader.get(link)
+    assert "This link is older than your last change" in page.content.decode()
+    reader.post(link, {"csrfmiddlewaretoken": csrf_token(page)})
+    subscription.refresh_from_db()
+    assert subscription.status == Subscription.Status.UNSUBSCRIBED
