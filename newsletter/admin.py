@@ -249,20 +249,11 @@ class SubscriptionForm(forms.ModelForm):
         if current in ENDABLE:
             allowed.add(Subscription.Status.UNSUBSCRIBED)
         field.choices = [(v, label) for v, label in Subscription.Status.choices if v in allowed]
-
-    def clean_status(self) -> str:
-        status = self.cleaned_data["status"]
-        before = self.instance.status if self.instance.pk else Subscription.Status.PENDING
-        if status != before and not (
-            before in ENDABLE and status == Subscription.Status.UNSUBSCRIBED
-        ):
-            raise forms.ValidationError(
-                _(
-                    "Only the reader's confirmation link confirms a subscription; here you "
-                    "can only unsubscribe a reader."
-                )
-            )
-        return status
+        # What a posted "confirmed" (or any other state) meets: the form offers no such choice.
+        field.error_messages["invalid_choice"] = _(
+            "Only the reader's confirmation link confirms a subscription; here you can only "
+            "unsubscribe a reader."
+        )
 
     def save(self, commit: bool = True) -> Subscription:
         subscription = super().save(commit=False)

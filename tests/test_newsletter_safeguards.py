@@ -81,10 +81,10 @@ def test_an_editor_cannot_confirm_a_reader_or_change_their_address(editor_client
     confirmed = Subscription.Status.CONFIRMED
     response = editor_client.post(url, subscriber_form(warm, {left.pk: confirmed}))
     assert response.status_code == 200
-    assert "Select a valid choice" in response.content.decode()
+    assert "Only the reader&#x27;s confirmation link confirms" in response.content.decode()
     response = editor_client.post(url, subscriber_form(warm, {waiting.pk: confirmed}))
     assert response.status_code == 200  # a form error, not the CHECK constraint's 500
-    assert "Select a valid choice" in response.content.decode()
+    assert "Only the reader&#x27;s confirmation link confirms" in response.content.decode()
 
     # Saved with the statuses as they are, the address posted alongside changes nothing.
     assert editor_client.post(url, subscriber_form(warm, {})).status_code == 302
