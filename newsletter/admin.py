@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from typing import Any
 
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import URLPattern, path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -82,7 +85,6 @@ class EditionAdmin(admin.ModelAdmin):
     list_filter = ["newsletter", "status"]
     list_select_related = ["newsletter"]
     date_hierarchy = "period_end"
-    fields = ["newsletter", "subject", "period_start", "period_end", "editor_note"]
     inlines = [EditionItemInline]
     actions = ["send_test_to_me", "approve_for_sending", "recompose"]
 
@@ -95,9 +97,16 @@ class EditionAdmin(admin.ModelAdmin):
             )
         )
 
+    def get_fields(self, request: HttpRequest, obj: Edition | None = None) -> tuple[str, ...]:
+        # Why the sender held the edition, above what the editor corrects.
+        fields = ("newsletter", "subject", "period_start", "period_end", "editor_note")
+        return ("held_reason", *fields) if obj is not None and obj.held_reason else fields
+
     def get_readonly_fields(self, request: HttpRequest, obj: Edition | None = None) -> list[str]:
         if obj is not None and not obj.is_editable:
             return ["newsletter", "subject", "period_start", "period_end", "editor_note"]
+        if obj is not None and obj.held_reason:
+            return ["held_reason"]
         return []
 
     def save_model(self, request: HttpRequest, obj: Edition, form: object, change: bool) -> None:
@@ -167,7 +176,18 @@ class EditionAdmin(admin.ModelAdmin):
                 messages.ERROR,
             )
             return
-        rendered = mail.render_edition(edition)
+        try:
+            rendered = mail.render_edition(edition)
+            rendered.message_to(address, "").message()
+        except Exception as error:  # a subject saved before validation, a template error
+            log.warning("Newsletter test of edition %s could not be built", edition.pk)
+            self.message_user(
+                request,
+                _("The test could not be built (%(error)s). Correct the edition and try again.")
+                % {"error": f"{type(error).__name__}: {error}"},
+                messages.ERROR,
+            )
+            return
         try:
             # The test's unsubscribe link leads to the newsletter page: the editor is no
             # subscriber, and a test must not be able to end anyone's subscription.
@@ -209,11 +229,56 @@ class EditionAdmin(admin.ModelAdmin):
         self.message_user(request, _("Composed again."), messages.SUCCESS)
 
 
+ENDABLE = {Subscription.Status.PENDING, Subscription.Status.CONFIRMED}
+
+
+class SubscriptionForm(forms.ModelForm):
+    """Double opt-in holds here too: only the reader's confirmation link confirms. An editor
+    may end a pending or confirmed subscription (a reader's request to leave), nothing else."""
+
+    class Meta:
+        model = Subscription
+        fields = ["newsletter", "status"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["status"]
+        assert isinstance(field, forms.ChoiceField)
+        current = self.instance.status if self.instance.pk else Subscription.Status.PENDING
+        allowed = {current}
+        if current in ENDABLE:
+            allowed.add(Subscription.Status.UNSUBSCRIBED)
+        field.choices = [(v, label) for v, label in Subscription.Status.choices if v in allowed]
+        # What a posted "confirmed" (or any other state) meets: the form offers no such choice.
+        field.error_messages["invalid_choice"] = _(
+            "Only the reader's confirmation link confirms a subscription; here you can only "
+            "unsubscribe a reader."
+        )
+
+    def save(self, commit: bool = True) -> Subscription:
+        subscription = super().save(commit=False)
+        ended = subscription.status == Subscription.Status.UNSUBSCRIBED
+        if "status" in self.changed_data and ended:
+            subscription.ended_at = timezone.now()
+        if commit:
+            subscription.save()
+        return subscription
+
+
 class SubscriptionInline(admin.TabularInline):
     model = Subscription
+    form = SubscriptionForm
     extra = 0
     fields = ["newsletter", "status", "created_at", "confirmed_at", "ended_at"]
     readonly_fields = ["created_at", "confirmed_at", "ended_at"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Subscriber | None = None) -> list[str]:
+        # Moving a subscription to another list would put the reader on a list they never
+        # confirmed.
+        return [*self.readonly_fields, "newsletter"] if obj is not None else self.readonly_fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Subscriber | None = None) -> bool:
+        return False  # a reader joins a list by confirming it, never by an editor's hand
 
 
 @admin.register(Subscriber)
@@ -222,6 +287,11 @@ class SubscriberAdmin(admin.ModelAdmin):
     search_fields = ["email"]
     readonly_fields = ["created_at", "confirmation_sent_at", "soft_bounces"]
     inlines = [SubscriptionInline]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Subscriber | None = None) -> list[str]:
+        # A changed address is a new mailbox that never confirmed: it signs up itself.
+        base = list(self.readonly_fields)
+        return ["email", *base] if obj is not None else base
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subscriber]:
         return super().get_queryset(request).annotate(confirmed_count=confirmed_subscriptions())

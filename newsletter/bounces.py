@@ -31,7 +31,7 @@ def connect() -> None:
 def record_event(sender: Any, event: AnymailTrackingEvent, esp_name: str, **kwargs: Any) -> None:
     if event.event_type not in {EventType.BOUNCED, EventType.COMPLAINED} or not event.recipient:
         return
-    subscriber = Subscriber.objects.filter(email=Subscriber.normalise(event.recipient)).first()
+    subscriber = Subscriber.find(event.recipient)
     if subscriber is None:
         return
     with transaction.atomic():

@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsletter import tokens
-from newsletter.models import Edition, Newsletter, Subscriber
+from newsletter.models import Edition, Newsletter, Subscriber, Subscription
 
 # Stands in for the recipient's own unsubscribe address in the rendered edition: the edition
 # is rendered once, then this is replaced per recipient (a render per recipient cost more
@@ -51,6 +51,27 @@ def confirmation_message(
     )
     message.attach_alternative(
         render_to_string("newsletter/email/confirm.html", context), "text/html"
+    )
+    return message
+
+
+def already_subscribed_message(
+    subscriber: Subscriber, subscriptions: list[Subscription]
+) -> EmailMultiAlternatives:
+    """The answer to a sign-up from an address already confirmed on every list it asked for:
+    it tells the mailbox's owner, and only them, and offers the way out."""
+    context = {
+        "SITE_NAME": settings.SITE_NAME,
+        "lists": [(s.newsletter, unsubscribe_url(s.pk)) for s in subscriptions],
+        "manage_url": absolute(reverse("newsletter:page")),
+    }
+    message = EmailMultiAlternatives(
+        subject=_("You are already subscribed to %(site)s") % {"site": settings.SITE_NAME},
+        body=render_to_string("newsletter/email/already_subscribed.txt", context),
+        to=[subscriber.email],
+    )
+    message.attach_alternative(
+        render_to_string("newsletter/email/already_subscribed.html", context), "text/html"
     )
     return message
 

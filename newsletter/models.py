@@ -8,11 +8,14 @@ and in the mail itself, never in a reader's page or a log line (`Subscriber.log_
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import TYPE_CHECKING, Self
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +26,16 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import User
 
 
+def validate_one_line(value: str) -> None:
+    """A name or subject that goes into a mail header: no line breaks or other control
+    characters (Django's mail refuses a header with a newline, so one would stop the send)."""
+    if any(unicodedata.category(char) in {"Cc", "Zl", "Zp"} for char in value):
+        raise ValidationError(
+            _("Use one line of text: no line breaks, tabs or other control characters."),
+            code="one_line",
+        )
+
+
 class Newsletter(models.Model):
     """A list readers subscribe to, such as the daily or the weekly."""
 
@@ -31,7 +44,10 @@ class Newsletter(models.Model):
         WEEKLY = "weekly", _("Weekly")
 
     name = models.CharField(
-        _("name"), max_length=100, help_text=_("As readers see it, e.g. “The Morning Tide”.")
+        _("name"),
+        max_length=100,
+        validators=[validate_one_line],
+        help_text=_("As readers see it, e.g. “The Morning Tide”."),
     )
     slug = models.SlugField(_("slug"), unique=True, help_text=_("Short name in addresses."))
     description = models.TextField(
@@ -94,9 +110,27 @@ class Subscriber(models.Model):
     class Meta:
         verbose_name = _("subscriber")
         verbose_name_plural = _("subscribers")
+        constraints = [
+            # One row per mailbox whatever the case it was typed in: a second row for
+            # "Ann@…" would get every edition twice and escape erasure and bounces.
+            models.UniqueConstraint(
+                Lower("email"),
+                name="newsletter_subscriber_email_any_case",
+                violation_error_message=_("This address is already a subscriber."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"Subscriber {self.pk}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.email = self.normalise(self.email)
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+    @classmethod
+    def find(cls, email: str) -> Subscriber | None:
+        """The row for an address however its case was written (bounces, erasure, export)."""
+        return cls.objects.filter(email__iexact=email.strip()).first()
 
     @staticmethod
     def normalise(email: str) -> str:
@@ -161,6 +195,14 @@ class Subscription(models.Model):
     def __str__(self) -> str:
         return f"{self.newsletter} · {self.get_status_display()}"
 
+    def issued_before_end(self, issued_at: dt.datetime) -> bool:
+        """Whether a link issued at `issued_at` predates this subscription's end (an
+        unsubscribe, bounce or complaint): such a link must not undo it. Links carry whole
+        seconds, so a link from the second the subscription ended counts as older."""
+        if self.ended_at is None:
+            return False
+        return issued_at <= self.ended_at.replace(microsecond=0)
+
     def confirm(self, *, at: dt.datetime | None = None) -> bool:
         """Confirm the address for this list; confirming twice changes nothing. A reader who
         left (or whose address bounced) and confirms a fresh link is back on the list."""
@@ -191,10 +233,16 @@ class Edition(models.Model):
         APPROVED = "approved", _("Approved for sending")
         SENDING = "sending", _("Sending")
         SENT = "sent", _("Sent")
+        # The sender could not build its message (see `held_reason`); nobody was claimed
+        # for the failing message. An editor corrects it and approves it again.
+        HELD = "held", _("Held: could not be sent")
 
     newsletter = models.ForeignKey(Newsletter, on_delete=models.PROTECT, related_name="editions")
     subject = models.CharField(
-        _("subject"), max_length=150, help_text=_("The e-mail's subject line.")
+        _("subject"),
+        max_length=150,
+        validators=[validate_one_line],
+        help_text=_("The e-mail's subject line."),
     )
     editor_note = models.TextField(
         _("editor's note"),
@@ -228,6 +276,7 @@ class Edition(models.Model):
         editable=False,
     )
     sent_at = models.DateTimeField(_("finished sending"), null=True, blank=True, editable=False)
+    held_reason = models.CharField(_("why it was held"), max_length=300, blank=True, editable=False)
 
     class Meta:
         ordering = ["-period_end", "-pk"]
@@ -245,7 +294,7 @@ class Edition(models.Model):
 
     @property
     def is_editable(self) -> bool:
-        return self.status == self.Status.DRAFT
+        return self.status in {self.Status.DRAFT, self.Status.HELD}
 
     def stories(self) -> list[Article]:
         """What the edition prints, in its order: the included stories that are still live
@@ -258,13 +307,20 @@ class Edition(models.Model):
         return [item.article for item in items]
 
     def approve(self, *, by: User) -> bool:
-        if self.status != self.Status.DRAFT:
+        if not self.is_editable:
             return False
         self.status = self.Status.APPROVED
         self.approved_at = timezone.now()
         self.approved_by = by
-        self.save(update_fields=["status", "approved_at", "approved_by"])
+        self.held_reason = ""
+        self.save(update_fields=["status", "approved_at", "approved_by", "held_reason"])
         return True
+
+    def hold(self, reason: str) -> None:
+        """Stop sending this edition until an editor corrects it and approves it again."""
+        self.status = self.Status.HELD
+        self.held_reason = reason[:300]
+        self.save(update_fields=["status", "held_reason"])
 
     def start_sending(self) -> None:
         if self.status == self.Status.APPROVED:

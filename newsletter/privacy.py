@@ -12,7 +12,7 @@ from newsletter.models import Subscriber
 
 
 def _find(email: str) -> Subscriber | None:
-    return Subscriber.objects.filter(email=Subscriber.normalise(email)).first()
+    return Subscriber.find(email)
 
 
 def export(email: str) -> dict[str, Any]:

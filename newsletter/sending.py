@@ -16,6 +16,11 @@ The design (docs/architecture.md, "Sending the newsletter"):
   the list with no delivery row for the edition, in primary-key order, one batch at a time.
   A restart simply asks again.
 
+- An edition whose message cannot be built (a header Django refuses, a template error) is
+  *held* before anyone is claimed: the run says why, the admin shows it, and the other
+  approved editions still go. If building fails for one recipient mid-run, that recipient's
+  claim is released (the row deleted) so they get the edition once it is corrected.
+
 Per recipient that is two queries (the claim and its outcome) whatever the list's size,
 plus one query per batch for the next recipients.
 """
@@ -31,6 +36,7 @@ from django.core.mail import get_connection
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from newsletter import mail
 from newsletter.models import Delivery, Edition, Subscription
@@ -48,6 +54,7 @@ class SendReport:
     unknown: int = 0  # left `sending` by an interrupted run: never retried
     remaining: int = 0
     failures: list[str] = field(default_factory=list)
+    held: str = ""  # why the edition could not be sent, if it was held
 
 
 def pending(edition: Edition) -> Iterator[Subscription]:
@@ -104,10 +111,16 @@ def send_edition(
 ) -> SendReport:
     """Send `edition` to everyone on its list who has not had it. `progress(total)` returns a
     function called with the count of each message handed over (the command's bar)."""
-    edition.start_sending()
     report = SendReport()
+    try:
+        rendered = mail.render_edition(edition)
+        # Build one message before claiming anyone: a subject or list name Django refuses
+        # as a header fails here, with nobody marked as being sent it.
+        rendered.message_to("probe@example.invalid", mail.UNSUBSCRIBE_PLACEHOLDER).message()
+    except Exception as error:  # any failure to build holds this edition only
+        return _hold(edition, report, error)
+    edition.start_sending()
     report.unknown = edition.deliveries.filter(status=Delivery.Status.SENDING).count()
-    rendered = mail.render_edition(edition)
     total = remaining_count(edition)
     advance = progress(total) if progress else (lambda n: None)
     connection = get_connection()
@@ -123,6 +136,13 @@ def send_edition(
                 mail.unsubscribe_url(subscription.pk),
                 connection=connection,
             )
+            try:
+                message.message()
+            except Exception as error:  # building, not sending, failed
+                # Nothing was handed over: release the claim so this reader is sent the
+                # edition once an editor has corrected it, and stop this edition.
+                Delivery.objects.filter(pk=delivery.pk).delete()
+                return _hold(edition, report, error)
             try:
                 message.send()
             except smtplib.SMTPRecipientsRefused as refused:
@@ -154,6 +174,18 @@ def send_edition(
         report.failed,
         report.remaining,
     )
+    return report
+
+
+def _hold(edition: Edition, report: SendReport, error: Exception) -> SendReport:
+    reason = _(
+        "The message could not be built (%(error)s). Correct the subject or the list's name "
+        "and approve the edition again."
+    ) % {"error": f"{type(error).__name__}: {error}"}
+    log.error("Newsletter edition %s held: %s", edition.pk, reason)
+    edition.hold(reason)
+    report.held = reason
+    report.remaining = remaining_count(edition)
     return report
 
 

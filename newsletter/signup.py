@@ -1,17 +1,21 @@
 """Signing up: one function for the form's POST and the "send me a new link" button.
 
 It never says whether an address was known: the reader sees the same page whatever happened,
-and the only thing that differs is whether the address receives a confirmation (nothing else
-is ever sent before the reader confirms)."""
+and the request does the same work either way. An address not yet on every list asked for
+gets a confirmation link; one already confirmed on all of them gets a short "you are already
+subscribed" mail with its unsubscribe links instead. Both count against the same per-address
+limits and are handed to the mail server the same way, so neither the response time nor the
+mailbox tells a stranger anything the mailbox's owner would not see (docs/architecture.md)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import logging
 import smtplib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -44,7 +48,15 @@ def sign_up(
             if n.pk not in existing or existing[n.pk].status != Subscription.Status.CONFIRMED
         ]
         if not to_confirm:
-            return False  # already on every list asked for: nothing to send, nothing to say
+            # Already on every list asked for: say so to the mailbox, the same amount of work
+            # as a confirmation, so a stranger cannot tell the two apart by waiting.
+            subscriptions = [existing[n.pk] for n in lists]
+            return _send_if_due(
+                subscriber,
+                lambda: mail.already_subscribed_message(subscriber, subscriptions),
+                now=now,
+                what="already-subscribed note",
+            )
         return send_confirmation(subscriber, to_confirm, now=now)
 
 
@@ -53,6 +65,23 @@ def send_confirmation(
 ) -> bool:
     """Mail a confirmation link unless this address had one very recently or too many today:
     the form cannot be used to fill someone's inbox."""
+    return _send_if_due(
+        subscriber,
+        lambda: mail.confirmation_message(subscriber, newsletters),
+        now=now,
+        what="confirmation",
+    )
+
+
+def _send_if_due(
+    subscriber: Subscriber,
+    build: Callable[[], EmailMessage],
+    *,
+    now: dt.datetime,
+    what: str,
+) -> bool:
+    """Send what `build` makes after the transaction commits, within the per-address limits
+    (one mail per NEWSLETTER_CONFIRM_RESEND_SECONDS, NEWSLETTER_CONFIRMS_PER_DAY a day)."""
     last = subscriber.confirmation_sent_at
     same_day = last is not None and timezone.localdate(last) == timezone.localdate(now)
     sent_today = subscriber.confirmations_sent_today if same_day else 0
@@ -60,12 +89,12 @@ def send_confirmation(
     if (
         last is not None and now - last < wait
     ) or sent_today >= settings.NEWSLETTER_CONFIRMS_PER_DAY:
-        log.info("Newsletter confirmation held back for %s: sent recently", subscriber.log_id)
+        log.info("Newsletter %s held back for %s: sent recently", what, subscriber.log_id)
         return False
     Subscriber.objects.filter(pk=subscriber.pk).update(
         confirmation_sent_at=now, confirmations_sent_today=sent_today + 1
     )
-    message = mail.confirmation_message(subscriber, newsletters)
+    message = build()
     log_id = subscriber.log_id
 
     def send() -> None:
@@ -73,9 +102,9 @@ def send_confirmation(
             message.send()
         except (smtplib.SMTPException, OSError):
             # The reader's page is the same either way; "send me a new link" tries again.
-            log.warning("Newsletter confirmation to %s failed", log_id, exc_info=True)
+            log.warning("Newsletter %s to %s failed", what, log_id, exc_info=True)
             return
-        log.info("Newsletter confirmation sent to %s", log_id)
+        log.info("Newsletter %s sent to %s", what, log_id)
 
     transaction.on_commit(send)
     return True

@@ -34,6 +34,9 @@ class Invalid(Exception):
 class Confirmation:
     subscriber_id: int
     newsletter_ids: tuple[int, ...]
+    # When the link was signed (whole seconds): a link older than a subscription's end
+    # (unsubscribe, bounce, complaint) must not undo it.
+    issued_at: dt.datetime
 
 
 def confirmation_token(subscriber_id: int, newsletter_ids: list[int]) -> str:
@@ -49,17 +52,26 @@ def read_confirmation(token: str, *, allow_expired: bool = False) -> Confirmatio
         raise Expired(read_confirmation(token, allow_expired=True)) from expired
     except signing.BadSignature as bad:
         raise Invalid from bad
-    return _confirmation(data)
+    return _confirmation(data, _signed_at(token))
 
 
-def _confirmation(data: object) -> Confirmation:
+def _signed_at(token: str) -> dt.datetime:
+    """The timestamp signing.dumps() put in a token already verified: `payload:time:sig`."""
+    try:
+        seconds = signing.b62_decode(token.rsplit(":", 2)[-2])
+    except (IndexError, ValueError) as wrong:
+        raise Invalid from wrong
+    return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+
+
+def _confirmation(data: object, issued_at: dt.datetime) -> Confirmation:
     try:
         assert isinstance(data, dict)
         subscriber = int(data["s"])
         lists = tuple(int(n) for n in data["n"])
     except (AssertionError, KeyError, TypeError, ValueError) as wrong:
         raise Invalid from wrong
-    return Confirmation(subscriber, lists)
+    return Confirmation(subscriber, lists, issued_at)
 
 
 def unsubscribe_token(subscription_id: int) -> str:

@@ -120,8 +120,15 @@ def check_inbox(request: HttpRequest) -> HttpResponse:
     return _private(render(request, "newsletter/check_inbox.html"))
 
 
-def _problem(request: HttpRequest, *, expired_token: str = "", status: int = 400) -> HttpResponse:
-    context = {"expired_token": expired_token, "form": SignupForm(), "stamp": tokens.issue_stamp()}
+def _problem(
+    request: HttpRequest, *, expired_token: str = "", stale: bool = False, status: int = 400
+) -> HttpResponse:
+    context = {
+        "expired_token": expired_token,
+        "stale": stale,
+        "form": SignupForm(),
+        "stamp": tokens.issue_stamp(),
+    }
     return _private(render(request, "newsletter/link_problem.html", context, status=status))
 
 
@@ -135,13 +142,18 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         return _problem(request, expired_token=token)
     except tokens.Invalid:
         return _problem(request)
-    subscriptions = list(
+    found = list(
         Subscription.objects.filter(
             subscriber_id=confirmation.subscriber_id,
             newsletter_id__in=confirmation.newsletter_ids,
             newsletter__is_active=True,
         ).select_related("newsletter")
     )
+    # A link is good only for the state it was issued in: one mailed before the reader
+    # unsubscribed, bounced or complained must not put them back on the list.
+    subscriptions = [s for s in found if not s.issued_before_end(confirmation.issued_at)]
+    if found and not subscriptions:
+        return _problem(request, stale=True)
     if not subscriptions:
         return _problem(request)  # erased since, or the lists were closed
     if request.method == "POST":

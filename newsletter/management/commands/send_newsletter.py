@@ -39,6 +39,13 @@ class Command(BaseCommand):
             finally:
                 if self._bar is not None:
                     self._bar.close()
+            if report.held:
+                # Said in words, and the run goes on with the other editions.
+                self.stderr.write(
+                    f"Edition {edition.pk} is held and was not sent: {report.held} "
+                    f"{report.sent} sent before it stopped, {report.remaining} remaining."
+                )
+                continue
             self.stdout.write(
                 f"Edition {edition.pk} ({edition.subject}): {report.sent} sent, "
                 f"{report.failed} refused by the server, {report.remaining} remaining."
