@@ -11,10 +11,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from django.contrib import admin
 from django.contrib.auth.models import Permission
 from django.urls import reverse
 
+from articles.admin.private_fields import PrivateFieldsAdmin
 from comments.models import Flag
+from newsroom.admin import may_see_donor_email
+from newsroom.models import Gift
 from tests.factories import CommentFactory, GiftFactory, SourceFactory, SupportCampaignFactory
 
 pytestmark = pytest.mark.django_db
@@ -129,3 +133,29 @@ def test_nobody_finds_flags_by_the_flaggers_address(request, role):
     response = client.get(url + f"?ip_hash={commenter.ip_hash}")
     assert response.status_code == 400
     assert "Spam or advertising" not in response.content.decode()
+
+
+def test_a_private_field_leaves_the_columns_filters_and_search_of_who_may_not_see_it(rf, editor):
+    class Probe(PrivateFieldsAdmin):
+        private_fields = {"donor_email": may_see_donor_email}
+        list_display = ["donor_name", "donor_email"]
+        list_filter = [("donor_email", admin.EmptyFieldListFilter), "source"]
+        search_fields = ["donor_name", "=donor_email"]
+        fields = ["donor_name", "donor_email", "note"]
+
+    probe = Probe(Gift, admin.site)
+    request = rf.get("/")
+    request.user = editor
+
+    assert probe.get_list_display(request) == ["donor_name"]
+    assert probe.get_list_filter(request) == ["source"]
+    assert probe.get_search_fields(request) == ["donor_name"]
+    assert probe.get_fields(request) == ["donor_name", "note"]
+    assert not probe.lookup_allowed("donor_email__regex", "^t", request)
+    assert not probe.lookup_allowed("donor_email", "x")  # no request: nobody's
+
+    editor.user_permissions.add(Permission.objects.get(codename="see_email_gift"))
+    request.user = type(editor).objects.get(pk=editor.pk)  # permissions are cached per object
+    assert probe.get_list_display(request) == ["donor_name", "donor_email"]
+    assert len(probe.get_list_filter(request)) == 2
+    assert probe.lookup_allowed("donor_email__regex", "^t", request)

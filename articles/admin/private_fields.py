@@ -30,6 +30,8 @@ def nobody(user: User | AnonymousUser) -> bool:
 
 def _field_name(entry: Any) -> str:
     """The local field a search, filter or column entry starts from ('' for a callable)."""
+    if isinstance(entry, (list, tuple)) and entry:
+        entry = entry[0]  # a list filter given as (field, filter class)
     if not isinstance(entry, str):
         return ""
     return entry.lstrip("^=@").split(LOOKUP_SEP, 1)[0]
