@@ -279,8 +279,15 @@ def _valid_email(address: str) -> str:
 
 def record_payment(payment: Payment) -> Gift | None:
     """The gift for this payment: created the first time, found every time after."""
-    pk = int(payment.campaign_id) if payment.campaign_id.isdigit() else 0
+    pk = int(payment.campaign_id) if CAMPAIGN_ID.fullmatch(payment.campaign_id) else 0
     campaign = SupportCampaign.objects.filter(pk=pk).first()
+    if not 0 < payment.amount_minor <= MAX_AMOUNT_MINOR:
+        log.error(
+            "Stripe payment %s is of %s minor units; not recorded.",
+            payment.key,
+            payment.amount_minor,
+        )
+        return None
     if campaign is None:
         # Acknowledged, not retried: no later attempt would find the campaign. Logged with
         # Stripe's reference so the desk can record it by hand.
