@@ -718,6 +718,7 @@ ANYMAIL = {"WEBHOOK_SECRET": env("NEWSLETTER_WEBHOOK_SECRET") or f"closed:{secre
 # tracking/); every other service's address is a 404, and with none set all of them are. Only
 # services whose webhook needs nothing but the basic-auth secret: anymail's others need keys of
 # their own, and without them each request was a 500 mailed to the admins (newsroom/urls.py).
+# Not `sendinblue`: anymail's old name for Brevo, deprecated.
 NEWSLETTER_ESPS = (
     "amazon_ses",
     "brevo",
@@ -726,7 +727,6 @@ NEWSLETTER_ESPS = (
     "postmark",
     "resend",
     "sendgrid",
-    "sendinblue",
     "sparkpost",
 )
 NEWSLETTER_ESP = env("NEWSLETTER_ESP", "")

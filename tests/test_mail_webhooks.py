@@ -66,7 +66,7 @@ def test_another_services_webhook_is_missing(client, settings, service):
 
 
 @pytest.mark.parametrize("service", ["amazon_ses", "brevo", "mailjet", "mailtrap", "postmark",
-                                     "resend", "sendgrid", "sendinblue", "sparkpost"])  # fmt: skip
+                                     "resend", "sendgrid", "sparkpost"])  # fmt: skip
 def test_the_configured_service_refuses_garbage_with_a_400(client, settings, service):
     settings.NEWSLETTER_ESP = service
     assert client.get(url(service)).status_code == 405
@@ -92,7 +92,9 @@ def test_the_services_offered_are_those_that_need_only_the_secret(client, settin
     settings.NEWSLETTER_ESP = service
     body = {"mandrill_events": "[]"} if service == "mandrill" else "{}"
     kind = "application/x-www-form-urlencoded" if service == "mandrill" else "application/json"
-    if service in settings.NEWSLETTER_ESPS:
+    if service == "sendinblue":  # anymail's deprecated name for Brevo: works, not offered
+        assert "brevo" in settings.NEWSLETTER_ESPS
+    elif service in settings.NEWSLETTER_ESPS:
         response = client.post(url(service), body, content_type=kind, headers=auth())
         assert response.status_code < 500
     else:
