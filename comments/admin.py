@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils.text import Truncator
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.private_fields import PrivateFieldsAdmin, nobody
 from articles.permissions import staff_member
 from comments.decisions import DECISIONS, Decision, is_moderator
 from comments.models import (
@@ -124,7 +125,10 @@ class ModerationEventAdmin(admin.ModelAdmin):
 
 
 @admin.register(Flag)
-class FlagAdmin(admin.ModelAdmin):
+class FlagAdmin(PrivateFieldsAdmin):
+    # The flagger's address hash counts flags per reader and is shown to nobody; a lookup on
+    # it would tell a moderator which flags came from a commenter whose hash they have seen.
+    private_fields = {"ip_hash": nobody}
     list_display = ["comment", "reason", "note", "at"]
     list_select_related = ["comment"]
     list_filter = ["reason", "at"]

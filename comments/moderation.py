@@ -33,6 +33,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
 from articles.permissions import staff_member
+from articles.spreadsheets import safe_cell
 from comments import claims, commenters, desk, finding
 from comments.decisions import is_moderator
 from comments.forms import LogFilterForm, ModerationForm
@@ -321,12 +322,6 @@ def log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _cell(value: object) -> str:
-    """Spreadsheet-safe: a cell a reader typed must not run as a formula (CSV injection)."""
-    text = "" if value is None else str(value)
-    return f"'{text}" if text[:1] in {"=", "+", "-", "@", "\t", "\r"} else text
-
-
 class _Echo:
     def write(self, value: str) -> str:
         return value
@@ -346,11 +341,11 @@ def log_csv(request: HttpRequest) -> StreamingHttpResponse:
                 [
                     event.at.isoformat(),
                     event.comment_ref,
-                    _cell(story),
+                    safe_cell(story),
                     event.action,
-                    _cell(event.actor_name),
+                    safe_cell(event.actor_name),
                     event.actor_kind,
-                    _cell(event.reason),
+                    safe_cell(event.reason),
                 ]
             )
 

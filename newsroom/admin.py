@@ -7,6 +7,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 from django.db.models import Count, QuerySet, Sum
 from django.forms import ModelForm
@@ -17,10 +18,15 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.private_fields import PrivateFieldsAdmin
 from newsroom import gift_export
 from newsroom.models import Gift, SupportCampaign, format_money
 
 EMAIL_CODENAME = "newsroom.see_email_gift"
+
+
+def may_see_donor_email(user: User | AnonymousUser) -> bool:
+    return bool(user.has_perm(EMAIL_CODENAME))
 
 
 @admin.register(SupportCampaign)
@@ -87,8 +93,11 @@ class GiftForm(ModelForm):
 
 
 @admin.register(Gift)
-class GiftAdmin(admin.ModelAdmin):
+class GiftAdmin(PrivateFieldsAdmin):
     form = GiftForm
+    # Donors' addresses are no role's (README, "Roles"): not in the form, the list, the search,
+    # the CSV, nor a lookup in the URL, for anyone without `see_email_gift`.
+    private_fields = {"donor_email": may_see_donor_email}
     list_display = ["received_at", "amount_shown", "donor", "source", "frequency", "campaign"]
     list_filter = ["campaign", "source", "frequency", "currency"]
     date_hierarchy = "received_at"
@@ -101,15 +110,12 @@ class GiftAdmin(admin.ModelAdmin):
 
     def get_fields(self, request: HttpRequest, obj: Gift | None = None) -> Any:
         fields = ["campaign", "amount", "currency", "received_at", "source", "frequency"]
-        fields += ["donor_name"]
-        if request.user.has_perm(EMAIL_CODENAME):
-            fields += ["donor_email"]
-        fields += ["note"]
+        fields += ["donor_name", "donor_email", "note"]
         if obj is not None and obj.is_online:
             fields += ["stripe_payment", "stripe_subscription"]
         else:
             fields += ["recorded_by"]
-        return fields
+        return self.without_hidden(request, fields)
 
     def get_readonly_fields(self, request: HttpRequest, obj: Gift | None = None) -> list[str]:
         if obj is not None and obj.is_online:
@@ -174,5 +180,5 @@ class GiftAdmin(admin.ModelAdmin):
         response = HttpResponse(content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="gifts-{stamp}.csv"'
         gifts = queryset.select_related("campaign").order_by("received_at", "pk")
-        gift_export.write_csv(gifts, response, with_email=request.user.has_perm(EMAIL_CODENAME))
+        gift_export.write_csv(gifts, response, with_email=self.may_see(request, "donor_email"))
         return response

@@ -9,19 +9,12 @@ from typing import Protocol
 from django.utils import timezone
 from django.utils.translation import gettext
 
+from articles.spreadsheets import safe_cell
 from newsroom.models import Gift
-
-# A spreadsheet runs a cell that starts with one of these as a formula: a donor named
-# "=HYPERLINK(…)" must stay a name (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 class Writable(Protocol):
     def write(self, text: str, /) -> object: ...
-
-
-def _cell(text: str) -> str:
-    return f"'{text}" if text.startswith(FORMULA_STARTS) else text
 
 
 def header(*, with_email: bool) -> list[str]:
@@ -43,13 +36,13 @@ def row(gift: Gift, *, with_email: bool) -> list[str]:
         timezone.localtime(gift.received_at).strftime("%Y-%m-%d %H:%M"),
         f"{gift.amount:.2f}",  # a plain number for the spreadsheet, whatever the site's format
         gift.currency,
-        _cell(gift.donor_display),
+        safe_cell(gift.donor_display),
         str(gift.get_source_display()),
         str(gift.get_frequency_display()),
-        _cell(gift.campaign.title),
-        _cell(gift.note),
+        safe_cell(gift.campaign.title),
+        safe_cell(gift.note),
     ]
-    return [*cells, _cell(gift.donor_email)] if with_email else cells
+    return [*cells, safe_cell(gift.donor_email)] if with_email else cells
 
 
 def write_csv(gifts: Iterable[Gift], out: Writable, *, with_email: bool) -> None:

@@ -225,6 +225,13 @@ class Gift(models.Model):
                 name="gift_amount_positive",
                 violation_error_message=_("A gift must be more than zero."),
             ),
+            # What the column holds (max_digits=12): PostgreSQL refuses more by itself, SQLite
+            # would store it and then fail to read it back, taking the gifts list with it.
+            models.CheckConstraint(
+                condition=Q(amount__lt=Decimal("10000000000")),
+                name="gift_amount_fits",
+                violation_error_message=_("A gift must be less than 10,000,000,000."),
+            ),
             # What makes the Stripe webhook idempotent: a payment is stored once, however
             # often Stripe retries or someone replays the event.
             models.UniqueConstraint(

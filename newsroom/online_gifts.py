@@ -20,7 +20,10 @@ carry it too), set by us and signed by Stripe with the event.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
+import re
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -106,42 +109,122 @@ class Payment:
     paid_at: dt.datetime
 
 
-def record_event(event: stripe.Event) -> Gift | None:
-    """Store the gift a verified event reports, once; any other event is acknowledged."""
-    data = event.to_dict()["data"]["object"]
-    payment = None
-    if event.type in SESSION_EVENTS:
-        payment = _from_session(data)
-    elif event.type in INVOICE_EVENTS:
-        payment = _from_invoice(data)
+class Unreadable(Exception):
+    """A signed event that is not the shape Stripe documents: acknowledged, logged, not stored."""
+
+
+# The most Stripe takes in one payment (99,999,999 minor units: £999,999.99); anything more in
+# a signed event is not a payment Stripe made, and would not fit the database's decimal.
+MAX_AMOUNT_MINOR = 99_999_999
+KEY_LENGTH = Gift._meta.get_field("stripe_payment").max_length or 255
+EMAIL_LENGTH = Gift._meta.get_field("donor_email").max_length or 254
+# A campaign's id is a positive integer that fits the database's column.
+CAMPAIGN_ID = re.compile(r"[0-9]{1,18}")
+
+
+def verify(body: bytes, signature: str | None) -> dict[str, Any]:
+    """The event Stripe signed, as a dict; SignatureVerificationError or ValueError if not.
+
+    Stripe's library refuses a signature older than its tolerance but not one from the future,
+    which would let a captured or forged-clock signature be replayed later: both are refused.
+    """
+    tolerance = stripe.Webhook.DEFAULT_TOLERANCE
+    stripe.WebhookSignature.verify_header(
+        body, signature, settings.STRIPE_WEBHOOK_SECRET, tolerance
+    )
+    # The first `t=`, as the library reads it; verify_header has checked it is a number.
+    signed_at = next(item[2:] for item in (signature or "").split(",") if item.startswith("t="))
+    if int(signed_at) > time.time() + tolerance:
+        raise stripe.SignatureVerificationError("Timestamp in the future", signature, body)
+    try:
+        event = json.loads(body)
+    except RecursionError:
+        raise ValueError("A signed body nested too deeply") from None
+    if not isinstance(event, dict):
+        raise ValueError("A signed body that is not an event object")
+    return event
+
+
+def record_event(event: dict[str, Any]) -> Gift | None:
+    """Store the gift a verified event reports, once; any other event is acknowledged.
+
+    A signed event of ours that cannot be read is logged with its id and acknowledged: Stripe
+    retries anything but a 2xx for days, and a retry would not read any better."""
+    kind = event.get("type")
+    try:
+        data = _object(_object(event.get("data")).get("object"))
+        payment = None
+        if kind in SESSION_EVENTS:
+            payment = _from_session(data)
+        elif kind in INVOICE_EVENTS:
+            payment = _from_invoice(data)
+    except Unreadable as problem:
+        log.error(
+            "Stripe event %.64s (%.64s) is unreadable (%s); acknowledged, not recorded.",
+            event.get("id"),
+            kind,
+            problem,
+        )
+        return None
     if payment is None:
         return None
     return record_payment(payment)
 
 
-def _id(value: Any) -> str:
+def _object(value: Any) -> dict[str, Any]:
+    """A nested Stripe object; absent is empty, anything else than an object is unreadable."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise Unreadable(f"{type(value).__name__} where an object belongs")
+    return value
+
+
+def _id(value: Any, *, length: int = KEY_LENGTH) -> str:
     """An expandable field: an id, or the object carrying it."""
     if isinstance(value, dict):
-        return str(value.get("id") or "")
-    return str(value or "")
+        value = value.get("id")
+    if value is None or value == "":
+        return ""
+    if not isinstance(value, str) or len(value) > length:
+        raise Unreadable("an id that is not a Stripe id")
+    return value
+
+
+def _amount(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise Unreadable("an amount that is not a whole number")
+    if not 0 < value <= MAX_AMOUNT_MINOR:
+        raise Unreadable(f"an amount of {value} minor units")
+    return value
+
+
+def _text(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def _campaign_id(metadata: dict[str, Any]) -> str:
+    """The campaign's id as the session set it, or '' (then no campaign of ours is found)."""
+    value = _text(metadata.get("campaign"))
+    return value if CAMPAIGN_ID.fullmatch(value) else ""
 
 
 def _from_session(session: dict[str, Any]) -> Payment | None:
     if session.get("payment_status") != "paid":
         return None  # a slow payment method: `async_payment_succeeded` follows when it clears
-    metadata = session.get("metadata") or {}
+    metadata = _object(session.get("metadata"))
     monthly = session.get("mode") == "subscription"
     key = _id(session.get("invoice")) if monthly else _id(session.get("id"))
     if not key:
         return None  # a subscription without its invoice yet: `invoice.paid` brings it
     return Payment(
         key=key,
-        campaign_id=str(metadata.get("campaign", "")),
-        amount_minor=int(session.get("amount_total") or 0),
-        currency=str(session.get("currency") or ""),
+        campaign_id=_campaign_id(metadata),
+        amount_minor=_amount(session.get("amount_total")),
+        currency=_text(session.get("currency")),
         frequency=Gift.Frequency.MONTHLY if monthly else Gift.Frequency.ONE_OFF,
-        donor_name=str(metadata.get("donor_name", ""))[:120],
-        donor_email=str((session.get("customer_details") or {}).get("email") or ""),
+        donor_name=_text(metadata.get("donor_name"))[:120],
+        donor_email=_text(_object(session.get("customer_details")).get("email")),
         subscription=_id(session.get("subscription")) if monthly else "",
         paid_at=_when(session.get("created")),
     )
@@ -150,34 +233,43 @@ def _from_session(session: dict[str, Any]) -> Payment | None:
 def _from_invoice(invoice: dict[str, Any]) -> Payment | None:
     # Stripe moved the subscription under `parent` (API 2025-03-31); older versions keep it at
     # the top. Either way the metadata is the subscription's, as the session set it.
-    details = (invoice.get("parent") or {}).get("subscription_details") or {}
+    details = _object(_object(invoice.get("parent")).get("subscription_details"))
     subscription = _id(details.get("subscription") or invoice.get("subscription"))
-    metadata = details.get("metadata") or (invoice.get("subscription_details") or {}).get(
-        "metadata"
+    metadata = _object(
+        details.get("metadata") or _object(invoice.get("subscription_details")).get("metadata")
     )
-    if not subscription or not metadata or "campaign" not in metadata:
+    if not subscription or "campaign" not in metadata:
         return None  # not a gift of ours (another product on the same Stripe account)
-    paid_at = (invoice.get("status_transitions") or {}).get("paid_at") or invoice.get("created")
+    key = _id(invoice.get("id"))
+    if not key:
+        raise Unreadable("an invoice without its id")
+    transitions = _object(invoice.get("status_transitions"))
+    paid_at = transitions.get("paid_at") or invoice.get("created")
     return Payment(
-        key=_id(invoice.get("id")),
-        campaign_id=str(metadata["campaign"]),
-        amount_minor=int(invoice.get("amount_paid") or 0),
-        currency=str(invoice.get("currency") or ""),
+        key=key,
+        campaign_id=_campaign_id(metadata),
+        amount_minor=_amount(invoice.get("amount_paid")),
+        currency=_text(invoice.get("currency")),
         frequency=Gift.Frequency.MONTHLY,
-        donor_name=str(metadata.get("donor_name", ""))[:120],
-        donor_email=str(invoice.get("customer_email") or ""),
+        donor_name=_text(metadata.get("donor_name"))[:120],
+        donor_email=_text(invoice.get("customer_email")),
         subscription=subscription,
         paid_at=_when(paid_at),
     )
 
 
 def _when(timestamp: Any) -> dt.datetime:
-    if isinstance(timestamp, int):
-        return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+    if isinstance(timestamp, int) and not isinstance(timestamp, bool):
+        try:
+            return dt.datetime.fromtimestamp(timestamp, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            pass  # a time no calendar holds: the time it arrived
     return timezone.now()
 
 
 def _valid_email(address: str) -> str:
+    if len(address) > EMAIL_LENGTH:
+        return ""
     try:
         validate_email(address)
     except ValidationError:
@@ -187,9 +279,16 @@ def _valid_email(address: str) -> str:
 
 def record_payment(payment: Payment) -> Gift | None:
     """The gift for this payment: created the first time, found every time after."""
-    pk = int(payment.campaign_id) if payment.campaign_id.isdigit() else 0
+    pk = int(payment.campaign_id) if CAMPAIGN_ID.fullmatch(payment.campaign_id) else 0
     campaign = SupportCampaign.objects.filter(pk=pk).first()
-    if campaign is None or payment.amount_minor <= 0:
+    if not 0 < payment.amount_minor <= MAX_AMOUNT_MINOR:
+        log.error(
+            "Stripe payment %s is of %s minor units; not recorded.",
+            payment.key,
+            payment.amount_minor,
+        )
+        return None
+    if campaign is None:
         # Acknowledged, not retried: no later attempt would find the campaign. Logged with
         # Stripe's reference so the desk can record it by hand.
         log.error("Stripe payment %s names no campaign of ours; not recorded.", payment.key)

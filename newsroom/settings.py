@@ -714,6 +714,26 @@ NEWSLETTER_SOFT_BOUNCE_LIMIT = 3
 # HTTP basic auth, "user:password", as the service is told. Unset, a random secret nobody
 # knows closes them: a forged bounce must not be able to unsubscribe readers.
 ANYMAIL = {"WEBHOOK_SECRET": env("NEWSLETTER_WEBHOOK_SECRET") or f"closed:{secrets.token_hex(16)}"}
+# The one e-mail service whose bounce webhook is answered (/newsletter/webhooks/<service>/
+# tracking/); every other service's address is a 404, and with none set all of them are. Only
+# services whose webhook needs nothing but the basic-auth secret: anymail's others need keys of
+# their own, and without them each request was a 500 mailed to the admins (newsroom/urls.py).
+# Not `sendinblue`: anymail's old name for Brevo, deprecated.
+NEWSLETTER_ESPS = (
+    "amazon_ses",
+    "brevo",
+    "mailjet",
+    "mailtrap",
+    "postmark",
+    "resend",
+    "sendgrid",
+    "sparkpost",
+)
+NEWSLETTER_ESP = env("NEWSLETTER_ESP", "")
+if NEWSLETTER_ESP and NEWSLETTER_ESP not in NEWSLETTER_ESPS:
+    raise ImproperlyConfigured(
+        f"NEWSLETTER_ESP={NEWSLETTER_ESP!r} is not one of: {', '.join(NEWSLETTER_ESPS)}."
+    )
 # Feeds carry the whole story (1) or only its standfirst with a link (0, the default: readers
 # come to the site, where corrections and sources sit next to the story).
 NEWSROOM_FEED_FULL_CONTENT = env_bool("NEWSROOM_FEED_FULL_CONTENT", False)

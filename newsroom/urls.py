@@ -1,4 +1,3 @@
-from anymail import urls as anymail_urls
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
@@ -6,7 +5,7 @@ from django.urls import include, path
 
 from articles.feeds import StoriesFeed
 from articles.sitemaps import SITEMAPS
-from newsroom import support_views, two_factor, views
+from newsroom import mail_webhooks, support_views, two_factor, views
 from newsroom.staff_auth import StaffPasswordResetForm
 
 admin.site.site_header = f"{settings.SITE_NAME} — Newsroom"
@@ -18,13 +17,9 @@ admin.site.index_title = "Newsroom"
 
 handler500 = "newsroom.views.server_error"
 
-# The e-mail services' delivery webhooks (bounces, complaints: newsletter/bounces.py) and
-# nothing else of anymail's: Newsroom reads no inbound mail.
-anymail_tracking = [
-    pattern
-    for pattern in anymail_urls.urlpatterns
-    if pattern.name and pattern.name.endswith("tracking_webhook")
-]
+# The e-mail services' delivery webhooks (bounces, complaints: newsletter/bounces.py), answered
+# only for NEWSLETTER_ESP (newsroom/mail_webhooks.py).
+anymail_tracking = mail_webhooks.tracking_patterns()
 
 # Django's own password-reset views, in the admin's design (its registration/ templates want the
 # admin's header), for staff: the admin's sign-in page links the first.

@@ -19,6 +19,7 @@ PURE_HELPERS = [
     "articles.sanitize",
     "articles.charts",
     "articles.wording",
+    "articles.spreadsheets",
     "comments.text",
     "comments.spam_score",
     "comments.sorting",

@@ -82,6 +82,17 @@ def test_the_csv_export_neutralises_spreadsheet_formulas(moderator, moderator_cl
     assert rows[1][-1] == "'=HYPERLINK(1)"
 
 
+@pytest.mark.parametrize("reason", [" =HYPERLINK(1)", "\n=1+1", "\u200b@SUM(A1)"])
+def test_the_csv_export_neutralises_formulas_behind_spaces_and_control_characters(
+    moderator, moderator_client, reason
+):
+    comment = CommentFactory()
+    ModerationEvent.record(comment, "flagged", by=None, reader=True, reason=reason)
+    body = b"".join(moderator_client.get(CSV).streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body, newline="")))
+    assert rows[1][-1] == "'" + reason
+
+
 @pytest.mark.parametrize("role", ["writer_client", "nobody_client"])
 def test_only_moderators_and_editors_read_the_log(role, request, editor_client):
     assert request.getfixturevalue(role).get(CSV).status_code == 403

@@ -21,6 +21,7 @@ WEBHOOK = reverse("anymail:postmark_tracking_webhook")
 @pytest.fixture(autouse=True)
 def _secret(settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": SECRET}
+    settings.NEWSLETTER_ESP = "postmark"
 
 
 def bounce(email: str, kind: str = "HardBounce", record: str = "Bounce") -> dict:

@@ -10,6 +10,7 @@ from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from articles.admin.private_fields import PrivateFieldsAdmin
 from articles.models import (
     Article,
     ArticleSource,
@@ -102,7 +103,7 @@ class CitedByInline(StoriesYouMaySeeMixin, admin.TabularInline):
 
 
 @admin.register(Source)
-class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
+class SourceAdmin(SharedRecordMixin, PrivateFieldsAdmin):
     record_lookups = ("article_links__article", "figures__article", "quotes__article")
     story_lookups = ("source_links__source", "figures__source", "quotes__source")
     list_display = ["title", "publisher", "kind", "url", "accessed_on"]
@@ -124,11 +125,9 @@ class SourceAdmin(SharedRecordMixin, admin.ModelAdmin):
         "accessed_on",
         "notes",
     ]
-
-    def get_fields(self, request: HttpRequest, obj: Source | None = None) -> Any:
-        # Notes may name a confidential source ("J. Doe at the ministry, phone …").
-        fields = list(super().get_fields(request, obj))
-        return fields if is_editor(request.user) else [f for f in fields if f != "notes"]
+    # Notes may name a confidential source ("J. Doe at the ministry, phone …"): editors only,
+    # in the form and in any search or lookup.
+    private_fields = {"notes": is_editor}
 
     def save_model(self, request: HttpRequest, obj: Source, form: Any, change: bool) -> None:
         if "title" in form.changed_data:
