@@ -126,6 +126,7 @@ def test_an_address_is_one_row_whatever_its_case():
 
 def test_erasure_and_bounces_find_an_address_stored_in_another_case(client, settings):
     settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:harbour-webhook-secret"}
+    settings.NEWSLETTER_ESP = "postmark"
     tide = morning_tide()
     mixed, bounced = confirmed_readers(tide, 2)
     # Rows written before addresses were lower-cased on every save.
@@ -281,6 +282,7 @@ def test_an_old_confirmation_link_does_not_undo_a_complaint_or_an_unsubscribe(
     client, monkeypatch, settings
 ):
     settings.ANYMAIL = {"WEBHOOK_SECRET": "postmark:harbour-webhook-secret"}
+    settings.NEWSLETTER_ESP = "postmark"
     settings.NEWSLETTER_CONFIRM_RESEND_SECONDS = 0
     morning_tide()
     reader = browser()
