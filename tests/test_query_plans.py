@@ -24,6 +24,7 @@ from taggit.models import Tag
 
 from articles.models import Article
 from comments.models import Comment
+from comments.threads import conversations
 from newsroom.invalidation import reschedule
 
 pytestmark = pytest.mark.django_db
@@ -162,3 +163,31 @@ def test_the_plan_reader_notices_a_full_scan():
     database, and a primary-key lookup is not."""
     assert unindexed_reads("SELECT id FROM comments_comment WHERE body LIKE '%harbour%'")
     assert not unindexed_reads("SELECT body FROM comments_comment WHERE id = 7")
+
+
+def test_a_storys_top_level_comments_are_found_through_the_story_not_every_thread(big_site):
+    """SQLite's statistics count only non-null values, so with a production site's numbers
+    (a million comments, five replies per parent, twelve comments per story) `parent IS NULL`
+    looks more selective than the story and its planner walked every root comment on the
+    site: 300 ms per comment-area render. The (article, parent) index serves both terms."""
+    story = Article.objects.published().first()
+    sql, params = conversations(story).query.sql_with_params()
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("ANALYZE")
+            cursor.execute("DELETE FROM sqlite_stat1 WHERE tbl = 'comments_comment'")
+            cursor.executemany(
+                "INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES ('comments_comment', %s, %s)",
+                [
+                    ("comments_comment_parent_id_3e0802fb", "1000000 5"),
+                    ("comments_comment_article_id_94fe60a2", "1000000 12"),
+                    ("comment_roots_idx", "1000000 12 10"),
+                ],
+            )
+            cursor.execute("ANALYZE sqlite_schema")  # reload the statistics
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert "comment_roots_idx" in plan, plan
+        else:
+            indexes = connection.introspection.get_constraints(cursor, "comments_comment")
+            assert indexes["comment_roots_idx"]["columns"] == ["article_id", "parent_id"]

@@ -208,6 +208,11 @@ class Comment(models.Model):
         ]
         indexes = [
             models.Index(fields=["article", "status", "created_at"], name="comment_thread_idx"),
+            # A story's top-level comments (`parent IS NULL`): SQLite's statistics count only
+            # non-null parents, so without this it took the parent index for the NULLs and
+            # walked every thread's root on the site (300 ms per comment-area render at a
+            # million comments, on every first view after a decision).
+            models.Index(fields=["article", "parent"], name="comment_roots_idx"),
             models.Index(fields=["status", "created_at"], name="comment_queue_idx"),
             models.Index(fields=["ip_hash", "created_at"], name="comment_flood_idx"),
             models.Index(fields=["email", "created_at"], name="comment_email_idx"),
