@@ -44,15 +44,8 @@ def confirmation_message(
         "confirm_url": absolute(reverse("newsletter:confirm", args=[token])),
         "valid_days": max(1, settings.NEWSLETTER_CONFIRM_MAX_AGE // 86400),
     }
-    message = EmailMultiAlternatives(
-        subject=_("Confirm your subscription to %(site)s") % {"site": settings.SITE_NAME},
-        body=render_to_string("newsletter/email/confirm.txt", context),
-        to=[subscriber.email],
-    )
-    message.attach_alternative(
-        render_to_string("newsletter/email/confirm.html", context), "text/html"
-    )
-    return message
+    subject = _("Confirm your subscription to %(site)s") % {"site": settings.SITE_NAME}
+    return _templated(subject, "newsletter/email/confirm", context, subscriber)
 
 
 def already_subscribed_message(
@@ -65,14 +58,20 @@ def already_subscribed_message(
         "lists": [(s.newsletter, unsubscribe_url(s.pk)) for s in subscriptions],
         "manage_url": absolute(reverse("newsletter:page")),
     }
+    subject = _("You are already subscribed to %(site)s") % {"site": settings.SITE_NAME}
+    return _templated(subject, "newsletter/email/already_subscribed", context, subscriber)
+
+
+def _templated(
+    subject: str, template: str, context: dict, subscriber: Subscriber
+) -> EmailMultiAlternatives:
+    """A mail to one subscriber from `template`.txt with `template`.html beside it."""
     message = EmailMultiAlternatives(
-        subject=_("You are already subscribed to %(site)s") % {"site": settings.SITE_NAME},
-        body=render_to_string("newsletter/email/already_subscribed.txt", context),
+        subject=subject,
+        body=render_to_string(f"{template}.txt", context),
         to=[subscriber.email],
     )
-    message.attach_alternative(
-        render_to_string("newsletter/email/already_subscribed.html", context), "text/html"
-    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
     return message
 
 
