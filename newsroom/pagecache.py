@@ -16,11 +16,17 @@ A page is keyed on its path and only the query parameters some page reads; the v
 just those, so anything else in the address (utm_source, fbclid, invented names) can neither
 make a new entry nor show up in the page. Kept parameters with values no page has (a page
 number past the last page) are answered but not stored (`page_tags.do_not_store`).
+
+An address whose answer said never to store it (the form-token endpoints every cached page
+fetches, `never_cache` views) is remembered for a while in each process, and its requests skip
+the key and the cache read they could never hit (`_NeverStored`). That only ever skips a
+lookup: the page still renders fresh, and stores itself if its answer changes.
 """
 
 from __future__ import annotations
 
 import hashlib
+import threading
 import time
 from collections.abc import Callable
 from email.utils import formatdate
@@ -118,14 +124,6 @@ def _rendering() -> str:
     return "|".join(str(getattr(settings, name, "")) for name in _RENDER_SETTINGS)
 
 
-def _forget_rendering(*, setting: str, **kwargs: object) -> None:
-    if setting in _RENDER_SETTINGS:
-        _rendering.cache_clear()
-
-
-setting_changed.connect(_forget_rendering, dispatch_uid="newsroom-pagecache-rendering")
-
-
 def _key(request: HttpRequest, query: QueryDict) -> str:
     rendering = _rendering()
     address = f"{request.path}?{query.urlencode()}"
@@ -142,8 +140,75 @@ def _storable(request: HttpRequest, response: HttpResponse) -> bool:
         return False
     if getattr(request, "session", None) is not None and request.session.accessed:
         return False  # the page looked at the session, so it may be personal
+    return not _says_never_store(response)
+
+
+def _says_never_store(response: HttpResponse) -> bool:
     control = response.get("Cache-Control", "").lower()
-    return not any(word in control for word in ("private", "no-store", "no-cache"))
+    return any(word in control for word in ("private", "no-store", "no-cache"))
+
+
+class _NeverStored:
+    """The addresses this process recently answered with a response that said not to store it,
+    so their next requests skip the cache read (a third of the trivial view's middleware cost).
+
+    Keyed on the raw request (method, Host header, path, query string) without hashing or the
+    host check, since it is only ever a reason to skip a lookup: an address wrongly here renders
+    fresh, never stale. Bounded in size and time, so a flood of never-cache addresses costs a
+    few hundred kilobytes and a view that starts answering cacheably is read from the cache
+    again within `SECONDS` even in processes that did not store it themselves.
+    """
+
+    SECONDS = 30.0
+    SIZE = 2048
+
+    def __init__(self) -> None:
+        self._until: dict[tuple[str, str, str, str], float] = {}
+        self._lock = threading.Lock()
+
+    @staticmethod
+    def address(request: HttpRequest) -> tuple[str, str, str, str]:
+        meta = request.META
+        return (
+            request.method or "",
+            meta.get("HTTP_HOST", ""),
+            request.path,
+            meta.get("QUERY_STRING", ""),
+        )
+
+    def __contains__(self, address: tuple[str, str, str, str]) -> bool:
+        until = self._until.get(address)
+        return until is not None and until > time.monotonic()
+
+    def add(self, address: tuple[str, str, str, str]) -> None:
+        with self._lock:
+            if len(self._until) >= self.SIZE:
+                now = time.monotonic()
+                self._until = {a: t for a, t in self._until.items() if t > now}
+                while len(self._until) >= self.SIZE:
+                    del self._until[next(iter(self._until))]  # the oldest first
+            self._until[address] = time.monotonic() + self.SECONDS
+
+    def discard(self, address: tuple[str, str, str, str]) -> None:
+        with self._lock:
+            self._until.pop(address, None)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._until.clear()
+
+
+never_stored = _NeverStored()
+
+
+def _forget_rendering(*, setting: str, **kwargs: object) -> None:
+    if setting in _RENDER_SETTINGS:
+        _rendering.cache_clear()
+    if setting == "CACHES":  # another cache: what this one never stored says nothing of it
+        never_stored.clear()
+
+
+setting_changed.connect(_forget_rendering, dispatch_uid="newsroom-pagecache-rendering")
 
 
 def _current(shown: dict[str, int]) -> bool:
@@ -168,6 +233,9 @@ class AnonymousPageCacheMiddleware:
         started = time.time_ns()
         # Made once: the key and the view see the same query (it was built twice a request).
         query = page_query(request) if request.GET else _NO_QUERY
+        address = _NeverStored.address(request)
+        if address in never_stored:
+            return self._render(request, query, None, started, address)
         key = _key(request, query)
         stored = cache.get(key)
         if stored is not None and _current(stored[3]):
@@ -184,20 +252,30 @@ class AnonymousPageCacheMiddleware:
                 return self._replay(request, fresh)
             lock = None  # the other render kept nothing: render this one unlocked
         try:
-            return self._render(request, query, key, started)
+            return self._render(request, query, key, started, address)
         finally:
             if lock is not None:
                 cache.delete(lock)
 
     def _render(
-        self, request: HttpRequest, query: _ImmutableQueryDict, key: str, started: int
+        self,
+        request: HttpRequest,
+        query: _ImmutableQueryDict,
+        key: str | None,
+        started: int,
+        address: tuple[str, str, str, str],
     ) -> HttpResponse:
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
         request.GET = query
         response = self.get_response(request)
         if not _storable(request, response):
+            if response.status_code == 200 and _says_never_store(response):
+                never_stored.add(address)
             return response
+        if key is None:  # remembered as never stored, and now it may be
+            never_stored.discard(address)
+            key = _key(request, query)
         shown = page_tags.versions(page_tags.page_tags(request))
         # A change committed while this page rendered may be missing from it. Such a page is
         # neither kept nor marked public: nginx must not store it either, since nginx's purge

@@ -75,9 +75,9 @@ def test_the_render_after_a_change_holds_the_lock_only_while_it_renders(client, 
     held = []
     render = pagecache.AnonymousPageCacheMiddleware._render
 
-    def watching(self, request, query, page_key, started):  # type: ignore[no-untyped-def]
+    def watching(self, request, query, page_key, *rest):  # type: ignore[no-untyped-def]
         held.append(cache.get(f"{page_key}:rendering"))
-        return render(self, request, query, page_key, started)
+        return render(self, request, query, page_key, *rest)
 
     monkeypatch.setattr(pagecache.AnonymousPageCacheMiddleware, "_render", watching)
     assert client.get(url)["X-Page-Cache"] == "miss"
