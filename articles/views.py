@@ -101,6 +101,16 @@ def story_context(
 
 @require_safe
 def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
+    # The kept shell and the row it was rendered from, while nothing it shows has changed.
+    response = story_shell.reuse(request)
+    if response is None:
+        response = _render_story(request, year, month, slug)
+    if getattr(request, _PRIVATE_PAGE, False):
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _render_story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     month_start = _month_start(year, month)
     # Only the row: its parts are fetched when the shell is rendered, not when it is reused.
     article = (
@@ -129,10 +139,7 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
         return render(request, "articles/story.html", context)
 
     # The comment area is drawn into the shell on every render (articles/story_shell.py).
-    response = story_shell.respond(request, article, render_shell)
-    if getattr(request, _PRIVATE_PAGE, False):
-        patch_cache_control(response, private=True, no_store=True)
-    return response
+    return story_shell.respond(request, article, render_shell)
 
 
 def _redirect_from_old_address(request: HttpRequest) -> HttpResponse:
