@@ -491,21 +491,23 @@ LIMITS = {
     "each edit its page, its related stories' pages and the listings that print it; the "
     "writer process (a `manage.py shell` calling the verbs, with mail and nginx purges) runs "
     "on the same two CPUs as gunicorn and wrk.",
-    "plain": "A story rendered from its kept shell reads its row, the shell, the comment "
-    "thread fragment and the blank form from the disk cache and joins them; the plain view "
-    "reads the row and the comments and renders one small template.",
+    "plain": "A story rendered from its kept shell reads the shell (kept with the story's "
+    "row), the comment thread fragment and the blank form from the disk cache and joins them "
+    "into a 55 kB page; the plain view reads the row and the comments and renders one small "
+    "template into 9 kB.",
     "hello": "The trivial view runs the site's middleware stack where the hello world runs "
-    "none: security headers and CSP, WhiteNoise, the page-cache lookup (the key and one "
-    "disk-cache read), sessions, CSRF, authentication, two-factor, the staff idle timeout, "
+    "none: security headers and CSP, WhiteNoise, the page cache (which remembers the address "
+    "as never stored and skips its lookup), sessions, CSRF, authentication, two-factor, the "
+    "staff idle timeout, "
     "messages, history and axes, and Django's request_started/finished signals "
     "(docs/architecture.md measures each; `bench/instructions.py --each-middleware`).",
     "hit": "A hit reads the stored page and the versions of its tags (two SQLite reads and "
     "a file for a story page) and replays its headers; the trivial view reads the disk cache "
     "once and sends 15 bytes.",
     "miss": "A miss renders the story from its kept shell (articles/story_shell.py): the "
-    "story's row, the shell, its tags' versions, the comment thread fragment and the blank "
-    "form, each a disk-cache read, joined into a 55 kB page; under load the shards' SQLite "
-    "locks and the page's bytes are shared with the readers.",
+    "shell with the story's row, its tags' versions, the comment thread fragment and the "
+    "blank form, each a disk-cache read, joined into a 55 kB page; under load the shards' "
+    "SQLite locks and the page's bytes are shared with the readers.",
     "nginx": "nginx answers the story from its proxy cache, which checks the cache key and "
     "reads a file with a header block; the static file is a plain sendfile.",
     "single": "Timed one at a time over HTTP on a machine other jobs were also loading (see "
