@@ -93,9 +93,11 @@ class DiskCache(DjangoCache):
         if EVICTION_POLICY[policy]["get"] is not None or fanout.statistics:
             return super().get_many(keys, version=version)  # reads that write: one by one
         wanted: dict[int, dict[tuple[Any, bool], str]] = {}
+        count = fanout._count
         for key in keys:
             made = self.make_key(key, version=version)
-            index = fanout._hash(made) % fanout._count
+            # One shard (the versions): no key to hash; the front page asks for 36 of them.
+            index = fanout._hash(made) % count if count > 1 else 0
             db_key, raw = fanout._shards[index]._disk.put(made)
             wanted.setdefault(index, {})[(db_key, raw)] = key
         found: dict[str, Any] = {}

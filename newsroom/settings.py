@@ -289,10 +289,13 @@ else:
         },
         # The page cache's tag versions (articles/page_tags.py): tiny, read on every hit, and
         # never evicted (they expire after 30 days), so a flood of pages cannot push them out.
+        # One shard: a hit reads all of its page's versions in one query (a story shows a
+        # dozen tags, which four shards spread over four queries); they are written only
+        # when something changes, so their writes never queue behind each other for long.
         "versions": {
             "BACKEND": "newsroom.disk_cache.DiskCache",
             "LOCATION": str(CACHE_DIR / "versions"),
-            "SHARDS": 4,
+            "SHARDS": 1,
             "DATABASE_TIMEOUT": 0.25,
             "OPTIONS": {"eviction_policy": "none"},
         },
