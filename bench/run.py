@@ -483,10 +483,11 @@ def main() -> None:
 # What limits each figure when it misses its target, as measured on the machine the committed
 # results came from (see "Where targets are missed" in LATEST.md).
 LIMITS = {
-    "readers": "Readers are answered from the page cache; beyond the trivial view a hit reads "
-    "the entry and its tags' versions from the disk cache (two SQLite reads and a file) and "
-    "sends a 30-55 kB body instead of 15 bytes; on two shared CPUs wrk and the other jobs take "
-    "their share.",
+    "readers": "Readers are answered from the page cache: a hit reads the entry and its tags' "
+    "versions from the disk cache (two SQLite reads, and a file for a page over 32 kB; the "
+    "front page checks 36 tags) and sends a 15-58 kB body, where the trivial view reads "
+    "nothing from the cache (its address is remembered as never stored) and sends 15 bytes; "
+    "on two shared CPUs wrk and the other jobs take their share.",
     "writes": "Each approval re-renders one story's comment area into its kept shell, and "
     "each edit its page, its related stories' pages and the listings that print it; the "
     "writer process (a `manage.py shell` calling the verbs, with mail and nginx purges) runs "
@@ -502,8 +503,8 @@ LIMITS = {
     "messages, history and axes, and Django's request_started/finished signals "
     "(docs/architecture.md measures each; `bench/instructions.py --each-middleware`).",
     "hit": "A hit reads the stored page and the versions of its tags (two SQLite reads and "
-    "a file for a story page) and replays its headers; the trivial view reads the disk cache "
-    "once and sends 15 bytes.",
+    "a file for a story page) and replays its headers; the trivial view reads nothing from "
+    "the cache and sends 15 bytes.",
     "miss": "A miss renders the story from its kept shell (articles/story_shell.py): the "
     "shell with the story's row, its tags' versions, the comment thread fragment and the "
     "blank form, each a disk-cache read, joined into a 55 kB page; under load the shards' "
