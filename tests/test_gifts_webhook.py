@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.db import connection, connections
+from django.db import OperationalError, connection, connections
 from django.test import Client
 from django.urls import reverse
 
@@ -282,7 +282,16 @@ def test_two_workers_receiving_the_same_payment_at_once_record_one_gift(campaign
     def worker() -> None:
         try:
             start.wait()
-            results.append(online_gifts.record_payment(payment))
+            for attempt in range(3):
+                try:
+                    results.append(online_gifts.record_payment(payment))
+                    break
+                except OperationalError as locked:
+                    # SQLite past its busy timeout under four writers at once: the webhook
+                    # answers 500 and Stripe delivers the event again, as this retry does.
+                    if "locked" not in str(locked) or attempt == 2:
+                        raise
+                    connections.close_all()
         except Exception as error:  # reported by the assertion below
             results.append(error)
         finally:
