@@ -134,13 +134,13 @@ def _key(request: HttpRequest, query: QueryDict) -> str:
 
 
 def _storable(request: HttpRequest, response: HttpResponse) -> bool:
+    """Whether a response that did not say never to store it may be stored."""
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
     if not page_tags.storable(request):
         return False
-    if getattr(request, "session", None) is not None and request.session.accessed:
-        return False  # the page looked at the session, so it may be personal
-    return not _says_never_store(response)
+    # The page looked at the session, so it may be personal.
+    return getattr(request, "session", None) is None or not request.session.accessed
 
 
 def _says_never_store(response: HttpResponse) -> bool:
@@ -269,9 +269,11 @@ class AnonymousPageCacheMiddleware:
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
         request.GET = query
         response = self.get_response(request)
-        if not _storable(request, response):
-            if response.status_code == 200 and _says_never_store(response):
+        if _says_never_store(response):
+            if response.status_code == 200:
                 never_stored.add(address)
+            return response
+        if not _storable(request, response):
             return response
         if key is None:  # remembered as never stored, and now it may be
             never_stored.discard(address)
