@@ -112,7 +112,8 @@ def story(request: HttpRequest, year: str, month: str, slug: str) -> HttpRespons
 
 def _render_story(request: HttpRequest, year: str, month: str, slug: str) -> HttpResponse:
     month_start = _month_start(year, month)
-    # Only the row: its parts are fetched when the shell is rendered, not when it is reused.
+    # Only the row: its parts are fetched by render_shell below (a kept shell, reused above,
+    # needs neither).
     article = (
         Article.objects.published()
         .select_related("section", "lead_image")
