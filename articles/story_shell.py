@@ -82,7 +82,7 @@ def reuse(request: HttpRequest) -> HttpResponse | None:
     if stored is None:
         return None
     article, before, after, shown = stored
-    if page_tags.versions(shown) != shown:
+    if not page_tags.unchanged(shown):
         return None
     page_tags.shows(request, *shown)
     return _page(before, _comment_area(request, article), after)

@@ -213,7 +213,7 @@ setting_changed.connect(_forget_rendering, dispatch_uid="newsroom-pagecache-rend
 
 def _current(shown: dict[str, int]) -> bool:
     """Whether every tag the page was stored with still has that version."""
-    return page_tags.versions(shown) == shown
+    return page_tags.unchanged(shown)
 
 
 class AnonymousPageCacheMiddleware:
