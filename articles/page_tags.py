@@ -190,34 +190,36 @@ def _new_generation() -> str:
 
 
 class _HeldVersions:
-    """The versions this process read while the generation was `generation`, shared by its
-    threads. Every value was read from the store after that generation was, so it is at least
-    as new as the store was then: held values can make a current page look changed (it renders
-    again), never a changed one current.
+    """The versions this process read while the generation was the one held, shared by its
+    threads. Every value in a held dict was read from the store after the dict was made, by
+    a thread that had read that generation first, so it is at least as new as the store was
+    then: held values can make a current page look changed (it renders again), never a
+    changed one current.
     """
 
     # Past this many tags the held versions start again (a few megabytes at most).
     SIZE = 20_000
 
     def __init__(self) -> None:
-        self.generation: str | None = None
-        self.versions: dict[str, int] = {}
+        # One attribute, swapped whole: a thread must never pair one generation with the
+        # versions held under another.
+        self._held: tuple[str | None, dict[str, int]] = (None, {})
 
     def at(self, generation: str) -> dict[str, int]:
-        """The versions held under `generation`, emptied when it is not the one held.
+        """The versions held under `generation`, started afresh when it is not the one held.
 
         A thread that read an older generation than another may swap it back for a moment;
         the next reader of the newer one swaps again, and each only ever trusts values read
         after its own generation was.
         """
-        versions = self.versions
-        if self.generation != generation or len(versions) > self.SIZE:
+        held_generation, versions = self._held
+        if held_generation != generation or len(versions) > self.SIZE:
             versions = {}
-            self.versions, self.generation = versions, generation
+            self._held = (generation, versions)
         return versions
 
     def clear(self) -> None:
-        self.generation, self.versions = None, {}
+        self._held = (None, {})
 
 
 _held = _HeldVersions()
