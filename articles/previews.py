@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles.models import Article, PreviewLink
+from articles.never_cache import never_cache
 from articles.views import story_context, story_queryset
 
 

@@ -13,7 +13,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
@@ -36,6 +35,7 @@ from articles.models import (
     attach_tags,
     provenance_prefetches,
 )
+from articles.never_cache import never_cache
 from articles.permissions import staff_member
 from articles.redirects import old_address_redirect
 from articles.related import related_articles

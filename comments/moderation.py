@@ -28,10 +28,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from articles.models import Article
+from articles.never_cache import never_cache
 from articles.permissions import staff_member
 from articles.spreadsheets import safe_cell
 from comments import claims, commenters, desk, finding

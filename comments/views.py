@@ -18,10 +18,10 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.csrf import csrf_failure as django_csrf_failure
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from articles.models import Article
+from articles.never_cache import never_cache
 from articles.request_ip import request_ip_hash
 from comments import notifications, services, trust
 from comments.forms import CommentForm, FlagForm

@@ -16,9 +16,9 @@ from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.template import Context, Engine
-from django.views.decorators.cache import never_cache
 
 from articles.models import Article
+from articles.never_cache import never_cache
 from comments.models import Comment
 
 

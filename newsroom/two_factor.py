@@ -18,13 +18,13 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.cache import never_cache
 from django_otp import login as otp_login
 from django_otp import user_has_device
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from articles.never_cache import never_cache
 from articles.permissions import staff_member
 from newsroom.staff_auth import SECOND_FACTOR, must_use_two_factor
 

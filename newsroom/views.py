@@ -12,13 +12,13 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseServerEr
 from django.shortcuts import render
 from django.template import loader
 from django.urls import reverse
-from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from articles import languages, page_tags
 from articles.archive import archive_months, by_year
 from articles.listing_counts import CountedPaginator
 from articles.models import Article
+from articles.never_cache import never_cache
 from articles.search import MAX_QUERY_CHARS, search_articles, search_terms
 from articles.sharing import outlet_identity
 from articles.sitemaps import has_news, news_sitemap_stories
