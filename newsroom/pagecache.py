@@ -235,7 +235,7 @@ class AnonymousPageCacheMiddleware:
         query = page_query(request) if request.GET else _NO_QUERY
         address = _NeverStored.address(request)
         if address in never_stored:
-            return self._render(request, query, None, started, address)
+            return self._render(request, query, None, started, address, None)
         key = _key(request, query)
         stored = cache.get(key)
         if stored is not None and _current(stored[3]):
@@ -252,7 +252,7 @@ class AnonymousPageCacheMiddleware:
                 return self._replay(request, fresh)
             lock = None  # the other render kept nothing: render this one unlocked
         try:
-            return self._render(request, query, key, started, address)
+            return self._render(request, query, key, started, address, stored)
         finally:
             if lock is not None:
                 cache.delete(lock)
@@ -264,6 +264,7 @@ class AnonymousPageCacheMiddleware:
         key: str | None,
         started: int,
         address: tuple[str, str, str, str],
+        replaced: _StoredPage | None,
     ) -> HttpResponse:
         # What the key left out must not reach the page either: the pagination links
         # ({% querystring %}) would carry one reader's fbclid to everyone served the page.
@@ -285,10 +286,21 @@ class AnonymousPageCacheMiddleware:
         # Versions are the bump's wall-clock time, so hosts serving one site keep time with NTP.
         if max(shown.values()) >= started:
             return response
-        patch_cache_control(response, public=True, max_age=settings.NEWSROOM_PAGE_MAX_AGE)
+        # Browsers ask again on every view (a 304 while the ETag holds), so a story taken
+        # down or corrected is gone from the next page a reader opens; nginx, which the app
+        # purges on every change (newsroom/edge_purge.py), and CDNs keep it for s-maxage.
+        patch_cache_control(
+            response,
+            public=True,
+            max_age=0,
+            must_revalidate=True,
+            s_maxage=settings.NEWSROOM_PAGE_MAX_AGE,
+        )
         etag = f'"{hashlib.md5(response.content, usedforsecurity=False).hexdigest()}"'
         response["ETag"] = etag
-        response["Last-Modified"] = formatdate(time.time(), usegmt=True)
+        last_modified = _last_modified(replaced)
+        if last_modified is not None:
+            response["Last-Modified"] = last_modified
         headers = [
             (name, value) for name, value in response.items() if name.lower() not in _DROP_HEADERS
         ]
@@ -330,6 +342,17 @@ def _wait_for_render(key: str, lock: str) -> _StoredPage | None:
             stored = cache.get(key)  # stored just before the lock went
             return stored if stored is not None and _current(stored[3]) else None
     return None
+
+
+def _last_modified(replaced: _StoredPage | None) -> str | None:
+    """The Last-Modified of a page stored now; None when the copy it replaces carried the same
+    second. HTTP dates have whole seconds, so two versions stored within one would share a
+    date, and a client asking If-Modified-Since it (feed readers send no ETag) would be told
+    its old copy is current until the page changed again; without the date it gets the page."""
+    stamp = formatdate(time.time(), usegmt=True)
+    if replaced is not None and ("Last-Modified", stamp) in replaced[1]:
+        return None
+    return stamp
 
 
 def _not_modified_or(request: HttpRequest, response: HttpResponse) -> HttpResponse:

@@ -637,8 +637,9 @@ PROSE_EDITOR_EXTENSIONS = {
 
 NEWSROOM_WORDS_PER_MINUTE = 230
 
-# Anonymous page cache: browsers and proxies may reuse a page this long (short, because a
-# correction must reach readers quickly); our own cache keeps it until the content changes.
+# Anonymous page cache: nginx and CDNs may reuse a page this long (`s-maxage`; short, because
+# a correction must reach readers quickly, and nginx is purged on changes anyway); browsers
+# revalidate every view. Our own cache keeps a page until the content changes.
 NEWSROOM_PAGE_MAX_AGE = env_int("NEWSROOM_PAGE_MAX_AGE", 60)
 NEWSROOM_PAGE_CACHE_TIMEOUT = env_int("NEWSROOM_PAGE_CACHE_TIMEOUT", 60 * 60)
 # Each thread keeps the time of the next scheduled change it read this many seconds before
