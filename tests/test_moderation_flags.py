@@ -143,3 +143,20 @@ def test_a_published_flagged_comment_no_longer_shows_its_old_hold_reason(
         flag_through_the_form(_reader(), comment, ip=new_address())
     html = moderator_client.get(QUEUE).content.decode()
     assert "3 reader flags (limit 3)." in html and "first_time" not in html
+
+
+@pytest.mark.parametrize(
+    ("threshold", "language", "said"),
+    [
+        (1, "en-gb", "If 1 reader reports it, it is hidden"),
+        (3, "en-gb", "If 3 readers report it, it is hidden"),
+        (1, "es", "Si lo denuncia 1 lector, se oculta"),
+        (3, "es", "Si lo denuncian 3 lectores, se oculta"),
+    ],
+)
+def test_the_report_form_counts_its_readers_in_words(client, settings, threshold, language, said):
+    settings.LANGUAGE_CODE = language
+    settings.COMMENTS_FLAG_THRESHOLD = threshold
+    comment = CommentFactory(article=published_article())
+    page = client.get(reverse("comments:flag", args=[comment.pk]))
+    assert said in " ".join(page.content.decode().split())
