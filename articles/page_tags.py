@@ -157,21 +157,25 @@ _UNSEEN_OFFSET_NS = 60 * 1_000_000_000
 
 
 def versions(tags: Iterable[str]) -> dict[str, int]:
-    """The current version of each tag; a missing one is started.
-
-    Started with `add`, never `set`: a bump that lands meanwhile must win.
-    """
+    """The current version of each tag; a missing one is started."""
     tags = list(tags)
     store = version_store()
     found = store.get_many([_key(tag) for tag in tags])
     current = {tag: found[_key(tag)] for tag in tags if _key(tag) in found}
     for tag in tags:
         if tag not in current:
-            fresh = time.time_ns() - _UNSEEN_OFFSET_NS
-            if not store.add(_key(tag), fresh, timeout=VERSION_TIMEOUT):
-                fresh = store.get(_key(tag), fresh)
-            current[tag] = fresh
+            current[tag] = _start(store, _key(tag), time.time_ns() - _UNSEEN_OFFSET_NS)
     return current
+
+
+def _start(store: BaseCache, key: str, fresh: Any) -> Any:
+    """`fresh` stored under a missing `key`, or what another process stored there first.
+
+    Started with `add`, never `set`: a bump that lands meanwhile must win.
+    """
+    if store.add(key, fresh, timeout=VERSION_TIMEOUT):
+        return fresh
+    return store.get(key, fresh)
 
 
 # --- Versions held between changes ------------------------------------------------------------
@@ -234,9 +238,7 @@ def unchanged(shown: Mapping[str, int]) -> bool:
     store = version_store()
     generation = store.get(GENERATION_KEY)
     if generation is None:  # never set, or lost with an emptied cache
-        generation = _new_generation()
-        if not store.add(GENERATION_KEY, generation, timeout=VERSION_TIMEOUT):
-            generation = store.get(GENERATION_KEY, generation)
+        generation = _start(store, GENERATION_KEY, _new_generation())
     held = _held.at(generation)
     missing = [tag for tag in shown if tag not in held]
     if missing:
