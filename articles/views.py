@@ -17,7 +17,7 @@ from django.views.decorators.http import require_safe
 from taggit.models import Tag, TaggedItem
 
 from articles import consistency, page_tags, story_shell
-from articles.archive import archive_months, by_year
+from articles.archive import archive_months, archive_navigation
 from articles.charts import Datum, line_chart
 from articles.listing_counts import CountedPaginator, listing_count
 from articles.models import (
@@ -292,7 +292,7 @@ def month_archive(request: HttpRequest, year: str, month: str) -> HttpResponse:
             "month": month_start,
             "previous_month": first.previous_month,
             "next_month": first.next_month,
-            "archive": by_year(archive_months()),
+            "archive_navigation": archive_navigation(request),
             "page": page,
             "articles": page.object_list,
         },
@@ -317,7 +317,7 @@ def year_archive(request: HttpRequest, year: str) -> HttpResponse:
             "year": int(year),
             "months": months,
             "total": sum(m.stories for m in months),
-            "archive": by_year(archive),
+            "archive_navigation": archive_navigation(request),
         },
     )
 

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_safe
 
 from articles import languages, page_tags
-from articles.archive import archive_months, by_year
+from articles.archive import archive_navigation
 from articles.listing_counts import CountedPaginator
 from articles.models import Article
 from articles.never_cache import never_cache
@@ -57,7 +57,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "page": page,
             "articles": page.object_list,
             "json_ld": json_ld,
-            "archive": by_year(archive_months()),
+            "archive_navigation": archive_navigation(request),
         },
     )
 

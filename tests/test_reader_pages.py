@@ -7,11 +7,12 @@ correction) and must run the same number of SQL queries; the budget is written p
 import datetime as dt
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
+from django.test.signals import template_rendered
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from articles.archive import archive_months
+from articles.archive import archive_months, archive_navigation, month_url
 from articles.models import Article
 from newsroom.front_page import front_page
 from newsroom.models import raised_total
@@ -452,3 +453,37 @@ def test_the_archive_months_are_counted_once_per_change_to_the_latest_list(
 
     later.return_to_draft(by=None)  # leaves the listings: the months are counted again
     assert [(m.month, m.stories) for m in archive_months()] == [(dt.date(2021, 3, 1), 1)]
+
+
+def test_the_archive_navigation_is_rendered_once_per_change_to_the_latest_list():
+    published_article(at=dt.datetime(2021, 3, 3, 12, tzinfo=dt.UTC))
+    march, april = month_url(dt.date(2021, 3, 1)), month_url(dt.date(2021, 4, 1))
+    renders: list[str] = []
+
+    def rendered(sender, template, **kwargs):
+        if template.name == "articles/_archive_months.html":
+            renders.append(template.name)
+
+    at = RequestFactory().get
+    template_rendered.connect(rendered)
+    try:
+        front = archive_navigation(at("/"))
+        assert f'href="{march}"' in front and "aria-current" not in front
+        assert archive_navigation(at("/")) == front  # kept: nothing changed
+        assert len(renders) == 1
+
+        # Each archive page marks itself, in the navigation kept for its address.
+        on_march = archive_navigation(at(march))
+        assert f'href="{march}" aria-current="page"' in on_march
+        assert len(renders) == 2
+        with translation.override("es"):
+            assert "marzo" in archive_navigation(at("/"))
+        assert len(renders) == 3
+
+        later = published_article(at=dt.datetime(2021, 4, 20, 12, tzinfo=dt.UTC))
+        assert f'href="{april}"' in archive_navigation(at("/"))
+        later.return_to_draft(by=None)  # leaves the listings: April is gone again
+        assert archive_navigation(at("/")) == front
+        assert len(renders) == 5
+    finally:
+        template_rendered.disconnect(rendered)

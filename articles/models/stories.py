@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     from articles.sources import SyncResult
 
 
+def _story_path(published_at: dt.datetime | None, slug: str) -> str:
+    """A live story's address: its year and month where the outlet is, and its slug."""
+    local = timezone.localtime(published_at)
+    return reverse(
+        "articles:story", kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": slug}
+    )
+
+
 class _FetchedTags(QuerySet[Tag]):
     """A story's tags as `attach_tags` fetched them. Made without building a filter (that
     cost as much as taggit's own); anything chained onto it asks for exactly those tags."""
@@ -423,12 +431,14 @@ class Article(models.Model):
     @classmethod
     def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
         instance = super().from_db(db, field_names, values)
-        # Remembered so a save that moves a live story can leave a redirect at the old address.
+        # Remembered so a save that moves a live story can leave a redirect at the old address:
+        # what the address is made of, not the address, which costs a `reverse` and is needed
+        # only by a save (a front page loads some forty stories and saves none).
         address_fields = {"status", "published_at", "slug"}
         if address_fields & instance.get_deferred_fields():
-            instance._loaded_path = None
+            instance._loaded_address = None
         else:
-            instance._loaded_path = instance.public_path() if instance.is_public_address() else None
+            instance._loaded_address = instance._address()
         return instance
 
     # --- Derived values ---------------------------------------------------------------------
@@ -441,11 +451,12 @@ class Article(models.Model):
         return self.published_at if self.status == self.Status.PUBLISHED else None
 
     def public_path(self) -> str:
-        local = timezone.localtime(self.published_at)
-        return reverse(
-            "articles:story",
-            kwargs={"year": local.year, "month": f"{local.month:02d}", "slug": self.slug},
-        )
+        return _story_path(self.published_at, self.slug)
+
+    def _address(self) -> tuple[dt.datetime, str] | None:
+        """What the story's public address is made of, or None for a story without one."""
+        public_from = self._public_from()
+        return (public_from, self.slug) if public_from is not None else None
 
     def is_live(self, at: dt.datetime | None = None) -> bool:
         public_from = self._public_from()
@@ -513,14 +524,15 @@ class Article(models.Model):
         self._derive()
 
     def _keep_old_address(self) -> None:
-        old = getattr(self, "_loaded_path", None)
+        loaded = getattr(self, "_loaded_address", None)
+        old = _story_path(*loaded) if loaded else None
         new = self.public_path() if self.is_public_address() else None
         if new:
             # The story took this address back, so it must not redirect to itself.
             ArticleRedirect.objects.filter(old_path=new).delete()
         if old and old != new:
             ArticleRedirect.objects.update_or_create(old_path=old, defaults={"article": self})
-        self._loaded_path = new
+        self._loaded_address = self._address()
 
     # --- State changes ----------------------------------------------------------------------
 
@@ -545,7 +557,7 @@ class Article(models.Model):
             setattr(self, name, getattr(current, name))
         # A past version is built from its history row, not loaded, so it does not know the
         # address the story has now; without it the save would leave that address a 404.
-        self._loaded_path = current.public_path() if current.is_public_address() else None
+        self._loaded_address = current._address()
         when = dateformat.format(timezone.localtime(self.updated_at), "j M Y, H:i")
         self._log(by, f"Reverted to the version of {when}")
 
