@@ -8,6 +8,14 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
 threads = int(os.environ.get("NEWSROOM_THREADS", "4"))
 # gthread workers keep a slow client from occupying a whole process; nginx buffers the rest.
 worker_class = "gthread"
+# Each worker listens on a socket of its own (SO_REUSEPORT; gunicorn 24+) and the kernel
+# spreads new connections over them. On one shared socket whichever worker woke first
+# accepted, and under keep-alive it kept them: bench runs found one worker holding 13 to 16
+# of 16 connections while the other idled, a third of the site's throughput (and nginx's
+# upstream connections go the same way). A worker stopping drops the connections still
+# queued on its socket unless the kernel hands them to another (`net.ipv4.tcp_migrate_req=1`,
+# docs/deployment.md). Not for a unix socket, whose path only one listener can hold.
+reuse_port = not bind.startswith("unix:")
 timeout = int(os.environ.get("NEWSROOM_TIMEOUT", "30"))
 graceful_timeout = 20
 keepalive = 5
